@@ -8,6 +8,5 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
-    globalSetup: ['test/support/globalSetup.ts'],
   },
 });
