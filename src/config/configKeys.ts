@@ -31,14 +31,14 @@ const UNIT_SECONDS: Record<string, number> = { '': 1, s: 1, m: 60, h: 3600 };
 
 /** A zod schema from a parse function; `problem` is the one message for every way the value can be wrong. */
 function rule<T>(problem: string, parse: (raw: RawValue) => T | undefined): z.ZodType<T> {
-  return z.custom<RawValue>((raw) => typeof raw === 'string' || Array.isArray(raw), { error: problem }).transform(
-    (raw, ctx) => {
+  return z
+    .custom<RawValue>((raw) => typeof raw === 'string' || Array.isArray(raw), { error: problem })
+    .transform((raw, ctx) => {
       const value = parse(raw);
       if (value !== undefined) return value;
       ctx.issues.push({ code: 'custom', message: problem, input: raw });
       return z.NEVER;
-    },
-  );
+    });
 }
 
 const single = (raw: RawValue): string | undefined => (typeof raw === 'string' ? raw : undefined);
@@ -120,12 +120,15 @@ function oneOf<const T extends string>(values: readonly T[]): z.ZodType<T> {
   });
 }
 
-const shardIds = rule<number[] | 'auto'>('must be auto or shard ids (integers from 0) separated by commas', (raw) => {
-  if (typeof raw === 'string' && raw.toLowerCase() === 'auto') return 'auto';
-  const ids = items(raw);
-  if (ids.length === 0 || !ids.every((id) => /^\d+$/.test(id) && Number(id) < 65536)) return undefined;
-  return [...new Set(ids.map(Number))].sort((a, b) => a - b);
-});
+const shardIds = rule<number[] | 'auto'>(
+  'must be auto or shard ids (integers from 0) separated by commas',
+  (raw) => {
+    if (typeof raw === 'string' && raw.toLowerCase() === 'auto') return 'auto';
+    const ids = items(raw);
+    if (ids.length === 0 || !ids.every((id) => /^\d+$/.test(id) && Number(id) < 65536)) return undefined;
+    return [...new Set(ids.map(Number))].sort((a, b) => a - b);
+  },
+);
 
 const shardCount = rule<number | 'auto'>('must be auto or an integer 1-65535', (raw) => {
   const text = single(raw);
@@ -313,22 +316,25 @@ export const CONFIG_ENV_NAMES: ReadonlySet<string> = new Set(CONFIG_KEYS.map((ke
  */
 export const ConfigSchema = z
   .object(Object.fromEntries(CONFIG_KEYS.map((key) => [key.env, key.schema.optional()])))
-  .superRefine((values, ctx) => {
-    const ids = values[KEY_TABLE.shardIds.env];
-    const count = values[KEY_TABLE.shardCount.env];
-    if (Array.isArray(ids) && typeof count === 'number') {
-      const tooBig = ids.filter((id) => typeof id === 'number' && id >= count);
-      if (tooBig.length > 0) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [KEY_TABLE.shardIds.env],
-          message: `must all be less than SHARD_COUNT (${count})`,
-        });
+  .superRefine(
+    (values, ctx) => {
+      const ids = values[KEY_TABLE.shardIds.env];
+      const count = values[KEY_TABLE.shardCount.env];
+      if (Array.isArray(ids) && typeof count === 'number') {
+        const tooBig = ids.filter((id) => typeof id === 'number' && id >= count);
+        if (tooBig.length > 0) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [KEY_TABLE.shardIds.env],
+            message: `must all be less than SHARD_COUNT (${count})`,
+          });
+        }
       }
-    }
-    // Run even when other keys failed, so every bad key is reported at once (the type checks above
-    // skip values that did not parse).
-  }, { when: () => true });
+      // Run even when other keys failed, so every bad key is reported at once (the type checks above
+      // skip values that did not parse).
+    },
+    { when: () => true },
+  );
 
 /** The docs' text for a key's default. */
 export function defaultText(key: ConfigKeySpec): string {

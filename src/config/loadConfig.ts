@@ -91,11 +91,16 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   for (const key of CONFIG_KEYS) {
     const fromFile = file?.values.get(key.env);
     const value =
-      find(key.env) ?? (fromFile && fileFound ? { raw: fromFile.raw, source: `${fileFound.raw}:${fromFile.line}` } : undefined);
+      find(key.env) ??
+      (fromFile && fileFound
+        ? { raw: fromFile.raw, source: `${fileFound.raw}:${fromFile.line}` }
+        : undefined);
     if (value) found.set(key.env, value);
   }
 
-  const parsed = ConfigSchema.safeParse(Object.fromEntries([...found].map(([env, value]) => [env, value.raw])));
+  const parsed = ConfigSchema.safeParse(
+    Object.fromEntries([...found].map(([env, value]) => [env, value.raw])),
+  );
   if (!parsed.success) {
     const reported = new Set<string>();
     for (const zodIssue of parsed.error.issues) {

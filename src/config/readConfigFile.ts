@@ -35,7 +35,8 @@ function toRawValue(value: unknown): RawValue | undefined | null {
   if (value === null || value === undefined) return undefined;
   if (typeof value === 'string') return value.trim() === '' ? undefined : value.trim();
   // Integers arrive as bigint (intAsBigInt) so 18-digit Discord ids keep every digit.
-  if (typeof value === 'bigint' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'bigint' || typeof value === 'number' || typeof value === 'boolean')
+    return String(value);
   if (Array.isArray(value)) {
     const items = value.map(toRawValue);
     return items.every((item) => typeof item === 'string') ? (items as string[]) : null;
@@ -80,7 +81,9 @@ export function readConfigFile(path: string, displayPath: string, pathSource: st
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    issues.push(new ConfigIssue(CONFIG_FILE_ENV, `file ${displayPath} ${describeReadError(error)}`, pathSource));
+    issues.push(
+      new ConfigIssue(CONFIG_FILE_ENV, `file ${displayPath} ${describeReadError(error)}`, pathSource),
+    );
     return { values, issues };
   }
 
@@ -102,7 +105,11 @@ export function readConfigFile(path: string, displayPath: string, pathSource: st
   if (doc.contents === null) return { values, issues };
   if (!isMap(doc.contents)) {
     issues.push(
-      new ConfigIssue(CONFIG_FILE_ENV, `${displayPath} must be a mapping of KEY: value lines`, `${displayPath}:1`),
+      new ConfigIssue(
+        CONFIG_FILE_ENV,
+        `${displayPath} must be a mapping of KEY: value lines`,
+        `${displayPath}:1`,
+      ),
     );
     return { values, issues };
   }
@@ -113,7 +120,9 @@ export function readConfigFile(path: string, displayPath: string, pathSource: st
     const source = `${displayPath}:${line}`;
     const key = isScalar(keyNode) ? String(keyNode.value) : '(non-text key)';
     if (key === CONFIG_FILE_ENV) {
-      issues.push(new ConfigIssue(key, 'cannot be set inside the config file; set it in the environment', source));
+      issues.push(
+        new ConfigIssue(key, 'cannot be set inside the config file; set it in the environment', source),
+      );
       continue;
     }
     if (!CONFIG_ENV_NAMES.has(key)) {
