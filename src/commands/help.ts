@@ -1,0 +1,27 @@
+import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import { SlashCommandBuilder } from 'discord.js';
+import { respond } from '../discord/replies.js';
+import { renderHelpEmbed } from '../render/helpEmbed.js';
+import type { Command } from './Command.js';
+
+export interface HelpCommandDeps {
+  /** Every registered definition, read when `/help` runs (the list includes `/help` itself). */
+  definitions(): readonly RESTPostAPIChatInputApplicationCommandsJSONBody[];
+  docsUrl?: string;
+}
+
+/** `/help`: what Badgey does and the command list, ephemeral. */
+export function createHelpCommand(deps: HelpCommandDeps): Command {
+  return {
+    definition: new SlashCommandBuilder()
+      .setName('help')
+      .setDescription('What Badgey does and how to use it')
+      .toJSON(),
+
+    async execute(interaction) {
+      const embed = renderHelpEmbed({ definitions: deps.definitions(), docsUrl: deps.docsUrl });
+      await respond(interaction, { embeds: [embed], ephemeral: true });
+      return undefined;
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import { InteractionContextType, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
+import type { Clock } from '../clock.js';
+import type { ShardStatus } from '../discord/ConnectionTracker.js';
+import { replyError, respond } from '../discord/replies.js';
+import { renderStatusEmbed } from '../render/statusEmbed.js';
+import type { Command } from './Command.js';
+
+export interface StatusCommandDeps {
+  clock: Clock;
+  /** When the process started, ms since the epoch. */
+  startedAtMs: number;
+  version: string;
+  /** May run `/status` anywhere, without Manage Server. */
+  botOwnerIds: readonly string[];
+  gateway: { shards(): ShardStatus[]; latencyMs(): number | undefined };
+  /** Solo and multiplayer quiz sessions running in this process. */
+  runningSessions(): number;
+  /** The health sampler's latest sample (cached: `/status` never waits for a CPU measurement). */
+  processSample(): { rssBytes: number; cpuPercent: number; threadCount: number } | undefined;
+}
+
+const BYTES_PER_MB = 1024 * 1024;
+
+/** `/status`: Badgey's health for server managers and bot owners, ephemeral. */
+export function createStatusCommand(deps: StatusCommandDeps): Command {
+  return {
+    definition: new SlashCommandBuilder()
+      .setName('status')
+      .setDescription("Badgey's health: uptime, gateway latency, shards, memory, running quizzes")
+      .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+      .setContexts(InteractionContextType.Guild)
+      .toJSON(),
+
+    async execute(interaction) {
+      // Default member permissions can be overridden per server; check at runtime as well.
+      const isOwner = deps.botOwnerIds.includes(interaction.user.id);
+      if (!isOwner && !interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) {
+        return replyError(interaction, { kind: 'missingPermission', permission: 'Manage Server' });
+      }
+      const sample = deps.processSample();
+      const embed = renderStatusEmbed({
+        uptimeSeconds: (deps.clock.now() - deps.startedAtMs) / 1000,
+        gatewayLatencyMs: deps.gateway.latencyMs(),
+        shards: deps.gateway.shards(),
+        memoryUsageMb: (sample?.rssBytes ?? process.memoryUsage.rss()) / BYTES_PER_MB,
+        cpuPercent: sample?.cpuPercent,
+        threadCount: sample?.threadCount,
+        quizzesRunning: deps.runningSessions(),
+        version: deps.version,
+      });
+      await respond(interaction, { embeds: [embed], ephemeral: true });
+      return undefined;
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import { ActivityType, Client, GatewayIntentBits, Options } from 'discord.js';
+import type { Config } from '../config/Config.js';
+
+/** The seed's presence: playing "Monitoring Comms!", online. */
+export const PRESENCE_ACTIVITY = 'Monitoring Comms!';
+
+/**
+ * The discord.js client, configured for an interaction-only bot:
+ * - intents: `Guilds` only — no privileged intents (no message content, members or presences);
+ * - REST base from DISCORD_API_URL (a proxy, or the test emulator; the gateway URL follows from
+ *   `GET /gateway/bot`);
+ * - shards from SHARD_IDS / SHARD_COUNT (`auto` = Discord's recommendation);
+ * - caches Badgey never reads are disabled, so memory per guild stays small.
+ */
+export function createDiscordClient(
+  config: Pick<Config, 'discordApiUrl' | 'shardIds' | 'shardCount'>,
+): Client {
+  const sharding =
+    config.shardIds === 'auto'
+      ? { shards: 'auto' as const }
+      : {
+          shards: config.shardIds,
+          ...(config.shardCount === 'auto' ? {} : { shardCount: config.shardCount }),
+        };
+  return new Client({
+    intents: [GatewayIntentBits.Guilds],
+    partials: [],
+    ...sharding,
+    rest: { api: config.discordApiUrl },
+    presence: { status: 'online', activities: [{ name: PRESENCE_ACTIVITY, type: ActivityType.Playing }] },
+    // Interactions carry everything Badgey needs; cached messages, members, presences etc. would only cost memory.
+    // (Guild, channel and role caches stay: discord.js does not support limiting them.)
+    makeCache: Options.cacheWithLimits({
+      ...Options.DefaultMakeCacheSettings,
+      MessageManager: 0,
+      ReactionManager: 0,
+      ReactionUserManager: 0,
+      PresenceManager: 0,
+      VoiceStateManager: 0,
+      GuildEmojiManager: 0,
+      GuildStickerManager: 0,
+      GuildScheduledEventManager: 0,
+      GuildInviteManager: 0,
+      GuildBanManager: 0,
+      StageInstanceManager: 0,
+      AutoModerationRuleManager: 0,
+      ThreadMemberManager: 0,
+      GuildMemberManager: { maxSize: 0, keepOverLimit: (member) => member.id === member.client.user?.id },
+      UserManager: { maxSize: 0, keepOverLimit: (user) => user.id === user.client.user?.id },
+    }),
+    sweepers: Options.DefaultSweeperSettings,
+  });
+}
