@@ -620,8 +620,8 @@ export class QuizAnalytics implements AnalyticsSource {
 
 function normalizeId(id: unknown): string | undefined {
   if (typeof id === 'string') return id.length > 0 && id.length <= 100 ? id : undefined;
-  if (typeof id === 'number') return Number.isFinite(id) ? String(id) : undefined;
-  if (typeof id === 'bigint') return String(id);
+  if (typeof id === 'number') return Number.isSafeInteger(id) && id >= 0 ? String(id) : undefined;
+  if (typeof id === 'bigint') return id >= 0n ? String(id) : undefined;
   return undefined;
 }
 

@@ -60,6 +60,7 @@ export function sanitizeLabel(name: unknown, fallback = 'unknown'): string {
   if (typeof name !== 'string') return fallback;
   const label = name
     .slice(0, 200)
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '_')
