@@ -1,0 +1,232 @@
+import { type Selectable, sql } from 'kysely';
+import {
+  AttemptNotInProgressError,
+  type AttemptOutcome,
+  type AttemptRepository,
+  type AttemptStart,
+  type BestScore,
+  type CompletionResult,
+  QuizNotFoundError,
+} from '../quiz/ports.js';
+import type { Attempt, AttemptStatus } from '../quiz/types.js';
+import { isForeignKeyViolation } from './databaseErrors.js';
+import type { AttemptsTable, BestScoresTable } from './schema.js';
+import {
+  type Executor,
+  runOperation,
+  type StoreContext,
+  toNullableNumber,
+  toNumber,
+} from './storeContext.js';
+
+function attemptFromRow(row: Selectable<AttemptsTable>): Attempt {
+  return {
+    id: toNumber(row.id),
+    guildId: row.guild_id,
+    userId: row.user_id,
+    quizId: toNumber(row.quiz_id),
+    score: toNumber(row.score),
+    maxScore: toNumber(row.max_score),
+    correctCount: toNumber(row.correct_count),
+    questionCount: toNumber(row.question_count),
+    startedAt: toNumber(row.started_at),
+    completedAt: toNullableNumber(row.completed_at),
+    durationSeconds: toNullableNumber(row.duration_seconds),
+    status: row.status as AttemptStatus,
+  };
+}
+
+function bestFromRow(row: Selectable<BestScoresTable>): BestScore {
+  return {
+    guildId: row.guild_id,
+    userId: row.user_id,
+    quizId: toNumber(row.quiz_id),
+    score: toNumber(row.score),
+    attemptId: toNumber(row.attempt_id),
+    achievedAt: toNumber(row.achieved_at),
+  };
+}
+
+export class SqlAttemptRepository implements AttemptRepository {
+  constructor(readonly ctx: StoreContext) {}
+
+  start(input: AttemptStart): Promise<Attempt> {
+    return runOperation(this.ctx, 'attempts.start', async () => {
+      try {
+        return await this.ctx.db.transaction().execute(async (trx) => {
+          const quiz = await trx
+            .selectFrom('quizzes')
+            .select('id')
+            .where('id', '=', input.quizId)
+            .where('guild_id', '=', input.guildId)
+            .executeTakeFirst();
+          if (!quiz) throw new QuizNotFoundError(input.quizId);
+          const row = await trx
+            .insertInto('attempts')
+            .values({
+              guild_id: input.guildId,
+              user_id: input.userId,
+              quiz_id: input.quizId,
+              score: 0,
+              max_score: input.maxScore,
+              correct_count: 0,
+              question_count: input.questionCount,
+              started_at: input.startedAt,
+              completed_at: null,
+              duration_seconds: null,
+              status: 'in_progress',
+            })
+            .returningAll()
+            .executeTakeFirstOrThrow();
+          return attemptFromRow(row);
+        });
+      } catch (error) {
+        // The quiz was deleted between the check and the insert.
+        if (isForeignKeyViolation(error)) throw new QuizNotFoundError(input.quizId);
+        throw error;
+      }
+    });
+  }
+
+  async #finish(
+    db: Executor,
+    attemptId: number,
+    outcome: AttemptOutcome,
+    status: AttemptStatus,
+  ): Promise<Attempt> {
+    const row = await db
+      .updateTable('attempts')
+      .set({
+        status,
+        score: outcome.score,
+        correct_count: outcome.correctCount,
+        completed_at: outcome.completedAt,
+        duration_seconds: outcome.durationSeconds,
+      })
+      .where('id', '=', attemptId)
+      .where('status', '=', 'in_progress')
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) throw new AttemptNotInProgressError(attemptId);
+    return attemptFromRow(row);
+  }
+
+  complete(attemptId: number, outcome: AttemptOutcome): Promise<CompletionResult> {
+    return runOperation(this.ctx, 'attempts.complete', () =>
+      this.ctx.db.transaction().execute(async (trx) => {
+        const attempt = await this.#finish(trx, attemptId, outcome, 'completed');
+        // Atomic on both dialects: the conflicting row is locked and the WHERE re-checked, so
+        // concurrent completions can never lower the best score.
+        await trx
+          .insertInto('best_scores')
+          .values({
+            guild_id: attempt.guildId,
+            user_id: attempt.userId,
+            quiz_id: attempt.quizId,
+            score: attempt.score,
+            attempt_id: attempt.id,
+            achieved_at: outcome.completedAt,
+          })
+          .onConflict((oc) =>
+            oc
+              .columns(['guild_id', 'user_id', 'quiz_id'])
+              .doUpdateSet((eb) => ({
+                score: eb.ref('excluded.score'),
+                attempt_id: eb.ref('excluded.attempt_id'),
+                achieved_at: eb.ref('excluded.achieved_at'),
+              }))
+              .where((eb) => eb('excluded.score', '>', eb.ref('best_scores.score'))),
+          )
+          .execute();
+        const best = await trx
+          .selectFrom('best_scores')
+          .selectAll()
+          .where('guild_id', '=', attempt.guildId)
+          .where('user_id', '=', attempt.userId)
+          .where('quiz_id', '=', attempt.quizId)
+          .executeTakeFirstOrThrow();
+        const bestScore = bestFromRow(best);
+        return { attempt, best: bestScore, isNewBest: bestScore.attemptId === attempt.id };
+      }),
+    );
+  }
+
+  markInterrupted(attemptId: number, outcome: AttemptOutcome): Promise<Attempt> {
+    return runOperation(this.ctx, 'attempts.interrupt', () =>
+      this.#finish(this.ctx.db, attemptId, outcome, 'interrupted'),
+    );
+  }
+
+  markAbandoned(attemptId: number, outcome: AttemptOutcome): Promise<Attempt> {
+    return runOperation(this.ctx, 'attempts.abandon', () =>
+      this.#finish(this.ctx.db, attemptId, outcome, 'abandoned'),
+    );
+  }
+
+  get(attemptId: number): Promise<Attempt | null> {
+    return runOperation(this.ctx, 'attempts.get', async () => {
+      const row = await this.ctx.db
+        .selectFrom('attempts')
+        .selectAll()
+        .where('id', '=', attemptId)
+        .executeTakeFirst();
+      return row ? attemptFromRow(row) : null;
+    });
+  }
+
+  hasCompleted(guildId: string, userId: string, quizId: number): Promise<boolean> {
+    return runOperation(this.ctx, 'attempts.has_completed', async () => {
+      const row = await this.ctx.db
+        .selectFrom('attempts')
+        .select('id')
+        .where('guild_id', '=', guildId)
+        .where('user_id', '=', userId)
+        .where('quiz_id', '=', quizId)
+        .where('status', '=', 'completed')
+        .limit(1)
+        .executeTakeFirst();
+      return row !== undefined;
+    });
+  }
+
+  countInProgress(guildId?: string): Promise<number> {
+    return runOperation(this.ctx, 'attempts.count_in_progress', async () => {
+      let query = this.ctx.db
+        .selectFrom('attempts')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('status', '=', 'in_progress');
+      if (guildId !== undefined) query = query.where('guild_id', '=', guildId);
+      const row = await query.executeTakeFirstOrThrow();
+      return toNumber(row.n);
+    });
+  }
+
+  getBestScore(guildId: string, userId: string, quizId: number): Promise<BestScore | null> {
+    return runOperation(this.ctx, 'attempts.best_score', async () => {
+      const row = await this.ctx.db
+        .selectFrom('best_scores')
+        .selectAll()
+        .where('guild_id', '=', guildId)
+        .where('user_id', '=', userId)
+        .where('quiz_id', '=', quizId)
+        .executeTakeFirst();
+      return row ? bestFromRow(row) : null;
+    });
+  }
+
+  abandonStale(startedBefore: number, endedAt: number): Promise<number> {
+    return runOperation(this.ctx, 'attempts.abandon_stale', async () => {
+      const result = await this.ctx.db
+        .updateTable('attempts')
+        .set({
+          status: 'abandoned',
+          completed_at: endedAt,
+          duration_seconds: sql<number>`(${endedAt} - started_at) / 1000.0`,
+        })
+        .where('status', '=', 'in_progress')
+        .where('started_at', '<', startedBefore)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    });
+  }
+}

@@ -1,0 +1,79 @@
+/** Table shapes as stored (snake_case, epoch-ms integers, JSON text, 0/1 flags). Internal to store/. */
+import type { Generated } from 'kysely';
+
+export interface QuizzesTable {
+  id: Generated<number>;
+  guild_id: string;
+  name: string;
+  /** Normalised name (see `quizNameKey`): the per-guild unique key and the autocomplete prefix. */
+  name_key: string;
+  description: string | null;
+  creator_id: string;
+  timer_seconds: number;
+  question_limit: number | null;
+  shuffle: number;
+  opens_at: number | null;
+  closes_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface QuestionsTable {
+  id: Generated<number>;
+  quiz_id: number;
+  position: number;
+  text: string;
+  /** JSON array of strings. */
+  options: string;
+  correct_index: number;
+  points: Generated<number>;
+  explanation: string | null;
+}
+
+export interface AttemptsTable {
+  id: Generated<number>;
+  guild_id: string;
+  user_id: string;
+  quiz_id: number;
+  score: number;
+  max_score: number;
+  correct_count: number;
+  question_count: number;
+  started_at: number;
+  completed_at: number | null;
+  duration_seconds: number | null;
+  status: string;
+}
+
+export interface BestScoresTable {
+  guild_id: string;
+  user_id: string;
+  quiz_id: number;
+  score: number;
+  attempt_id: number;
+  achieved_at: number;
+}
+
+export interface GuildSettingsTable {
+  guild_id: string;
+  results_channel_id: string | null;
+  /** JSON array of role ids. */
+  manager_role_ids: string;
+  retake_policy: string;
+  updated_at: number;
+}
+
+export interface StoreSchema {
+  quizzes: QuizzesTable;
+  questions: QuestionsTable;
+  attempts: AttemptsTable;
+  best_scores: BestScoresTable;
+  guild_settings: GuildSettingsTable;
+}
+
+export type DialectName = 'sqlite' | 'postgres';
+
+/** Case-insensitive, Unicode-aware name key, computed in JS so both databases agree. */
+export function quizNameKey(name: string): string {
+  return name.normalize('NFKC').trim().toLowerCase();
+}
