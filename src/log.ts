@@ -2,9 +2,9 @@ import pino, { type DestinationStream, type Logger as PinoLogger } from 'pino';
 import { prettyFactory } from 'pino-pretty';
 import type { Config, LogLevel } from './config/Config.js';
 import { CONFIG_KEYS } from './config/configKeys.js';
-import { REDACTED, redactUrl, urlPassword } from './config/databaseUrl.js';
+import { REDACTED, redactUrl, urlPassword } from './config/redactUrl.js';
 
-export { redactUrl } from './config/databaseUrl.js';
+export { redactUrl } from './config/redactUrl.js';
 
 /** The logger every module takes; import the type from here, not from pino. */
 export type Logger = PinoLogger;

@@ -3,6 +3,7 @@
  * variable of the same name in UPPER_SNAKE_CASE (shown per field), or from the same key in the
  * optional config file (`BADGEY_CONFIG`, YAML or JSON, e.g. a mounted ConfigMap). Environment
  * variables win over the file; `.env` in the working directory fills what the environment lacks.
+ * An empty value counts as unset. Loading, validation and the key table: `configKeys.ts`.
  */
 export interface Config {
   /** DISCORD_TOKEN — the bot token. Required to run the bot; no default. */
@@ -17,7 +18,7 @@ export interface Config {
   healthPort: number;
   /** HEALTH_HOST — address the HTTP server binds. Default `0.0.0.0` (tests use 127.0.0.1). */
   healthHost: string;
-  /** HEALTH_AUTH_TOKEN — when set, `/health` details need `Authorization: Bearer <token>`. */
+  /** HEALTH_AUTH_TOKEN — when set (8+ characters), `/health` details need `Authorization: Bearer <token>`. */
   healthAuthToken: string | undefined;
   /** LOG_LEVEL — pino level. Default `info`. */
   logLevel: LogLevel;
@@ -25,11 +26,11 @@ export interface Config {
   logFormat: 'json' | 'pretty' | 'auto';
   /** ANALYTICS_EXPORT_DIR — writable directory for analytics exports. Default `./data/analytics`. */
   analyticsExportDir: string;
-  /** ANALYTICS_EXPORT_INTERVAL — seconds between exports (`300`, or `30s`/`5m`/`1h`). Default 300. */
+  /** ANALYTICS_EXPORT_INTERVAL — seconds between exports (`300`, or `30s`/`5m`/`1h`; 5s to 24h). Default 300. */
   analyticsExportIntervalSeconds: number;
   /** ANALYTICS_EXPORT_RETENTION — timestamped snapshots kept besides the latest file. Default 24. */
   analyticsExportRetention: number;
-  /** ANALYTICS_SALT — key of the hash that pseudonymises user ids. Unset: generated once and kept in the export dir. */
+  /** ANALYTICS_SALT — key (16+ characters) of the hash that pseudonymises user ids. Unset: generated once and kept in the export dir. */
   analyticsSalt: string | undefined;
   /** BOT_OWNER_IDS — comma-separated user ids who may see bot-wide analytics. */
   botOwnerIds: string[];

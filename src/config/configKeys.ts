@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { type Config, LOG_LEVELS } from './Config.js';
-import { parseDatabaseUrl } from './databaseUrl.js';
+import { parseDatabaseUrl } from '../store/databaseUrl.js';
 
 /** A value as found in a source: env and `.env` give strings; the config file may also give a list. */
 export type RawValue = string | string[];
@@ -106,9 +106,17 @@ const hostAddress = rule('must be an IP address or host name', (raw) => {
     : undefined;
 });
 
+/** Valid when the store can open it (its parser decides) and a postgres URL is well-formed. */
 const databaseUrl = rule('must be sqlite:PATH, a file path, or a postgres:// URL', (raw) => {
   const text = single(raw);
-  return text !== undefined && parseDatabaseUrl(text) !== undefined ? text : undefined;
+  if (text === undefined) return undefined;
+  try {
+    const target = parseDatabaseUrl(text);
+    if (target.kind === 'postgres') new URL(target.url);
+  } catch {
+    return undefined;
+  }
+  return text;
 });
 
 const directory = rule('must be a directory path', single);

@@ -10,7 +10,7 @@ import {
   ConfigSchema,
   type RawValue,
 } from './configKeys.js';
-import { redactUrl } from './databaseUrl.js';
+import { redactUrl } from './redactUrl.js';
 import { describeReadError, readConfigFile, type SourcedValue } from './readConfigFile.js';
 
 export interface LoadConfigOptions {

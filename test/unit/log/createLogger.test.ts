@@ -84,6 +84,27 @@ describe('createLogger', () => {
     expect(lines[7].err.stack).toContain('auth failed: [REDACTED] / [REDACTED]');
   });
 
+  it('redacts secret-named fields by path even when no secret values are given', () => {
+    const config = secretConfig();
+    const out = new CapturedLines();
+    const log = createLogger({ level: 'info', format: 'json', destination: out });
+    log.info(
+      { config, token: TOKEN, client: { salt: SALT }, headers: { authorization: `Bearer ${HEALTH_TOKEN}` } },
+      'x',
+    );
+    log.info(
+      { req: { headers: { authorization: `Bot ${TOKEN}` } }, env: { DISCORD_TOKEN: TOKEN, DATABASE_URL } },
+      'y',
+    );
+    for (const secret of ALL_SECRETS) expect(out.text).not.toContain(secret);
+    const [first, second] = out.lines.map((line) => JSON.parse(line));
+    expect(first.config.databaseUrl).toBe('postgres://badgey:[REDACTED]@db.internal:5432/badgey');
+    expect(second.env).toEqual({
+      DISCORD_TOKEN: '[REDACTED]',
+      DATABASE_URL: 'postgres://badgey:[REDACTED]@db.internal:5432/badgey',
+    });
+  });
+
   it('redacts the same way in pretty output', () => {
     const config = secretConfig();
     const out = new CapturedLines();

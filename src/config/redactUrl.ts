@@ -1,34 +1,5 @@
-/** Where the bot's data lives, as decided by `DATABASE_URL`. */
-export type DatabaseLocation = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
-
 const URL_SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
-const POSTGRES_SCHEMES = new Set(['postgres', 'postgresql']);
 export const REDACTED = '[REDACTED]';
-
-/**
- * Reads `DATABASE_URL`: `sqlite:PATH`, a plain file path, or `postgres://` / `postgresql://`.
- * Returns undefined when the value is none of these.
- */
-export function parseDatabaseUrl(value: string): DatabaseLocation | undefined {
-  const trimmed = value.trim();
-  if (trimmed === '') return undefined;
-  const scheme = URL_SCHEME.exec(trimmed)?.[1]?.toLowerCase();
-  if (scheme !== undefined) {
-    if (!POSTGRES_SCHEMES.has(scheme)) return undefined;
-    try {
-      new URL(trimmed);
-    } catch {
-      return undefined;
-    }
-    return { kind: 'postgres', url: trimmed };
-  }
-  if (/^sqlite:/i.test(trimmed)) {
-    // `sqlite://path` is a common spelling too; both mean a file path.
-    const path = trimmed.slice('sqlite:'.length).replace(/^\/\/(?=.)/, '');
-    return path === '' ? undefined : { kind: 'sqlite', path };
-  }
-  return { kind: 'sqlite', path: trimmed };
-}
 
 /** Splits `scheme://userinfo@rest` at the LAST `@`, so an unencoded `@` in a password stays masked. */
 function splitUserinfo(url: string): { prefix: string; userinfo: string; rest: string } | undefined {
