@@ -10,8 +10,8 @@ import {
   ConfigSchema,
   type RawValue,
 } from './configKeys.js';
-import { redactUrl } from './redactUrl.js';
 import { describeReadError, readConfigFile, type SourcedValue } from './readConfigFile.js';
+import { redactUrl } from './redactUrl.js';
 
 export interface LoadConfigOptions {
   /** Environment variables. Default `process.env` (never modified). */
