@@ -43,5 +43,52 @@ bench: build
 load: build
 	$(NPM) run load
 
+# No Discord account needed: a local Discord emulator, the real bot (dist/main.js) against it, and a
+# scripted member using the commands; prints the conversation and exits.
+demo: build
+	npx tsx scripts/demo.ts
+
+# ---- Containers and Kubernetes (README "Deploy to Kubernetes") ----
+# helm/kubectl are fetched into .tools/ (pinned, cached) by scripts/fetch-k8s-tools.sh.
+HELM := .tools/helm/helm
+KUBECTL := .tools/kubectl/kubectl
+CHART := charts/badgey
+APP_VERSION := $(shell node -p "require('./package.json').version" 2>/dev/null)
+IMAGE_REPOSITORY ?= ghcr.io/badgey/badgey
+IMAGE_TAG ?= $(APP_VERSION)
+IMAGE ?= $(IMAGE_REPOSITORY):$(IMAGE_TAG)
+# podman when installed, else docker; podman needs --format docker to keep the HEALTHCHECK.
+CONTAINER_ENGINE ?= $(shell command -v podman >/dev/null 2>&1 && echo podman || echo docker)
+RELEASE ?= badgey
+NAMESPACE ?= badgey
+# Your values files for chart-template/deploy, e.g. `make deploy VALUES=my-values.yaml`.
+VALUES ?=
+HELM_VALUES = $(foreach file,$(VALUES),-f $(file))
+
+tools:
+	bash scripts/fetch-k8s-tools.sh
+
+image:
+	$(CONTAINER_ENGINE) build $(if $(filter podman,$(notdir $(CONTAINER_ENGINE))),--format docker) \
+	  --build-arg VERSION=$(APP_VERSION) --build-arg REVISION=$$(git rev-parse --short HEAD 2>/dev/null || echo unknown) \
+	  -t $(IMAGE) .
+
+chart-lint: tools
+	$(HELM) lint --strict $(CHART)
+	for values in $(CHART)/ci/*.yaml; do $(HELM) lint --strict $(CHART) -f $$values || exit 1; done
+
+chart-template: tools
+	$(HELM) template $(RELEASE) $(CHART) --namespace $(NAMESPACE) $(HELM_VALUES)
+
+# Regenerates k8s/ from the chart defaults (a test fails when k8s/ drifts from the chart).
+k8s: tools install
+	npx tsx scripts/k8s-render.ts
+
+deploy: tools
+	$(HELM) upgrade --install $(RELEASE) $(CHART) --namespace $(NAMESPACE) --create-namespace \
+	  --set image.repository=$(IMAGE_REPOSITORY) --set-string image.tag=$(IMAGE_TAG) $(HELM_VALUES) \
+	  --wait=watcher --timeout 5m0s
+	$(HELM) test $(RELEASE) --namespace $(NAMESPACE)
+
 clean:
 	rm -rf dist coverage node_modules/.installed

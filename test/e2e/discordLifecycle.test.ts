@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { isMsg, readyWithinOneSecond, startBot, startWorld } from './discordHarness.js';
+
+// The real bot process (`node dist/main.js`, as `make run`) against the Discord emulator.
+// Build first: `npx tsc -p tsconfig.build.json` (`make test` does).
+
+const EPHEMERAL = 64;
+
+describe('bot process against the Discord emulator: lifecycle', () => {
+  it('answers /ready 503 until logged in (retrying while Discord is down), then 200; registers its commands', async () => {
+    const world = await startWorld();
+    world.emu.setAvailable(false);
+    const bot = await startBot(world);
+
+    await bot.waitForStatus('/ready', 503);
+    await bot.waitForLog(isMsg(/Discord login failed; retrying/));
+    const notReady = await bot.get('/ready');
+    expect(notReady.status).toBe(503);
+    expect(JSON.stringify(notReady.body)).toMatch(/discord/);
+
+    world.emu.setAvailable(true);
+    await bot.waitForStatus('/ready', 200, 15_000);
+    await bot.waitForLog(isMsg(/slash commands registered/));
+
+    const commands = world.emu.registeredCommands({ guildId: world.guild.id });
+    expect(commands.map((c) => c.name).sort()).toEqual(['help', 'status']);
+    const status = commands.find((c) => c.name === 'status');
+    expect(status?.default_member_permissions).toBe('32'); // Manage Server
+    expect(world.emu.registeredCommands()).toEqual([]); // guild-scoped only
+    expect(world.emu.unhandledCalls).toEqual([]);
+  });
+
+  it('does not re-register unchanged commands on the next start', async () => {
+    const world = await startWorld();
+    const first = await startBot(world);
+    await first.waitForLog(isMsg(/slash commands registered/), 15_000);
+    expect(world.emu.commandRegistrations).toBe(1);
+    first.signal('SIGTERM');
+    await first.waitForExit();
+
+    const second = await startBot(world);
+    await second.waitForLog(isMsg(/slash commands unchanged/), 15_000);
+    expect(world.emu.commandRegistrations).toBe(1);
+  });
+
+  it('answers /status to a server manager with the health fields, ephemeral, and rejects a plain member', async () => {
+    const world = await startWorld();
+    const bot = await startBot(world);
+    await bot.waitForStatus('/ready', 200, 15_000);
+    await bot.waitForLog(isMsg(/slash commands registered/));
+
+    const handle = world.emu.injectChatInput({
+      guildId: world.guild.id,
+      channelId: world.channelId,
+      userId: world.admin.user.id,
+      name: 'status',
+    });
+    const response = await handle.waitForResponse();
+    expect(handle.errors).toEqual([]); // the emulator refuses callbacks after the 3 s deadline
+    expect(response.type).toBe(4);
+    expect(response.data.flags).toBe(EPHEMERAL);
+    const embed = response.data.embeds?.[0] as { fields: { name: string; value: string }[] };
+    const fields = Object.fromEntries(embed.fields.map((f) => [f.name, f.value]));
+    expect(Object.keys(fields)).toEqual(
+      expect.arrayContaining(['Uptime', 'Gateway latency', 'Shards', 'Memory', 'Quizzes running', 'Version']),
+    );
+    expect(fields.Shards).toMatch(/shard 0: ready/);
+    expect(fields.Uptime).toMatch(/^\d+d \d+h \d+m \d+s$/);
+    expect(fields['Quizzes running']).toBe('0');
+
+    const denied = world.emu.injectChatInput({
+      guildId: world.guild.id,
+      channelId: world.channelId,
+      userId: world.member.user.id,
+      name: 'status',
+    });
+    const deniedResponse = await denied.waitForResponse();
+    expect(deniedResponse.data.flags).toBe(EPHEMERAL);
+    expect(deniedResponse.data.content).toMatch(/Manage Server/);
+    expect(deniedResponse.data.embeds ?? []).toEqual([]);
+
+    const help = world.emu.injectChatInput({
+      guildId: world.guild.id,
+      channelId: world.channelId,
+      userId: world.member.user.id,
+      name: 'help',
+    });
+    const helpResponse = await help.waitForResponse();
+    expect(JSON.stringify(helpResponse.data.embeds)).toMatch(/\/status.*server managers/);
+    expect(helpResponse.data.allowed_mentions).toEqual({ parse: [] });
+  });
+
+  it('becomes ready only when both shards are ready, and follows each shard', async () => {
+    // max_concurrency 2: both shards identify at once (Discord's rule: one IDENTIFY per bucket per 5 s).
+    const world = await startWorld({ shardCount: 2, maxConcurrency: 2 });
+    const bot = await startBot(world);
+    await bot.waitForStatus('/ready', 200, 15_000);
+    const sessions = world.emu.sessions.map((s) => `${s.shard}/${s.shardCount}`).sort();
+    expect(sessions).toEqual(['0/2', '1/2']);
+
+    world.emu.closeGateway(4000, { shard: 1 });
+    await readyWithinOneSecond(bot, 503);
+    const body = JSON.stringify((await bot.get('/ready')).body);
+    expect(body).toMatch(/shard-1/);
+    expect(body).not.toMatch(/shard-0/);
+    await bot.waitForStatus('/ready', 200, 5000);
+  });
+
+  it('closes the gateway with 1000 and exits 0 on SIGTERM', async () => {
+    const world = await startWorld();
+    const bot = await startBot(world);
+    await bot.waitForStatus('/ready', 200, 15_000);
+    const closed = world.emu.waitFor('close', (e) => e.by === 'client', 10_000);
+    bot.signal('SIGTERM');
+    const close = await closed;
+    expect(close.code).toBe(1000);
+    expect(await bot.waitForExit()).toEqual({ code: 0, signal: null });
+  });
+
+  it('GIVEN a token Discord rejects at login (401) THEN one fatal line saying what to fix and exit 78', async () => {
+    const world = await startWorld();
+    const bot = await startBot(world, { env: { DISCORD_TOKEN: 'not-the-token' } });
+    const exit = await bot.waitForExit(15_000);
+    expect(exit.code).toBe(78);
+    const fatal = bot.logs.filter((l) => l.level === 60);
+    expect(fatal).toHaveLength(1);
+    expect(fatal[0]?.msg).toMatch(/DISCORD_TOKEN is invalid: reset it in the Discord Developer Portal/);
+    expect(bot.dump()).not.toContain('not-the-token');
+  });
+
+  it('GIVEN the gateway closes with 4004 THEN one fatal line and exit 78', async () => {
+    const world = await startWorld();
+    const bot = await startBot(world);
+    await bot.waitForStatus('/ready', 200, 15_000);
+    world.emu.closeGateway(4004);
+    const exit = await bot.waitForExit(15_000);
+    expect(exit.code).toBe(78);
+    const fatal = bot.logs.filter((l) => l.level === 60);
+    expect(fatal).toHaveLength(1);
+    expect(fatal[0]).toMatchObject({ closeCode: 4004, closeName: 'AuthenticationFailed' });
+    expect(fatal[0]?.msg).toMatch(/DISCORD_TOKEN is invalid/);
+  });
+});
