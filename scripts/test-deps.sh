@@ -16,3 +16,10 @@ apt_install() {
 
 # promtool (Debian package prometheus) checks the /metrics exposition.
 command -v promtool >/dev/null || apt_install prometheus
+
+# helm + kubectl for the chart tests (pinned, cached in .tools/; not an npm devDependency).
+bash scripts/fetch-k8s-tools.sh
+
+# podman + runc + a local bookworm stand-in base image for the container test (root only; without
+# it the container test reports why and skips).
+bash scripts/podman-setup.sh

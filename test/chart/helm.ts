@@ -56,7 +56,9 @@ export function parseObjects(yamlText: string): K8sObject[] {
 }
 
 /** `helm template` with the given values files / --set args; throws with helm's stderr on failure. */
-export function renderChart(options: { valuesFiles?: string[]; set?: string[]; release?: string } = {}): K8sObject[] {
+export function renderChart(
+  options: { valuesFiles?: string[]; set?: string[]; release?: string } = {},
+): K8sObject[] {
   const args = ['template', options.release ?? 'badgey', CHART_DIR];
   for (const file of options.valuesFiles ?? []) args.push('-f', file);
   for (const assignment of options.set ?? []) args.push('--set', assignment);

@@ -27,7 +27,9 @@ function modelModulePath(apiVersion: string, kind: string): string {
   if (apiVersion === 'monitoring.coreos.com/v1') {
     return `@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/${kind}`;
   }
-  return apiVersion.includes('/') ? `kubernetes-models/${apiVersion}/${kind}` : `kubernetes-models/v1/${kind}`;
+  return apiVersion.includes('/')
+    ? `kubernetes-models/${apiVersion}/${kind}`
+    : `kubernetes-models/v1/${kind}`;
 }
 
 /** Schema errors for one object ([] when valid); an unknown apiVersion/kind is an error too. */
@@ -94,7 +96,9 @@ function walk(value: unknown, typeName: string, path: string, problems: string[]
   if (value === null || value === undefined) return;
   const array = /^Array<(.+)>$/.exec(typeName);
   if (array) {
-    if (Array.isArray(value)) value.forEach((item, i) => walk(item, array[1]!, `${path}[${i}]`, problems));
+    if (Array.isArray(value)) {
+      for (const [i, item] of value.entries()) walk(item, array[1]!, `${path}[${i}]`, problems);
+    }
     return;
   }
   const map = /^\{ \[key: string\]: (.+); \}$/.exec(typeName);
