@@ -1,0 +1,530 @@
+/**
+ * Runs solo sessions: one per member (key `guildId:userId`), a cap on concurrent sessions with a
+ * FIFO queue, question timers, auto-advance after feedback, the inactivity end, the
+ * interaction-token age end, quiz deletion and shutdown. Pure domain: time comes from the injected
+ * Clock and Scheduler; everything the member should see is an event the command layer renders.
+ *
+ * `TReply` is whatever the command layer needs to answer the member (e.g. its latest interaction).
+ * The manager never looks inside it; it keeps the newest one per session and hands it back in
+ * events, so nothing depends on a token older than `tokenMaxAgeMs`.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Clock, Scheduler } from '../clock.js';
+import { err, ok, type Result } from './result.js';
+import {
+  type AnswerOutcome,
+  type AnswerRejection,
+  type ExpiryReason,
+  type SessionQuestion,
+  type SessionSummary,
+  SoloSession,
+  type SoloSessionState,
+} from './SoloSession.js';
+import type { Attempt, Question, Quiz } from './types.js';
+
+/** Discord interaction tokens live 15 minutes; end a session a minute before its newest token dies. */
+export const DEFAULT_TOKEN_MAX_AGE_MS = 14 * 60_000;
+/** Pause on an answer's or timeout's feedback before the next question. */
+export const DEFAULT_FEEDBACK_DELAY_MS = 5_000;
+
+export interface SessionManagerOptions {
+  clock: Clock;
+  scheduler: Scheduler;
+  /** Cap on concurrently running sessions (QUIZ_MAX_SESSIONS); more members wait in a FIFO queue. */
+  maxSessions: number;
+  /** A session with no member activity for this long ends (QUIZ_IDLE_TIMEOUT_SECONDS × 1000). */
+  idleTimeoutMs: number;
+  /** @defaultValue DEFAULT_FEEDBACK_DELAY_MS */
+  feedbackDelayMs?: number;
+  /** @defaultValue DEFAULT_TOKEN_MAX_AGE_MS */
+  tokenMaxAgeMs?: number;
+  /** @defaultValue 8 random base64url characters (short: it travels in button custom ids) */
+  newSessionId?: () => string;
+  /** Seeds each attempt's shuffle. @defaultValue a random 32-bit integer */
+  newSeed?: () => number;
+  /** A listener threw. The manager carries on; the caller logs and records it. */
+  onListenerError?: (error: unknown, event: SessionEventName) => void;
+}
+
+/** The interaction a member just used: the reply handle and when Discord issued its token. */
+export interface InteractionRef<TReply> {
+  reply: TReply;
+  /** The interaction id's snowflake timestamp (`snowflakeTimestampMs(interaction.id)`). */
+  issuedAtMs: number;
+}
+
+export interface StartRequest<TReply> {
+  guildId: string;
+  userId: string;
+  quiz: Pick<Quiz, 'id' | 'name' | 'timerSeconds' | 'questionLimit' | 'shuffle'>;
+  questions: readonly Question[];
+  interaction: InteractionRef<TReply>;
+}
+
+export type StartResult = { status: 'started'; sessionId: string } | { status: 'queued'; position: number };
+
+export type StartError =
+  | { kind: 'alreadyRunning'; sessionId: string }
+  | { kind: 'alreadyQueued'; position: number }
+  | { kind: 'noQuestions' }
+  | { kind: 'shuttingDown' };
+
+export type ManagerAnswerRejection = AnswerRejection | { kind: 'sessionNotFound' };
+
+export type NextRejection =
+  | { kind: 'sessionNotFound' }
+  | { kind: 'notYourSession' }
+  /** Not showing feedback (a double click on Next, or the auto-advance came first). */
+  | { kind: 'alreadyAdvanced' };
+
+export type QueueLeftReason = 'tokenAge' | 'quizDeleted' | 'shutdown' | 'cancelled';
+
+interface SessionEventBase<TReply> {
+  sessionId: string;
+  /** The session's state after the change (plain JSON; do not mutate). */
+  state: SoloSessionState;
+  /** The newest interaction's reply handle. */
+  reply: TReply;
+}
+
+interface SessionEndEvent<TReply> extends SessionEventBase<TReply> {
+  summary: SessionSummary;
+  /** The attempt row to store (status completed / interrupted / abandoned). */
+  attempt: Omit<Attempt, 'id'>;
+}
+
+export interface SessionEventMap<TReply> {
+  /** Show this question (with answer buttons and a countdown to `deadlineMs`). */
+  questionDue: SessionEventBase<TReply> & {
+    questionIndex: number;
+    question: SessionQuestion;
+    /** 1-based, for "Question 3/10". */
+    questionNumber: number;
+    questionCount: number;
+    deadlineMs: number;
+  };
+  /** Show the answer's or timeout's feedback; the next question follows at `nextAtMs` (or a Next click). */
+  feedback: SessionEventBase<TReply> & { outcome: AnswerOutcome; nextAtMs: number };
+  /** The last question is done: summary, public results post, store the attempt. */
+  finished: SessionEndEvent<TReply>;
+  /** Ended by inactivity, token age or the quiz's deletion; store the attempt unless `quizDeleted`. */
+  expired: SessionEndEvent<TReply> & { reason: ExpiryReason };
+  /** Shutdown: tell the member Badgey is restarting; store the interrupted attempt. */
+  interrupted: SessionEndEvent<TReply>;
+  /** A waiting member's place changed (1 = next). */
+  queuePosition: { guildId: string; userId: string; position: number; reply: TReply };
+  /** A waiting member got a slot; their session starts right after this event. */
+  promoted: { guildId: string; userId: string; sessionId: string; waitedMs: number; reply: TReply };
+  /** A waiting member left the queue without starting. */
+  queueLeft: { guildId: string; userId: string; reason: QueueLeftReason; reply: TReply };
+}
+
+export type SessionEventName = keyof SessionEventMap<unknown>;
+
+type Listener<TReply, K extends SessionEventName> = (event: SessionEventMap<TReply>[K]) => void;
+
+interface Running<TReply> {
+  state: SoloSessionState;
+  reply: TReply;
+  tokenIssuedAtMs: number;
+  cancelQuestionTimer?: () => void;
+  cancelAdvanceTimer?: () => void;
+  cancelIdleTimer?: () => void;
+  cancelTokenTimer?: () => void;
+}
+
+interface Waiting<TReply> {
+  request: StartRequest<TReply>;
+  enqueuedAtMs: number;
+  cancelTokenTimer: () => void;
+}
+
+function memberKey(guildId: string, userId: string): string {
+  return `${guildId}:${userId}`;
+}
+
+export class SessionManager<TReply = unknown> {
+  private readonly clock: Clock;
+  private readonly scheduler: Scheduler;
+  private readonly maxSessions: number;
+  private readonly idleTimeoutMs: number;
+  private readonly feedbackDelayMs: number;
+  private readonly tokenMaxAgeMs: number;
+  private readonly newSessionId: () => string;
+  private readonly newSeed: () => number;
+  private readonly onListenerError: (error: unknown, event: SessionEventName) => void;
+
+  private readonly sessions = new Map<string, Running<TReply>>();
+  private readonly sessionByMember = new Map<string, string>();
+  private queue: Waiting<TReply>[] = [];
+  private readonly listeners: { [K in SessionEventName]?: Listener<TReply, K>[] } = {};
+  private shuttingDown = false;
+
+  constructor(options: SessionManagerOptions) {
+    if (!(options.maxSessions >= 1)) throw new RangeError('maxSessions must be at least 1');
+    this.clock = options.clock;
+    this.scheduler = options.scheduler;
+    this.maxSessions = options.maxSessions;
+    this.idleTimeoutMs = options.idleTimeoutMs;
+    this.feedbackDelayMs = options.feedbackDelayMs ?? DEFAULT_FEEDBACK_DELAY_MS;
+    this.tokenMaxAgeMs = options.tokenMaxAgeMs ?? DEFAULT_TOKEN_MAX_AGE_MS;
+    this.newSessionId = options.newSessionId ?? (() => randomBytes(6).toString('base64url'));
+    this.newSeed = options.newSeed ?? (() => randomBytes(4).readUInt32LE(0));
+    this.onListenerError = options.onListenerError ?? (() => {});
+  }
+
+  /** Subscribes to an event; returns the unsubscribe function. */
+  on<K extends SessionEventName>(event: K, listener: Listener<TReply, K>): () => void {
+    const list: Listener<TReply, K>[] = (this.listeners[event] as Listener<TReply, K>[] | undefined) ?? [];
+    this.listeners[event] = list as (typeof this.listeners)[K];
+    list.push(listener);
+    return () => {
+      const index = list.indexOf(listener);
+      if (index !== -1) list.splice(index, 1);
+    };
+  }
+
+  /**
+   * Starts a session now, or queues the member when the cap is reached. The first question is
+   * emitted as `questionDue` before this returns, so defer the interaction first. Retake policy
+   * and open/close dates are the caller's checks (`canStart`, `isOpen`): they need the store.
+   */
+  start(request: StartRequest<TReply>): Result<StartResult, StartError> {
+    if (this.shuttingDown) return err({ kind: 'shuttingDown' });
+    if (request.questions.length === 0) return err({ kind: 'noQuestions' });
+    const key = memberKey(request.guildId, request.userId);
+    const running = this.sessionByMember.get(key);
+    if (running !== undefined) return err({ kind: 'alreadyRunning', sessionId: running });
+    const queued = this.queuePositionOf(request.guildId, request.userId);
+    if (queued !== null) return err({ kind: 'alreadyQueued', position: queued });
+
+    if (this.sessions.size >= this.maxSessions) {
+      const now = this.clock.now();
+      const waiting: Waiting<TReply> = {
+        request,
+        enqueuedAtMs: now,
+        cancelTokenTimer: this.scheduler.schedule(
+          request.interaction.issuedAtMs + this.tokenMaxAgeMs - now,
+          () => this.leaveQueueWith(waiting, 'tokenAge'),
+        ),
+      };
+      this.queue.push(waiting);
+      return ok({ status: 'queued', position: this.queue.length });
+    }
+    return this.begin(request);
+  }
+
+  /** A click on an answer button. Accepted clicks emit `feedback`; rejections change nothing. */
+  answer(input: {
+    sessionId: string;
+    userId: string;
+    questionIndex: number;
+    optionIndex: number;
+    interaction: InteractionRef<TReply>;
+  }): Result<AnswerOutcome, ManagerAnswerRejection> {
+    const running = this.sessions.get(input.sessionId);
+    if (running === undefined) return err({ kind: 'sessionNotFound' });
+    const result = SoloSession.answer(running.state, {
+      userId: input.userId,
+      questionIndex: input.questionIndex,
+      optionIndex: input.optionIndex,
+      clickedAtMs: input.interaction.issuedAtMs,
+    });
+    if (!result.ok) return result;
+    running.state = result.value.state;
+    running.cancelQuestionTimer?.();
+    this.touch(running, input.interaction);
+    this.showFeedback(running, result.value.outcome);
+    return ok(result.value.outcome);
+  }
+
+  /** A click on "Next" during feedback: the next question now instead of after the pause. */
+  next(input: {
+    sessionId: string;
+    userId: string;
+    interaction: InteractionRef<TReply>;
+  }): Result<void, NextRejection> {
+    const running = this.sessions.get(input.sessionId);
+    if (running === undefined) return err({ kind: 'sessionNotFound' });
+    if (running.state.userId !== input.userId) return err({ kind: 'notYourSession' });
+    if (running.state.status !== 'showing_feedback') return err({ kind: 'alreadyAdvanced' });
+    this.touch(running, input.interaction);
+    this.advance(running);
+    return ok(undefined);
+  }
+
+  /**
+   * The question message reached Discord at `atMs` (later than the manager's delivery time):
+   * scoring and the timeout count from then, so bot lag costs nobody points.
+   */
+  confirmDelivered(sessionId: string, questionIndex: number, atMs: number): boolean {
+    const running = this.sessions.get(sessionId);
+    if (running === undefined) return false;
+    const result = SoloSession.confirmDelivery(running.state, questionIndex, atMs);
+    if (!result.ok) return false;
+    running.state = result.value.state;
+    this.scheduleQuestionTimer(running);
+    return true;
+  }
+
+  /** Removes a waiting member from the queue (e.g. a Cancel button). */
+  leaveQueue(guildId: string, userId: string): boolean {
+    const waiting = this.queue.find((w) => w.request.guildId === guildId && w.request.userId === userId);
+    if (waiting === undefined) return false;
+    this.leaveQueueWith(waiting, 'cancelled');
+    return true;
+  }
+
+  /** The quiz was deleted: its sessions end (`expired`, reason `quizDeleted`) and its waiters leave the queue. */
+  endForDeletedQuiz(quizId: number): number {
+    let ended = 0;
+    for (const waiting of this.queue.filter((w) => w.request.quiz.id === quizId)) {
+      this.leaveQueueWith(waiting, 'quizDeleted', false);
+    }
+    this.emitQueuePositions();
+    for (const running of [...this.sessions.values()]) {
+      if (running.state.quizId === quizId) {
+        this.expire(running, 'quizDeleted');
+        ended++;
+      }
+    }
+    return ended;
+  }
+
+  /**
+   * Shutdown: refuses new sessions, interrupts every running one (progress kept, `interrupted`
+   * emitted for each) and empties the queue. Returns the interrupted states.
+   */
+  shutdown(): SoloSessionState[] {
+    this.shuttingDown = true;
+    for (const waiting of [...this.queue]) this.leaveQueueWith(waiting, 'shutdown', false);
+    const interrupted: SoloSessionState[] = [];
+    const now = this.clock.now();
+    for (const running of [...this.sessions.values()]) {
+      const result = SoloSession.interrupt(running.state, now);
+      if (!result.ok) continue;
+      running.state = result.value.state;
+      this.release(running);
+      interrupted.push(running.state);
+      this.emit('interrupted', this.endEvent(running, result.value.summary));
+    }
+    return interrupted;
+  }
+
+  getState(sessionId: string): SoloSessionState | undefined {
+    return this.sessions.get(sessionId)?.state;
+  }
+
+  sessionIdFor(guildId: string, userId: string): string | undefined {
+    return this.sessionByMember.get(memberKey(guildId, userId));
+  }
+
+  /** 1-based queue position, or null when not waiting. */
+  queuePositionOf(guildId: string, userId: string): number | null {
+    const index = this.queue.findIndex((w) => w.request.guildId === guildId && w.request.userId === userId);
+    return index === -1 ? null : index + 1;
+  }
+
+  counts(): { running: number; queued: number } {
+    return { running: this.sessions.size, queued: this.queue.length };
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private begin(
+    request: StartRequest<TReply>,
+    sessionId = this.uniqueSessionId(),
+  ): Result<StartResult, StartError> {
+    const now = this.clock.now();
+    const created = SoloSession.create({
+      sessionId,
+      guildId: request.guildId,
+      userId: request.userId,
+      quiz: request.quiz,
+      questions: request.questions,
+      seed: this.newSeed(),
+      startedAtMs: now,
+    });
+    if (!created.ok) return err(created.error);
+    const running: Running<TReply> = {
+      state: created.value,
+      reply: request.interaction.reply,
+      tokenIssuedAtMs: request.interaction.issuedAtMs,
+    };
+    this.sessions.set(sessionId, running);
+    this.sessionByMember.set(memberKey(request.guildId, request.userId), sessionId);
+    this.touch(running, request.interaction);
+    this.advance(running);
+    return ok({ status: 'started', sessionId });
+  }
+
+  private uniqueSessionId(): string {
+    for (;;) {
+      const id = this.newSessionId();
+      if (!this.sessions.has(id)) return id;
+    }
+  }
+
+  /** Member activity: adopt the newest interaction and restart the idle and token-age timers. */
+  private touch(running: Running<TReply>, interaction: InteractionRef<TReply>): void {
+    if (interaction.issuedAtMs >= running.tokenIssuedAtMs) {
+      running.reply = interaction.reply;
+      running.tokenIssuedAtMs = interaction.issuedAtMs;
+    }
+    const now = this.clock.now();
+    running.cancelIdleTimer?.();
+    running.cancelIdleTimer = this.scheduler.schedule(this.idleTimeoutMs, () => this.expire(running, 'idle'));
+    running.cancelTokenTimer?.();
+    running.cancelTokenTimer = this.scheduler.schedule(
+      running.tokenIssuedAtMs + this.tokenMaxAgeMs - now,
+      () => this.expire(running, 'tokenAge'),
+    );
+  }
+
+  private advance(running: Running<TReply>): void {
+    running.cancelAdvanceTimer?.();
+    running.cancelAdvanceTimer = undefined;
+    const result = SoloSession.advance(running.state, this.clock.now());
+    if (!result.ok) return;
+    running.state = result.value.state;
+    if (result.value.kind === 'finished') {
+      this.release(running);
+      this.emit('finished', this.endEvent(running, result.value.summary));
+      this.promote();
+      return;
+    }
+    const questionIndex = result.value.questionIndex;
+    this.scheduleQuestionTimer(running);
+    this.emit('questionDue', {
+      ...this.base(running),
+      questionIndex,
+      question: running.state.questions[questionIndex]!,
+      questionNumber: questionIndex + 1,
+      questionCount: running.state.questions.length,
+      deadlineMs: this.deadlineOf(running.state),
+    });
+  }
+
+  private deadlineOf(state: SoloSessionState): number {
+    return (state.deliveredAtMs ?? this.clock.now()) + state.timerSeconds * 1000;
+  }
+
+  private scheduleQuestionTimer(running: Running<TReply>): void {
+    running.cancelQuestionTimer?.();
+    const questionIndex = running.state.currentIndex;
+    running.cancelQuestionTimer = this.scheduler.schedule(
+      this.deadlineOf(running.state) - this.clock.now(),
+      () => {
+        running.cancelQuestionTimer = undefined;
+        const result = SoloSession.timeout(running.state, questionIndex, this.clock.now());
+        if (!result.ok) return; // answered meanwhile
+        running.state = result.value.state;
+        this.showFeedback(running, result.value.outcome);
+      },
+    );
+  }
+
+  private showFeedback(running: Running<TReply>, outcome: AnswerOutcome): void {
+    const nextAtMs = this.clock.now() + this.feedbackDelayMs;
+    running.cancelAdvanceTimer?.();
+    running.cancelAdvanceTimer = this.scheduler.schedule(this.feedbackDelayMs, () => {
+      running.cancelAdvanceTimer = undefined;
+      this.advance(running);
+    });
+    this.emit('feedback', { ...this.base(running), outcome, nextAtMs });
+  }
+
+  private expire(running: Running<TReply>, reason: ExpiryReason): void {
+    if (this.sessions.get(running.state.sessionId) !== running) return;
+    const result = SoloSession.expire(running.state, this.clock.now(), reason);
+    if (!result.ok) return;
+    running.state = result.value.state;
+    this.release(running);
+    this.emit('expired', { ...this.endEvent(running, result.value.summary), reason });
+    this.promote();
+  }
+
+  /** Frees the slot and cancels every timer of a session that has ended. */
+  private release(running: Running<TReply>): void {
+    running.cancelQuestionTimer?.();
+    running.cancelAdvanceTimer?.();
+    running.cancelIdleTimer?.();
+    running.cancelTokenTimer?.();
+    running.cancelQuestionTimer = running.cancelAdvanceTimer = running.cancelIdleTimer = undefined;
+    running.cancelTokenTimer = undefined;
+    this.sessions.delete(running.state.sessionId);
+    const key = memberKey(running.state.guildId, running.state.userId);
+    if (this.sessionByMember.get(key) === running.state.sessionId) this.sessionByMember.delete(key);
+  }
+
+  private promote(): void {
+    if (this.shuttingDown) return;
+    let moved = false;
+    while (this.sessions.size < this.maxSessions && this.queue.length > 0) {
+      const waiting = this.queue.shift()!;
+      waiting.cancelTokenTimer();
+      moved = true;
+      const { request } = waiting;
+      const sessionId = this.uniqueSessionId();
+      this.emit('promoted', {
+        guildId: request.guildId,
+        userId: request.userId,
+        sessionId,
+        waitedMs: this.clock.now() - waiting.enqueuedAtMs,
+        reply: request.interaction.reply,
+      });
+      this.begin(request, sessionId);
+    }
+    if (moved) this.emitQueuePositions();
+  }
+
+  private leaveQueueWith(waiting: Waiting<TReply>, reason: QueueLeftReason, announcePositions = true): void {
+    const index = this.queue.indexOf(waiting);
+    if (index === -1) return;
+    this.queue.splice(index, 1);
+    waiting.cancelTokenTimer();
+    const { request } = waiting;
+    this.emit('queueLeft', {
+      guildId: request.guildId,
+      userId: request.userId,
+      reason,
+      reply: request.interaction.reply,
+    });
+    if (announcePositions && index < this.queue.length) this.emitQueuePositions(index);
+  }
+
+  private emitQueuePositions(fromIndex = 0): void {
+    this.queue.slice(fromIndex).forEach((waiting, offset) => {
+      this.emit('queuePosition', {
+        guildId: waiting.request.guildId,
+        userId: waiting.request.userId,
+        position: fromIndex + offset + 1,
+        reply: waiting.request.interaction.reply,
+      });
+    });
+  }
+
+  private base(running: Running<TReply>): SessionEventBase<TReply> {
+    return { sessionId: running.state.sessionId, state: running.state, reply: running.reply };
+  }
+
+  private endEvent(running: Running<TReply>, summary: SessionSummary): SessionEndEvent<TReply> {
+    return {
+      ...this.base(running),
+      summary,
+      attempt: SoloSession.toAttempt(running.state, this.clock.now()),
+    };
+  }
+
+  private emit<K extends SessionEventName>(event: K, payload: SessionEventMap<TReply>[K]): void {
+    const list = this.listeners[event] as Listener<TReply, K>[] | undefined;
+    if (!list) return;
+    for (const listener of [...list]) {
+      try {
+        listener(payload);
+      } catch (error) {
+        this.onListenerError(error, event);
+      }
+    }
+  }
+}
