@@ -6,6 +6,11 @@ export interface ShutdownStep {
   /** Short and stable: it appears in logs (`stop-new-quizzes`, `flush-analytics`, `close-database`). */
   name: string;
   run(): Promise<void> | void;
+  /**
+   * Give up on this step after this long (logged as failed) so later steps — the analytics flush,
+   * closing the database — still run. Default: no per-step limit (the watchdog still bounds all).
+   */
+  timeoutMs?: number;
 }
 
 export interface ShutdownSequenceOptions {
@@ -44,6 +49,7 @@ export class ShutdownSequence {
   readonly #steps: ShutdownStep[] = [];
   #startedAt: number | undefined;
   #currentStep: string | undefined;
+  #stepsRun: Promise<void> | undefined;
   #watchdog: NodeJS.Timeout | undefined;
 
   constructor(options: ShutdownSequenceOptions) {
@@ -82,14 +88,23 @@ export class ShutdownSequence {
     if (this.#delayMs > 0) await this.#sleep(this.#delayMs);
   };
 
-  /** Second hook (after the HTTP server stopped): runs the steps in order. */
-  readonly onSignal = async (): Promise<void> => {
+  /** Second hook (after the HTTP server stopped): runs the steps in order, once however often called. */
+  readonly onSignal = (): Promise<void> => {
+    this.#stepsRun ??= this.#runSteps();
+    return this.#stepsRun;
+  };
+
+  async #runSteps(): Promise<void> {
     const failed: string[] = [];
     for (const step of this.#steps) {
       this.#currentStep = step.name;
       const started = performance.now();
       try {
-        await step.run();
+        await withTimeout(
+          Promise.resolve().then(() => step.run()),
+          step.timeoutMs,
+          step.name,
+        );
         this.#logger.info({ step: step.name, durationMs: elapsedMs(started) }, 'shutdown step done');
       } catch (error) {
         failed.push(step.name);
@@ -105,7 +120,7 @@ export class ShutdownSequence {
       this.#logger.error({ failed, durationMs: this.#totalMs() }, 'shutdown finished with errors');
       throw new Error(`shutdown steps failed: ${failed.join(', ')}`);
     }
-  };
+  }
 
   /** Last hook: logs completion; terminus exits 0 right after. */
   readonly onShutdown = async (): Promise<void> => {
@@ -118,6 +133,27 @@ export class ShutdownSequence {
     await this.beforeShutdown();
     await this.onSignal();
     await this.onShutdown();
+  }
+
+  /**
+   * A fatal condition that is not a signal (e.g. Discord refused the token): readiness flips, the
+   * steps run at once (no delay; the watchdog still applies), then the process exits with `code`.
+   * A signal arriving meanwhile joins the same run instead of repeating the steps.
+   */
+  async exitAfterCleanup(code: number, reason: string): Promise<void> {
+    if (this.#startedAt === undefined) {
+      this.#startedAt = Date.now();
+      this.#readiness.report(SHUTDOWN_COMPONENT, { ready: false, reason: 'shutting down' });
+      this.#armWatchdog();
+      this.#logger.info({ reason, exitCode: code, steps: this.stepNames() }, 'shutdown started');
+    }
+    try {
+      await this.onSignal();
+      await this.onShutdown();
+    } catch {
+      // Already logged per step; the exit code stays the one the caller asked for.
+    }
+    this.#exit(code);
   }
 
   #armWatchdog(): void {
@@ -141,6 +177,15 @@ export class ShutdownSequence {
   #totalMs(): number {
     return this.#startedAt === undefined ? 0 : Date.now() - this.#startedAt;
   }
+}
+
+function withTimeout(work: Promise<void>, timeoutMs: number | undefined, name: string): Promise<void> {
+  if (timeoutMs === undefined) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`step ${name} timed out after ${timeoutMs} ms`)), timeoutMs);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 function elapsedMs(startedAt: number): number {

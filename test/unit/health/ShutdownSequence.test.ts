@@ -166,4 +166,40 @@ describe('ShutdownSequence', () => {
     await first;
     await sequence.onShutdown();
   });
+  it('gives up on a step after its own timeout and still runs the later steps', async () => {
+    vi.useFakeTimers();
+    const { sequence, lines, exits } = setup({ delaySeconds: 0, timeoutSeconds: 60 });
+    const ran: string[] = [];
+    sequence.addStep({ name: 'close-gateway', timeoutMs: 2_000, run: () => new Promise<void>(() => {}) });
+    sequence.addStep({ name: 'flush-analytics', run: () => void ran.push('flush-analytics') });
+    const done = sequence.run().catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(String(await done)).toContain('shutdown steps failed: close-gateway');
+    expect(ran).toEqual(['flush-analytics']);
+    expect(lines.find((line) => line.msg === 'shutdown step failed')?.step).toBe('close-gateway');
+    expect(exits).toEqual([]);
+  });
+
+  it('runs the steps once even when onSignal is called again', async () => {
+    const { sequence } = setup({ delaySeconds: 0 });
+    let runs = 0;
+    sequence.addStep({ name: 'flush-analytics', run: () => void runs++ });
+    await sequence.beforeShutdown();
+    await Promise.all([sequence.onSignal(), sequence.onSignal()]);
+    await sequence.onSignal();
+    expect(runs).toBe(1);
+  });
+
+  it('exitAfterCleanup runs the steps without the delay and exits with the given code', async () => {
+    const { sequence, readiness, sleeps, exits, lines } = setup({ delaySeconds: 30 });
+    const ran: string[] = [];
+    sequence.addStep({ name: 'close-gateway', run: () => Promise.reject(new Error('already closed')) });
+    sequence.addStep({ name: 'flush-analytics', run: () => void ran.push('flush-analytics') });
+    await sequence.exitAfterCleanup(78, 'Discord rejected the token');
+    expect(sleeps).toEqual([]);
+    expect(readiness.failures()).toEqual({ [SHUTDOWN_COMPONENT]: 'shutting down' });
+    expect(ran).toEqual(['flush-analytics']);
+    expect(exits).toEqual([78]);
+    expect(lines[0]?.msg).toBe('shutdown started');
+  });
 });

@@ -1,0 +1,186 @@
+/**
+ * Composition root: config → logger → metrics → analytics (restore + periodic export) → store →
+ * Discord → health server → shutdown wiring. The only module that knows every part; it exports
+ * nothing. Exit codes: 0 clean shutdown, 1 crash or shutdown watchdog, 2 bad configuration,
+ * 78 Discord refused the configuration (token, intents, sharding).
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import {
+  AnalyticsExporter,
+  createAnalyticsMetrics,
+  loadOrCreateSalt,
+  QuizAnalytics,
+} from './analytics/index.js';
+import { systemClock } from './clock.js';
+import { createCommands } from './commands/index.js';
+import type { Config } from './config/Config.js';
+import { ConfigError } from './config/ConfigError.js';
+import { loadConfig } from './config/loadConfig.js';
+import { requireDiscordToken } from './config/requireDiscordToken.js';
+import { ConnectionTracker } from './discord/ConnectionTracker.js';
+import { DiscordBot } from './discord/DiscordBot.js';
+import { FATAL_GATEWAY_EXIT_CODE } from './discord/gatewayCloseCodes.js';
+import { InteractionRouter } from './discord/InteractionRouter.js';
+import { createMetricsRegistry } from './health/createMetricsRegistry.js';
+import { createHealthServer } from './health/HealthServer.js';
+import { ProcessSampler } from './health/ProcessSampler.js';
+import { ReadinessRegistry } from './health/ReadinessRegistry.js';
+import { createLogger, type Logger, secretsOf } from './log.js';
+import { installFatalHandlers, ShutdownSequence } from './shutdown.js';
+
+const EXIT_CONFIG_ERROR = 2;
+const ANALYTICS_EXPORT_COMPONENT = 'analytics-export';
+
+/** Reads the configuration or ends the process with every problem on its own stderr line. */
+function configOrExit(): Config {
+  try {
+    const config = loadConfig();
+    requireDiscordToken(config);
+    return config;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`badgey: configuration error\n${error.message}\n`);
+    process.exit(EXIT_CONFIG_ERROR);
+  }
+}
+
+function packageVersion(): string {
+  // dist/main.js and src/main.ts both sit one level below package.json.
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version?: string;
+  };
+  return pkg.version ?? '0.0.0';
+}
+
+/** ANALYTICS_SALT, else the salt kept in the export dir; an unwritable dir must not stop the bot. */
+async function analyticsSalt(config: Config, logger: Logger): Promise<string> {
+  if (config.analyticsSalt) return config.analyticsSalt;
+  try {
+    return await loadOrCreateSalt(config.analyticsExportDir);
+  } catch (error) {
+    logger.warn(
+      { err: error, dir: config.analyticsExportDir },
+      'cannot keep the analytics salt; using a temporary one (user pseudonyms change on restart)',
+    );
+    return randomBytes(32).toString('hex');
+  }
+}
+
+/** Set once the logger exists, so a start-up failure is logged (redacted) rather than printed raw. */
+let startupLogger: Logger | undefined;
+
+async function main(): Promise<void> {
+  const startedAtMs = Date.now();
+  const config = configOrExit();
+  const logger = createLogger({
+    level: config.logLevel,
+    format: config.logFormat,
+    secrets: secretsOf(config),
+  });
+  startupLogger = logger;
+  const version = packageVersion();
+
+  // Until the exporter exists there is nothing to save on a crash.
+  let flushOnCrash: () => Promise<void> = async () => {};
+  installFatalHandlers({ logger, flush: () => flushOnCrash() });
+
+  const readiness = new ReadinessRegistry();
+  readiness.onChange((component, status) =>
+    logger.info({ component, ready: status.ready, reason: status.reason }, 'readiness changed'),
+  );
+  const metricsRegistry = createMetricsRegistry();
+  const shutdown = new ShutdownSequence({
+    logger,
+    readiness,
+    delaySeconds: config.shutdownDelaySeconds,
+    timeoutSeconds: config.shutdownTimeoutSeconds,
+  });
+
+  const sampler = new ProcessSampler({
+    onError: (error) => logger.debug({ err: error }, 'process sample failed'),
+  });
+  sampler.start();
+
+  // Analytics: restore what the last run exported, then export periodically.
+  const analytics = new QuizAnalytics({
+    salt: await analyticsSalt(config, logger),
+    observer: createAnalyticsMetrics(metricsRegistry),
+  });
+  const exporter = new AnalyticsExporter({
+    analytics,
+    dir: config.analyticsExportDir,
+    intervalSeconds: config.analyticsExportIntervalSeconds,
+    retention: config.analyticsExportRetention,
+    logger,
+    onHealthChange: (ok, reason) =>
+      readiness.report(ANALYTICS_EXPORT_COMPONENT, ok ? { ready: true } : { ready: false, reason }),
+  });
+  const restored = await exporter.restore();
+  logger.info({ restore: restored.status, dir: config.analyticsExportDir }, 'analytics restore');
+  exporter.start();
+  flushOnCrash = () => exporter.flush();
+
+  // PLACEHOLDER(store): the database (DATABASE_URL) is not wired yet — no `database` readiness
+  // component and no `close-database` step until src/store exposes its opener.
+
+  // Discord: the tracker reports `discord` (then `discord:shard-<id>`) into the readiness registry.
+  const tracker = new ConnectionTracker({
+    readiness,
+    logger,
+    metricsRegistry,
+    onFatal: (close) => void shutdown.exitAfterCleanup(FATAL_GATEWAY_EXIT_CODE, `gateway: ${close.name}`),
+  });
+  const commands = createCommands({
+    status: {
+      clock: systemClock,
+      startedAtMs,
+      version,
+      botOwnerIds: config.botOwnerIds,
+      gateway: tracker,
+      // PLACEHOLDER(quiz sessions): no session manager yet, so nothing is running.
+      runningSessions: () => 0,
+      processSample: () => sampler.latest(),
+    },
+  });
+  const router = new InteractionRouter({ commands, logger, analytics, metricsRegistry, clock: systemClock });
+  const bot = new DiscordBot({ config, logger, tracker, router, commands });
+
+  // Shutdown steps, in order. The gateway closes (draining running handlers) BEFORE the final
+  // analytics flush, so no interaction can record into analytics after the last export.
+  // PLACEHOLDER(quiz sessions): `stop-new-quizzes` and `end-sessions` steps go first once they exist.
+  shutdown.addStep({ name: 'close-gateway', timeoutMs: 5_000, run: () => bot.stop() });
+  shutdown.addStep({ name: 'flush-analytics', run: () => exporter.stop() });
+  shutdown.addStep({ name: 'stop-sampler', run: () => sampler.stop() });
+
+  const health = createHealthServer({
+    port: config.healthPort,
+    host: config.healthHost,
+    readiness,
+    metricsRegistry,
+    sampler,
+    version,
+    authToken: config.healthAuthToken,
+    logger,
+    shardStates: () => Object.fromEntries(tracker.shards().map((shard) => [String(shard.id), shard.state])),
+    isShuttingDown: () => shutdown.isShuttingDown,
+    beforeShutdown: shutdown.beforeShutdown,
+    onSignal: shutdown.onSignal,
+    onShutdown: shutdown.onShutdown,
+  });
+  const port = await health.listen();
+  logger.info({ port, host: config.healthHost, version }, 'badgey started');
+
+  // Not awaited: login retries with backoff for as long as Discord is unreachable, while /health
+  // answers 200 and /ready 503 "discord: not connected".
+  void bot.start();
+}
+
+main().catch((error: unknown) => {
+  if (startupLogger) startupLogger.fatal({ err: error }, 'badgey failed to start');
+  else
+    process.stderr.write(
+      `badgey: failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+  process.exit(1);
+});
