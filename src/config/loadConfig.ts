@@ -115,6 +115,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   if (issues.length > 0 || !parsed.success) throw new ConfigError(issues);
 
   const values: Record<string, unknown> = parsed.data;
+  // Sound: the key table is checked against Config (`satisfies KeyTable`), field by field.
   return Object.fromEntries(
     CONFIG_KEYS.map((key) => [key.field, values[key.env] ?? key.default]),
   ) as unknown as Config;
