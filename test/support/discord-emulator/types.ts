@@ -37,6 +37,8 @@ export interface DiscordEmulatorOptions {
   rateLimitHeaders?: boolean;
   /** Port to listen on (127.0.0.1). Default 0 (any free port). */
   port?: number;
+  /** Accept privileged intents (GuildMembers, GuildPresences, MessageContent). Default false → close 4014. */
+  allowPrivilegedIntents?: boolean;
 }
 
 export interface ChannelInput {
@@ -232,6 +234,8 @@ export interface InteractionHandle {
   readonly createdAt: number;
   /** The INTERACTION_CREATE payload that was dispatched. */
   readonly payload: APIInteraction;
+  /** Gateway sessions it was dispatched to (0: no bot session for that shard — nobody will answer). */
+  readonly deliveredTo: number;
   /** Callback and every webhook edit / followup / delete, in order. */
   readonly responses: readonly InteractionResponse[];
   /** Followup messages, current state. */
@@ -251,6 +255,7 @@ export interface InteractionHandle {
 /** A message as stored by the emulator, with what the API call carried beside it. */
 export interface StoredMessage {
   message: APIMessage;
+  guildId: string | null;
   files: UploadedFile[];
   allowedMentions: Record<string, unknown> | undefined;
   via: 'channel' | 'interaction' | 'webhook';
