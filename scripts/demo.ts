@@ -37,7 +37,7 @@ interface Component {
 }
 
 /** Discord markdown, flattened for a terminal. */
-const plain = (text: string) => text.replaceAll('**', '').replaceAll('`', '');
+const plain = (text: string) => text.replaceAll('**', '').replaceAll('*', '').replaceAll('`', '');
 
 function printResponse(response: InteractionResponse): void {
   const { data } = response;
@@ -72,7 +72,7 @@ function printResponse(response: InteractionResponse): void {
 
 async function main(): Promise<void> {
   const startedAt = Date.now();
-  const emu = await DiscordEmulator.start({ heartbeatIntervalMs: 5000 });
+  const emu = await DiscordEmulator.start({ heartbeatIntervalMs: 1000 });
   const guild = emu.addGuild({ name: 'Demo Guild', channels: [{ name: 'quiz' }] });
   const channelId = guild.channels[0]?.id ?? '';
   const ada = emu.addMember(guild.id, { user: { username: 'Ada', globalName: 'Ada' }, permissions: 0n });

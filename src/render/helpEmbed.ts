@@ -30,9 +30,8 @@ export function renderHelpEmbed(view: HelpView): APIEmbed {
     for (const [name, description] of subcommands)
       lines.push(`\`/${def.name} ${name}\` — ${description}${suffix}`);
   }
-  const docs = view.docsUrl
-    ? `Documentation: ${view.docsUrl}`
-    : 'Documentation: the README of the Badgey repository (running, configuring and operating Badgey).';
+  const docs =
+    view.docsUrl ?? 'The README of the Badgey repository: running, configuring and operating Badgey.';
   return {
     title: 'Badgey — quizzes for your server',
     description:
@@ -40,7 +39,7 @@ export function renderHelpEmbed(view: HelpView): APIEmbed {
     color: 0x5865f2,
     fields: [
       { name: 'Commands', value: lines.join('\n').slice(0, 1024) || 'none yet' },
-      { name: 'More', value: docs },
+      { name: 'Documentation', value: docs },
     ],
   };
 }

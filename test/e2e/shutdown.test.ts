@@ -1,0 +1,149 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { BotProcess, freePort, type LogLine } from '../support/botProcess.js';
+
+// The real `node dist/main.js` (what `make run` runs) with Discord unreachable: DISCORD_API_URL
+// points at a local port nobody listens on, so login keeps failing and retrying.
+const ENTRY = resolve(import.meta.dirname, '../../dist/main.js');
+const bots: BotProcess[] = [];
+
+beforeAll(() => {
+  if (!existsSync(ENTRY))
+    throw new Error(`${ENTRY} is missing: run \`npx tsc -p tsconfig.build.json\` first`);
+});
+
+afterEach(async () => {
+  while (bots.length > 0) await bots.pop()?.stop();
+});
+
+async function startUnreachable(env: Record<string, string> = {}): Promise<BotProcess> {
+  const closedPort = await freePort();
+  const bot = await BotProcess.start({
+    env: {
+      DISCORD_TOKEN: 'MTIzNDU2Nzg5MDEyMzQ1Njc4.dummy.token-for-tests',
+      DISCORD_API_URL: `http://127.0.0.1:${closedPort}/api`,
+      SHUTDOWN_DELAY_SECONDS: '1',
+      ...env,
+    },
+  });
+  bots.push(bot);
+  await bot.waitForLog((line) => line.msg === 'badgey started', 20_000);
+  return bot;
+}
+
+interface ReadyBody {
+  status: string;
+  reason?: string;
+  reasons?: Record<string, string>;
+}
+interface HealthBody {
+  status: string;
+  ready: boolean;
+  uptime: string;
+  thread_count: number;
+}
+
+const messages = (bot: BotProcess) => bot.logs.map((line) => line.msg);
+
+describe('the bot process with Discord unreachable', () => {
+  it('is alive (/health 200) but not ready (/ready 503 discord), and serves valid /metrics', async () => {
+    const bot = await startUnreachable();
+    const health = await bot.get('/health');
+    expect(health.status).toBe(200);
+    expect(health.body).toMatchObject({ status: 'starting', ready: false });
+    expect((health.body as HealthBody).uptime).toMatch(/^\d+d \d+h \d+m \d+s$/);
+    expect((health.body as HealthBody).thread_count).toBeGreaterThan(1);
+
+    const ready = await bot.get('/ready');
+    expect(ready.status).toBe(503);
+    const body = ready.body as ReadyBody;
+    expect(body.status).toBe('not_ready');
+    expect(body.reasons?.discord).toMatch(/^discord: (not connected|connecting)$/);
+
+    // The whole process registry (defaults, analytics, gateway, health series) must lint clean.
+    const metrics = await bot.get('/metrics');
+    expect(metrics.status).toBe(200);
+    const text = String(metrics.body);
+    expect(text).toContain('badgey_ready 0');
+    expect(text).toContain('badgey_build_info{version=');
+    expect(execFileSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' }).trim()).toBe('');
+
+    // Still alive after a failed login was retried.
+    await bot.waitForLog((line) => line.msg === 'Discord login failed; retrying', 10_000);
+    expect((await bot.get('/health')).status).toBe(200);
+    expect(bot.exitStatus).toBeUndefined();
+  });
+
+  it('on SIGTERM: /ready 503 during the delay, export written, steps logged, exit 0', async () => {
+    const bot = await startUnreachable({ SHUTDOWN_DELAY_SECONDS: '2' });
+    bot.signal('SIGTERM');
+    // During the delay the server still answers, and says why it is not ready.
+    let sawShutdown = false;
+    while (!sawShutdown && !bot.exitStatus) {
+      const ready = await bot.get('/ready');
+      if (ready.status === undefined) break; // server already stopped listening
+      expect(ready.status).toBe(503);
+      sawShutdown = (ready.body as ReadyBody).reasons?.shutdown === 'shutting down';
+    }
+    expect(sawShutdown, bot.dump()).toBe(true);
+    const health = await bot.get('/health');
+    expect([503, undefined]).toContain(health.status);
+
+    const exit = await bot.waitForExit(20_000);
+    expect(exit, bot.dump()).toEqual({ code: 0, signal: null });
+
+    const exportFile = JSON.parse(
+      readFileSync(join(bot.dataDir, 'analytics', 'analytics-latest.json'), 'utf8'),
+    );
+    expect(exportFile).toMatchObject({ format: 'badgey-analytics', version: 1 });
+    expect(typeof exportFile.statistics.quizzes_started).toBe('number');
+
+    const log = messages(bot);
+    const started = log.indexOf('shutdown started');
+    const complete = log.indexOf('shutdown complete');
+    expect(started).toBeGreaterThanOrEqual(0);
+    expect(complete).toBeGreaterThan(started);
+    const steps = bot.logs
+      .filter((line: LogLine) => line.msg === 'shutdown step done')
+      .map((line) => line.step);
+    expect(steps).toEqual(expect.arrayContaining(['close-gateway', 'flush-analytics']));
+    expect(steps.indexOf('close-gateway')).toBeLessThan(steps.indexOf('flush-analytics'));
+  });
+
+  it('on SIGINT: the same clean shutdown, exit 0', async () => {
+    const bot = await startUnreachable({ SHUTDOWN_DELAY_SECONDS: '0' });
+    bot.signal('SIGINT');
+    expect(await bot.waitForExit(20_000)).toEqual({ code: 0, signal: null });
+    expect(messages(bot)).toContain('shutdown complete');
+  });
+});
+
+describe('start-up configuration errors', () => {
+  async function exitOf(
+    env: Record<string, string | undefined>,
+  ): Promise<{ code: number | null; stderr: string }> {
+    const bot = await BotProcess.start({ env });
+    bots.push(bot);
+    const exit = await bot.waitForExit(20_000);
+    return { code: exit.code, stderr: bot.logs.map((line) => String(line.raw ?? '')).join('\n') };
+  }
+
+  it('exits 2 with one line naming each bad key', async () => {
+    const { code, stderr } = await exitOf({
+      DISCORD_TOKEN: 'x'.repeat(40),
+      HEALTH_PORT: '80x',
+      LOG_LEVEL: 'loud',
+    });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^HEALTH_PORT: .*\(from env\)$/m);
+    expect(stderr).toMatch(/^LOG_LEVEL: .*\(from env\)$/m);
+  });
+
+  it('exits 2 saying how to set DISCORD_TOKEN when it is missing', async () => {
+    const { code, stderr } = await exitOf({ DISCORD_TOKEN: undefined });
+    expect(code).toBe(2);
+    expect(stderr).toContain('DISCORD_TOKEN is not set');
+  });
+});
