@@ -43,7 +43,7 @@ describe('bot process against the Discord emulator: lifecycle', () => {
     expect(world.emu.commandRegistrations).toBe(1);
   });
 
-  it('answers /status to a server manager with the health fields, ephemeral, and rejects a plain member', async () => {
+  it('answers /status to a server manager with the health fields, ephemeral; rejects a plain member; /help; stale buttons', async () => {
     const world = await startWorld();
     const bot = await startBot(world);
     await bot.waitForStatus('/ready', 200, 15_000);
@@ -88,6 +88,19 @@ describe('bot process against the Discord emulator: lifecycle', () => {
     const helpResponse = await help.waitForResponse();
     expect(JSON.stringify(helpResponse.data.embeds)).toMatch(/\/status.*server managers/);
     expect(helpResponse.data.allowed_mentions).toEqual({ parse: [] });
+
+    // A button from the first Badgey's custom-id scheme ("answer:4") on one of our messages.
+    const messageId = helpResponse.messageId ?? help.originalMessage()?.id;
+    expect(messageId).toBeDefined();
+    const stale = world.emu.injectComponent({
+      messageId: messageId ?? '',
+      customId: 'answer:4',
+      userId: world.member.user.id,
+    });
+    const staleResponse = await stale.waitForResponse();
+    expect(staleResponse.data.flags).toBe(EPHEMERAL);
+    expect(staleResponse.data.content).toMatch(/older version of Badgey/);
+    expect(bot.logs.filter((l) => typeof l.level === 'number' && l.level >= 50)).toEqual([]);
   });
 
   it('becomes ready only when both shards are ready, and follows each shard', async () => {
