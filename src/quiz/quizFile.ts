@@ -167,7 +167,15 @@ function refineWith<T>(rule: (value: T) => CrossIssue[]) {
 }
 
 const optionsSchema = z
-  .array(z.string().trim().min(1).max(L.optionMaxLength))
+  .array(
+    z
+      .string()
+      .trim()
+      .min(1)
+      .max(L.optionMaxLength)
+      // The modal edits options one per line, so an option must fit on one.
+      .regex(/^[^\r\n]*$/, { error: 'must be a single line' }),
+  )
   .min(L.minOptions, {
     error: (iss) => `must list ${L.minOptions} to ${L.maxOptions} options (has ${countOf(iss.input)})`,
   })
@@ -700,11 +708,7 @@ export function serializeQuizFile(
 
 /** The editor JSON Schema, generated from the same zod schema the validator uses. */
 export function toJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(quizFileSchema, { io: 'input', target: 'draft-2020-12' });
-  return {
-    ...schema,
-    $id: 'https://github.com/badgey/badgey/schemas/quiz.schema.json',
-  };
+  return z.toJSONSchema(quizFileSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
 }
 
 // ---------------------------------------------------------------------------------------------
