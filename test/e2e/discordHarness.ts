@@ -57,9 +57,9 @@ export async function startBot(world: World, options: StartBotOptions = {}): Pro
   return bot;
 }
 
-/** Polls `/ready` every 50 ms for up to 1 s until it answers `status`. */
-export async function readyWithinOneSecond(bot: BotProcess, status: number): Promise<void> {
-  await bot.waitForStatus('/ready', status, 1000, 50);
+/** Polls `/ready` every 50 ms for up to 1 s until it answers `status`; resolves with that body. */
+export async function readyWithinOneSecond(bot: BotProcess, status: number): Promise<unknown> {
+  return bot.waitForStatus('/ready', status, 1000, 50);
 }
 
 export function isMsg(pattern: RegExp): (line: { msg?: string }) => boolean {

@@ -43,6 +43,22 @@ describe('bot process against the Discord emulator: lifecycle', () => {
     expect(world.emu.commandRegistrations).toBe(1);
   });
 
+  it('registers the commands despite a 5xx storm that outlasts discord.js own retries', async () => {
+    const world = await startWorld();
+    // discord.js retries a 5xx 3 times (4 attempts); 6 failures force one outer retry with backoff.
+    const fault = world.emu.injectFault({ method: 'GET', path: /\/commands$/, status: 502, times: 6 });
+    const bot = await startBot(world);
+    await bot.waitForLog(isMsg(/slash command registration failed; retrying/), 15_000);
+    await bot.waitForLog(isMsg(/slash commands registered/), 15_000);
+    expect(fault.hits).toBe(6);
+    expect(
+      world.emu
+        .registeredCommands({ guildId: world.guild.id })
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(['help', 'status']);
+  });
+
   it('answers /status to a server manager with the health fields, ephemeral; rejects a plain member; /help; stale buttons', async () => {
     const world = await startWorld();
     const bot = await startBot(world);
@@ -112,8 +128,7 @@ describe('bot process against the Discord emulator: lifecycle', () => {
     expect(sessions).toEqual(['0/2', '1/2']);
 
     world.emu.closeGateway(4000, { shard: 1 });
-    await readyWithinOneSecond(bot, 503);
-    const body = JSON.stringify((await bot.get('/ready')).body);
+    const body = JSON.stringify(await readyWithinOneSecond(bot, 503));
     expect(body).toMatch(/shard-1/);
     expect(body).not.toMatch(/shard-0/);
     await bot.waitForStatus('/ready', 200, 5000);

@@ -127,15 +127,18 @@ export class BotProcess {
     }
   }
 
-  /** Polls `path` every `intervalMs` until it answers `status`; rejects (with the last answer) after `timeoutMs`. */
-  async waitForStatus(path: string, status: number, timeoutMs = 10_000, intervalMs = 50): Promise<void> {
+  /**
+   * Polls `path` every `intervalMs` until it answers `status` and resolves with that answer's body;
+   * rejects (with the last answer) after `timeoutMs`.
+   */
+  async waitForStatus(path: string, status: number, timeoutMs = 10_000, intervalMs = 50): Promise<unknown> {
     const deadline = Date.now() + timeoutMs;
     let last: { status: number | undefined; body: unknown } = { status: undefined, body: undefined };
     while (Date.now() < deadline) {
       if (this.#exit)
         throw new Error(`bot exited (${JSON.stringify(this.#exit)}) while waiting for ${path} ${status}`);
       last = await this.get(path);
-      if (last.status === status) return;
+      if (last.status === status) return last.body;
       await sleep(intervalMs);
     }
     throw new Error(`${path} did not answer ${status} within ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
