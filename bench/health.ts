@@ -1,0 +1,204 @@
+/**
+ * `/health` latency at a fixed 1,000 requests/s (autocannon, 10 connections, ~5 s) against our
+ * health server and, in the same run, against a bare terminus server (node:http + createTerminus
+ * with a trivial check) as the baseline. Each server runs in its own child process so the load
+ * generator does not share its event loop. Latency is recorded per response from autocannon's
+ * `response` event (hrtime, fractional ms) — autocannon's own histogram rounds to whole ms.
+ *
+ *   npx tsx bench/health.ts        prints the table
+ *   import { benchHealth }         returns the rows (bench/run.ts)
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { createTerminus } from '@godaddy/terminus';
+import autocannon from 'autocannon';
+import pino from 'pino';
+import { createMetricsRegistry } from '../src/health/createMetricsRegistry.js';
+import { createHealthServer } from '../src/health/HealthServer.js';
+import { ProcessSampler } from '../src/health/ProcessSampler.js';
+import { ReadinessRegistry } from '../src/health/ReadinessRegistry.js';
+import type { BenchRow } from './types.js';
+
+const THIS_FILE = fileURLToPath(import.meta.url);
+const REPO_ROOT = resolve(import.meta.dirname, '..');
+const RATE_PER_SECOND = 1000;
+const CONNECTIONS = 10;
+const WARMUP_SECONDS = 1;
+const MEASURE_SECONDS = 5;
+const TARGET_P99_MS = 5;
+
+type ServerKind = 'ours' | 'bare';
+
+/** Child-process side: starts one server on 127.0.0.1:0 and prints `{"port":N}`. */
+async function serve(kind: ServerKind): Promise<void> {
+  let port: number;
+  if (kind === 'ours') {
+    const readiness = new ReadinessRegistry();
+    readiness.report('discord:shard-0', { ready: true });
+    readiness.report('analytics-export', { ready: true });
+    const sampler = new ProcessSampler();
+    sampler.start();
+    const health = createHealthServer({
+      port: 0,
+      host: '127.0.0.1',
+      readiness,
+      metricsRegistry: createMetricsRegistry(),
+      sampler,
+      version: 'bench',
+      logger: pino({ level: 'silent' }),
+      shardStates: () => ({ '0': 'ready' }),
+      signals: [],
+    });
+    port = await health.listen();
+  } else {
+    const server = createServer((_req, res) => {
+      res.statusCode = 404;
+      res.end();
+    });
+    createTerminus(server, {
+      healthChecks: { '/health': async () => ({ uptime: process.uptime() }) },
+      signals: [],
+    });
+    port = await new Promise<number>((done) =>
+      server.listen(0, '127.0.0.1', () => done((server.address() as AddressInfo).port)),
+    );
+  }
+  process.stdout.write(`${JSON.stringify({ port })}\n`);
+}
+
+async function startServer(kind: ServerKind): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', THIS_FILE, '--serve', kind], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((done, fail) => {
+    child.once('exit', (code) => fail(new Error(`${kind} server exited early (${code})`)));
+    createInterface({ input: child.stdout! }).once('line', (line) => {
+      done((JSON.parse(line) as { port: number }).port);
+    });
+  });
+  return { child, port };
+}
+
+interface LoadResult {
+  p50: number;
+  p99: number;
+  max: number;
+  requestsPerSecond: number;
+  non2xx: number;
+  errors: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function load(port: number, seconds: number): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let instance: autocannon.Instance | undefined;
+  const finished = new Promise<autocannon.Result>((done, fail) => {
+    instance = autocannon(
+      {
+        url: `http://127.0.0.1:${port}/health`,
+        connections: CONNECTIONS,
+        overallRate: RATE_PER_SECOND,
+        duration: seconds,
+      },
+      (error, result) => (error ? fail(error) : done(result)),
+    );
+  });
+  instance?.on('response', (_client, _statusCode, _bytes, responseTime) => latencies.push(responseTime));
+  const result = await finished;
+  latencies.sort((a, b) => a - b);
+  const round = (ms: number) => Math.round(ms * 1000) / 1000;
+  return {
+    p50: round(percentile(latencies, 50)),
+    p99: round(percentile(latencies, 99)),
+    max: round(latencies.at(-1) ?? Number.NaN),
+    requestsPerSecond: Math.round(latencies.length / seconds),
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+async function measure(kind: ServerKind): Promise<LoadResult> {
+  const { child, port } = await startServer(kind);
+  try {
+    await load(port, WARMUP_SECONDS);
+    return await load(port, MEASURE_SECONDS);
+  } finally {
+    child.kill('SIGKILL');
+  }
+}
+
+export async function benchHealth(): Promise<BenchRow[]> {
+  const bare = await measure('bare');
+  const ours = await measure('ours');
+  const baselineName = 'bare terminus';
+  const ratio = (baseline: number, value: number) => Math.round((baseline / value) * 100) / 100;
+  return [
+    {
+      name: `/health p50 latency @ ${RATE_PER_SECOND} req/s`,
+      value: ours.p50,
+      unit: 'ms',
+      baseline: bare.p50,
+      baselineName,
+      ratio: ratio(bare.p50, ours.p50),
+    },
+    {
+      name: `/health p99 latency @ ${RATE_PER_SECOND} req/s`,
+      value: ours.p99,
+      unit: 'ms',
+      baseline: bare.p99,
+      baselineName,
+      ratio: ratio(bare.p99, ours.p99),
+      target: `≤ ${TARGET_P99_MS} ms`,
+    },
+    {
+      name: '/health max latency',
+      value: ours.max,
+      unit: 'ms',
+      baseline: bare.max,
+      baselineName,
+    },
+    {
+      name: '/health throughput achieved',
+      value: ours.requestsPerSecond,
+      unit: 'req/s',
+      baseline: bare.requestsPerSecond,
+      baselineName,
+      target: `${RATE_PER_SECOND} req/s offered, 0 errors (ours: ${ours.errors + ours.non2xx})`,
+    },
+  ];
+}
+
+function formatTable(rows: BenchRow[]): string {
+  const header = ['benchmark', 'value', 'baseline', 'ratio', 'target'];
+  const body = rows.map((row) => [
+    row.name,
+    `${row.value} ${row.unit}`,
+    row.baseline === undefined ? '' : `${row.baseline} ${row.unit} (${row.baselineName ?? 'baseline'})`,
+    row.ratio === undefined ? '' : `${row.ratio}×`,
+    row.target ?? '',
+  ]);
+  const widths = header.map((_, column) =>
+    Math.max(...[header, ...body].map((line) => line[column]!.length)),
+  );
+  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ');
+  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...body.map(line)].join('\n');
+}
+
+const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === THIS_FILE;
+if (isMain) {
+  const serveIndex = process.argv.indexOf('--serve');
+  if (serveIndex >= 0) {
+    await serve(process.argv[serveIndex + 1] === 'bare' ? 'bare' : 'ours');
+  } else {
+    console.log(formatTable(await benchHealth()));
+  }
+}
