@@ -47,6 +47,7 @@ export class ConnectionTracker {
   #fatal = false;
   #pingOf: (shardId: number) => number = () => -1;
   #resumingNow: (shardId: number) => boolean = () => false;
+  #clientShardIds: () => number[] = () => [];
   readonly #readyGauge: Gauge<'shard'>;
   readonly #reconnects: Counter<'shard'>;
 
@@ -85,6 +86,8 @@ export class ConnectionTracker {
   attach(client: Client): void {
     this.#pingOf = (id) => client.ws.shards.get(id)?.ping ?? -1;
     this.#resumingNow = (id) => client.ws.shards.get(id)?.status === Status.Resuming;
+    // Known once login fetched /gateway/bot, before any shard event.
+    this.#clientShardIds = () => [...client.ws.shards.keys()];
     client.on(Events.ShardReady, (id) => this.onShardReady(id));
     client.on(Events.ShardResume, (id) => this.onShardResume(id));
     client.on(Events.ShardReconnecting, (id) => this.onShardReconnecting(id));
@@ -168,7 +171,9 @@ export class ConnectionTracker {
 
   /** Every shard this process runs, in id order. */
   shards(): ShardStatus[] {
-    return [...this.#states.entries()]
+    const states = new Map(this.#states);
+    for (const id of this.#clientShardIds()) if (!states.has(id)) states.set(id, 'connecting');
+    return [...states.entries()]
       .sort(([a], [b]) => a - b)
       .map(([id, state]) => {
         const ping = this.#pingOf(id);

@@ -1,10 +1,23 @@
 import { describe, expect, it } from 'vitest';
+import type { BotProcess } from '../support/botProcess.js';
 import { isMsg, readyWithinOneSecond, startBot, startWorld } from './discordHarness.js';
 
 // The real bot process (`node dist/main.js`, as `make run`) against the Discord emulator.
 // Build first: `npx tsc -p tsconfig.build.json` (`make test` does).
 
 const EPHEMERAL = 64;
+
+/** Polls /ready every 50 ms until its body (as JSON text) matches. */
+async function pollReady(bot: BotProcess, match: (body: string) => boolean, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const { status, body } = await bot.get('/ready');
+    const text = JSON.stringify(body ?? null);
+    if (match(text)) return { status, body: text };
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`/ready never matched within ${timeoutMs} ms`);
+}
 
 describe('bot process against the Discord emulator: lifecycle', () => {
   it('answers /ready 503 until logged in (retrying while Discord is down), then 200; registers its commands', async () => {
@@ -119,10 +132,15 @@ describe('bot process against the Discord emulator: lifecycle', () => {
     expect(bot.logs.filter((l) => typeof l.level === 'number' && l.level >= 50)).toEqual([]);
   });
 
-  it('becomes ready only when both shards are ready, and follows each shard', async () => {
-    // max_concurrency 2: both shards identify at once (Discord's rule: one IDENTIFY per bucket per 5 s).
-    const world = await startWorld({ shardCount: 2, maxConcurrency: 2 });
+  it('stays 503 while only one of two shards is ready, then 200; follows each shard', async () => {
+    // max_concurrency 1: discord.js spaces the two IDENTIFYs ~5 s apart, so shard 0 is ready
+    // well before shard 1 — the window in which a process-wide "ready" flag would lie.
+    const world = await startWorld({ shardCount: 2, maxConcurrency: 1 });
     const bot = await startBot(world);
+    const partial = await pollReady(bot, (body) => /shard 0 ready/.test(body), 10_000);
+    expect(partial.status).toBe(503);
+    expect(partial.body).toMatch(/shard 1/);
+
     await bot.waitForStatus('/ready', 200, 15_000);
     const sessions = world.emu.sessions.map((s) => `${s.shard}/${s.shardCount}`).sort();
     expect(sessions).toEqual(['0/2', '1/2']);
