@@ -61,7 +61,8 @@ export function unavailableReason(error: unknown): string | null {
   if (/connection terminated|connection error|not queryable|Connection ended/i.test(message))
     return 'connection lost';
   if (/the database connection is not open/i.test(message)) return 'database closed';
-  if (/Cannot use a pool after calling end/i.test(message)) return 'database closed';
+  if (/Cannot use a pool after calling end|driver has already been destroyed/i.test(message))
+    return 'database closed';
   if (error.cause !== undefined && error.cause !== error) return unavailableReason(error.cause);
   return null;
 }

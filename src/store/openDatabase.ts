@@ -17,6 +17,7 @@ import {
   type StatsRepository,
 } from '../quiz/ports.js';
 import { DatabaseHealth } from './DatabaseHealth.js';
+import { unavailableReason } from './databaseErrors.js';
 import { maskDatabaseUrl, parseDatabaseUrl } from './databaseUrl.js';
 import { GuardedDialect } from './GuardedDialect.js';
 import { migrateToLatest } from './migrations.js';
@@ -97,6 +98,8 @@ interface Backend {
   kyselyDialect: SqliteDialect | PostgresDialect;
   ping(): Promise<void>;
   migrate(db: Kysely<StoreSchema>): Promise<string[]>;
+  /** Closes what Kysely's destroy() leaves open (it only closes a driver it initialised). */
+  close(): Promise<void>;
 }
 
 function openSqlite(path: string): Backend {
@@ -119,6 +122,9 @@ function openSqlite(path: string): Backend {
     },
     // One connection per process; BEGIN IMMEDIATE (GuardedDialect) serialises other processes.
     migrate: (db) => migrateToLatest(db as unknown as Kysely<unknown>, 'sqlite'),
+    async close() {
+      if (connection.open) connection.close();
+    },
   };
 }
 
@@ -183,6 +189,9 @@ function openPostgres(url: string, options: OpenDatabaseOptions, logger: Logger)
         await migrationDb.destroy();
       }
     },
+    async close() {
+      if (!pool.ended) await pool.end();
+    },
   };
 }
 
@@ -240,7 +249,17 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     guildSettings: new SqlGuildSettingsRepository(ctx),
     health,
     async migrate() {
-      const applied = await backend.migrate(db);
+      let applied: string[];
+      try {
+        applied = await backend.migrate(db);
+      } catch (error) {
+        const reason = error instanceof DatabaseUnavailableError ? error.reason : unavailableReason(error);
+        if (reason === null) throw error;
+        health.reportPending(reason);
+        throw error instanceof DatabaseUnavailableError
+          ? error
+          : new DatabaseUnavailableError(reason, { cause: error });
+      }
       if (applied.length > 0) logger.info({ applied }, 'database migrated');
       else logger.debug('database schema up to date');
       await health.start();
@@ -254,6 +273,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       closed = true;
       health.stop('closed');
       await db.destroy();
+      await backend.close();
       logger.info('database closed');
     },
   };

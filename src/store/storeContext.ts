@@ -3,10 +3,12 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Clock } from '../clock.js';
 import {
   AttemptNotInProgressError,
+  DatabaseUnavailableError,
   QuestionNotFoundError,
   QuizNameTakenError,
   QuizNotFoundError,
 } from '../quiz/ports.js';
+import { unavailableReason } from './databaseErrors.js';
 import type { DialectName, StoreSchema } from './schema.js';
 
 export type Executor = Kysely<StoreSchema> | Transaction<StoreSchema>;
@@ -38,8 +40,11 @@ export async function runOperation<T>(
   try {
     return await action();
   } catch (error) {
-    if (!isDomainOutcome(error)) ctx.onError(operation, error);
-    throw error;
+    if (isDomainOutcome(error)) throw error;
+    ctx.onError(operation, error);
+    // Failures outside the driver (e.g. a query after close()) still surface as the typed error.
+    const reason = error instanceof DatabaseUnavailableError ? null : unavailableReason(error);
+    throw reason === null ? error : new DatabaseUnavailableError(reason, { cause: error });
   }
 }
 

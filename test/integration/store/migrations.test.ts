@@ -1,0 +1,110 @@
+import { existsSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { storeMigrations } from '../../../src/store/migrations.js';
+import { runChildrenTogether } from './storeChildren.js';
+import {
+  openTestDatabase,
+  pgAdmin,
+  type Scratch,
+  STORE_TARGETS,
+  scratchPostgres,
+  scratchSqlite,
+} from './storeTargets.js';
+
+const ALL_MIGRATIONS = Object.keys(storeMigrations('sqlite'));
+const TABLES = ['attempts', 'best_scores', 'guild_settings', 'questions', 'quizzes'];
+
+let scratches: Scratch[] = [];
+afterEach(async () => {
+  await Promise.all(scratches.map((s) => s.dispose()));
+  scratches = [];
+});
+
+async function fresh(make: () => Promise<Scratch>): Promise<Scratch> {
+  const scratch = await make();
+  scratches.push(scratch);
+  return scratch;
+}
+
+describe.each(STORE_TARGETS)('migrations on $name', (target) => {
+  it('build the schema from empty, then re-run as a no-op that keeps the data', async () => {
+    const scratch = await fresh(() => target.scratch());
+    const db = await openTestDatabase(scratch.url);
+    try {
+      expect(await db.migrate()).toEqual(ALL_MIGRATIONS);
+      const quiz = await db.quizzes.create('g', 'u', {
+        name: 'Kept',
+        description: null,
+        timerSeconds: 30,
+        questionLimit: null,
+        shuffle: false,
+        opensAt: null,
+        closesAt: null,
+      });
+      expect(await db.migrate()).toEqual([]);
+      expect(await db.quizzes.getById('g', quiz.id)).toEqual(quiz);
+    } finally {
+      await db.close();
+    }
+    // A second process start (new Database on the same storage) also finds nothing to do.
+    const again = await openTestDatabase(scratch.url);
+    try {
+      expect(await again.migrate()).toEqual([]);
+      expect(await again.quizzes.findByName('g', 'kept')).not.toBeNull();
+    } finally {
+      await again.close();
+    }
+  });
+});
+
+describe('migrations, PostgreSQL specifics', () => {
+  it('two processes migrating the same fresh schema at once both succeed and apply it once', async () => {
+    const scratch = await fresh(scratchPostgres);
+    const outputs = await runChildrenTogether([
+      ['migrate', scratch.url],
+      ['migrate', scratch.url],
+    ]);
+    const applied = outputs.map((o) => o.applied as string[]);
+    // One of them applied everything; the other waited on the advisory lock and found nothing to do.
+    expect(applied.flat().sort()).toEqual(ALL_MIGRATIONS);
+    expect(applied.some((a) => a.length === 0)).toBe(true);
+    const schema = decodeURIComponent(new URL(scratch.url).searchParams.get('options') ?? '').replace(
+      '-c search_path=',
+      '',
+    );
+    const tables = await pgAdmin(async (c) =>
+      (
+        await c.query<{ table_name: string }>(
+          'select table_name from information_schema.tables where table_schema = $1 order by table_name',
+          [schema],
+        )
+      ).rows.map((r) => r.table_name),
+    );
+    expect(tables).toEqual([...TABLES, 'kysely_migration', 'kysely_migration_lock'].sort());
+    const rows = await pgAdmin(
+      async (c) => (await c.query(`select name from ${schema}.kysely_migration`)).rowCount,
+    );
+    expect(rows).toBe(ALL_MIGRATIONS.length);
+  });
+
+  it('two processes migrating the same fresh SQLite file at once both succeed', async () => {
+    const scratch = await fresh(scratchSqlite);
+    const outputs = await runChildrenTogether([
+      ['migrate', scratch.url],
+      ['migrate', scratch.url],
+    ]);
+    expect(outputs.flatMap((o) => o.applied as string[]).sort()).toEqual(ALL_MIGRATIONS);
+    expect(existsSync(scratch.url.slice('sqlite:'.length))).toBe(true);
+  });
+
+  it('fails with a clear message when the search_path names no schema', async () => {
+    const db = await openTestDatabase(
+      (await import('./storeTargets.js')).pgUrlForSchema('badgey_test_does_not_exist'),
+    );
+    try {
+      await expect(db.migrate()).rejects.toThrow(/search_path names no existing schema/);
+    } finally {
+      await db.close();
+    }
+  });
+});

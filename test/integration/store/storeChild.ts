@@ -1,0 +1,42 @@
+/**
+ * A separate process using the store, for cross-process tests. Prints `ready`, waits for `go` on
+ * stdin (so siblings start together), runs the command, prints one JSON line and exits.
+ *   migrate URL                 → {"applied": [...]}
+ *   complete URL JOB_JSON       → {"completed": n}   JOB_JSON = [{attemptId, score}]
+ */
+import { createInterface } from 'node:readline';
+import pino from 'pino';
+import { openDatabase } from '../../../src/store/openDatabase.js';
+
+const [command, url, arg] = process.argv.slice(2);
+if (!command || !url) throw new Error('usage: storeChild migrate|complete URL [JOB_JSON]');
+
+const db = await openDatabase({ url, logger: pino({ level: 'silent' }), poolSize: 12 });
+const lines = createInterface({ input: process.stdin });
+process.stdout.write('ready\n');
+for await (const line of lines) if (line.trim() === 'go') break;
+lines.close();
+
+try {
+  if (command === 'migrate') {
+    const applied = await db.migrate();
+    process.stdout.write(`${JSON.stringify({ applied })}\n`);
+  } else if (command === 'complete') {
+    const job = JSON.parse(arg ?? '[]') as { attemptId: number; score: number }[];
+    const results = await Promise.all(
+      job.map((j) =>
+        db.attempts.complete(j.attemptId, {
+          score: j.score,
+          correctCount: 1,
+          completedAt: Date.now(),
+          durationSeconds: 1,
+        }),
+      ),
+    );
+    process.stdout.write(`${JSON.stringify({ completed: results.length })}\n`);
+  } else {
+    throw new Error(`unknown command ${command}`);
+  }
+} finally {
+  await db.close();
+}
