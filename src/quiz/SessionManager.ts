@@ -465,6 +465,16 @@ export class SessionManager<TReply = unknown> {
       waiting.cancelTokenTimer();
       moved = true;
       const { request } = waiting;
+      if (request.interaction.issuedAtMs + this.tokenMaxAgeMs <= this.clock.now()) {
+        // Its token is as good as dead: the member could never be shown the session.
+        this.emit('queueLeft', {
+          guildId: request.guildId,
+          userId: request.userId,
+          reason: 'tokenAge',
+          reply: request.interaction.reply,
+        });
+        continue;
+      }
       const sessionId = this.uniqueSessionId();
       this.emit('promoted', {
         guildId: request.guildId,

@@ -13,8 +13,9 @@ export interface ScoreAnswerInput {
 
 export function scoreAnswer({ points, timerSeconds, elapsedMs, correct }: ScoreAnswerInput): number {
   if (!correct || timerSeconds <= 0) return 0;
-  const elapsedSeconds = Math.max(0, elapsedMs) / 1000;
-  const ratio = Math.max(0, 1 - elapsedSeconds / timerSeconds);
-  // The original used Python's int(): truncation toward zero.
-  return Math.trunc(points * ratio);
+  const timerMs = timerSeconds * 1000;
+  const remainingMs = Math.max(0, timerMs - Math.max(0, elapsedMs));
+  // Same formula as the original's int(points * (1 - t/timer)), truncating, but computed as one
+  // division so float error cannot steal a point: 18 s of 20 s at 10 points is 1, not 0.99… → 0.
+  return Math.trunc((points * remainingMs) / timerMs);
 }
