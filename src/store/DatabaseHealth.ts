@@ -32,6 +32,7 @@ export class DatabaseHealth {
   #reason = 'not checked yet';
   #timer: NodeJS.Timeout | undefined;
   #running = false;
+  #stopped = false;
   #inFlight: Promise<boolean> | undefined;
 
   constructor(options: DatabaseHealthOptions) {
@@ -61,11 +62,13 @@ export class DatabaseHealth {
   /** Starts periodic pings (the first one now). The timer never keeps the process alive. */
   start(): Promise<boolean> {
     this.#running = true;
+    this.#stopped = false;
     return this.check();
   }
 
   stop(reason = 'closed'): void {
     this.#running = false;
+    this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#state = 'down';
@@ -120,7 +123,8 @@ export class DatabaseHealth {
   }
 
   #transition(state: State, reason: string): void {
-    if (!this.#running && state === 'up' && this.#state === 'down' && this.#reason === 'closed') return;
+    // A ping that was under way when stop() ran must not revive the component.
+    if (this.#stopped) return;
     const changed = this.#state !== state || (state === 'down' && this.#reason !== reason);
     const previous = this.#state;
     this.#state = state;

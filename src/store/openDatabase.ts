@@ -50,6 +50,13 @@ export interface OpenDatabaseOptions {
   healthIntervalMs?: number;
 }
 
+export interface MigrateOptions {
+  /** Keep retrying while the database is unreachable, for up to this long (default 0: fail at once). */
+  retryForMs?: number;
+  /** Stops retrying (e.g. shutdown began). */
+  signal?: AbortSignal;
+}
+
 export interface Database extends Repositories {
   readonly dialect: DialectName;
   readonly quizzes: QuizRepository;
@@ -62,7 +69,7 @@ export interface Database extends Repositories {
    * Applies pending migrations (PostgreSQL: under an advisory lock, so replicas never race), then
    * starts the health monitor, which reports `database` ready. Returns the migrations applied.
    */
-  migrate(): Promise<string[]>;
+  migrate(options?: MigrateOptions): Promise<string[]>;
   /** One round trip; throws `DatabaseUnavailableError` when the database does not answer. */
   ping(): Promise<void>;
   /** Stops health checks, reports `database` not ready ("closed") and closes every connection. */
@@ -248,17 +255,27 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     stats: new SqlStatsRepository(ctx),
     guildSettings: new SqlGuildSettingsRepository(ctx),
     health,
-    async migrate() {
+    async migrate(migrateOptions: MigrateOptions = {}) {
+      const deadline = Date.now() + (migrateOptions.retryForMs ?? 0);
+      let delayMs = 500;
       let applied: string[];
-      try {
-        applied = await backend.migrate(db);
-      } catch (error) {
-        const reason = error instanceof DatabaseUnavailableError ? error.reason : unavailableReason(error);
-        if (reason === null) throw error;
-        health.reportPending(reason);
-        throw error instanceof DatabaseUnavailableError
-          ? error
-          : new DatabaseUnavailableError(reason, { cause: error });
+      for (;;) {
+        try {
+          applied = await backend.migrate(db);
+          break;
+        } catch (error) {
+          const reason = error instanceof DatabaseUnavailableError ? error.reason : unavailableReason(error);
+          if (reason === null) throw error;
+          health.reportPending(reason);
+          const unavailable =
+            error instanceof DatabaseUnavailableError
+              ? error
+              : new DatabaseUnavailableError(reason, { cause: error });
+          if (Date.now() + delayMs > deadline || migrateOptions.signal?.aborted) throw unavailable;
+          logger.warn({ reason, retryInMs: delayMs }, 'database unavailable at start; retrying migrations');
+          await new Promise((resolve) => setTimeout(resolve, delayMs));
+          delayMs = Math.min(delayMs * 2, 5000);
+        }
       }
       if (applied.length > 0) logger.info({ applied }, 'database migrated');
       else logger.debug('database schema up to date');

@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ComponentStatus, ReadinessRegistry } from '../../../src/health/ReadinessRegistry.js';
@@ -95,6 +96,51 @@ describe('PostgreSQL outage through a TCP proxy', () => {
     expect(readiness.isReady()).toBe(true);
     expect(await db.quizzes.getById('g', quiz.id)).toEqual(quiz);
     await expect(db.ping()).resolves.toBeUndefined();
+  });
+});
+
+describe('PostgreSQL down at start', () => {
+  it('retries migrations while unreachable, reporting the reason, and becomes ready when it answers', async () => {
+    const scratch = await scratchPostgres();
+    const direct = new URL(scratch.url);
+    const proxy = new TcpProxy(direct.hostname, Number(direct.port || 5432));
+    await proxy.start();
+    const port = proxy.port;
+    await proxy.cut();
+    const viaProxy = new URL(PG_ADMIN_URL);
+    viaProxy.port = String(port);
+    const schema = (direct.searchParams.get('options') ?? '').replace('-c search_path=', '');
+    const readiness = new ReadinessRegistry();
+    let sawRetry: () => void = () => {};
+    const retrying = new Promise<void>((resolve) => {
+      sawRetry = resolve;
+    });
+    const logger = pino(
+      { level: 'warn' },
+      {
+        write: (line: string) => {
+          if (line.includes('retrying migrations')) sawRetry();
+        },
+      },
+    );
+    const db = await openTestDatabase(pgUrlForSchema(schema, viaProxy.toString()), {
+      readiness,
+      logger,
+      connectTimeoutMs: 1000,
+    });
+    try {
+      await expect(db.migrate()).rejects.toBeInstanceOf(DatabaseUnavailableError);
+      expect(readiness.failures()).toEqual({ database: 'connection refused' });
+      const migrating = db.migrate({ retryForMs: 60_000 });
+      await retrying; // it failed once more and is waiting to retry
+      await proxy.restore();
+      expect(await migrating).toEqual(['0001_initial_schema']);
+      expect(readiness.isReady()).toBe(true);
+    } finally {
+      await db.close();
+      await proxy.stop();
+      await scratch.dispose();
+    }
   });
 });
 
