@@ -278,10 +278,9 @@ export class SessionManager<TReply = unknown> {
   /** The quiz was deleted: its sessions end (`expired`, reason `quizDeleted`) and its waiters leave the queue. */
   endForDeletedQuiz(quizId: number): number {
     let ended = 0;
-    for (const waiting of this.queue.filter((w) => w.request.quiz.id === quizId)) {
-      this.leaveQueueWith(waiting, 'quizDeleted', false);
-    }
-    this.emitQueuePositions();
+    const leaving = this.queue.filter((w) => w.request.quiz.id === quizId);
+    for (const waiting of leaving) this.leaveQueueWith(waiting, 'quizDeleted', false);
+    if (leaving.length > 0) this.emitQueuePositions();
     for (const running of [...this.sessions.values()]) {
       if (running.state.quizId === quizId) {
         this.expire(running, 'quizDeleted');

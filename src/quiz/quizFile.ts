@@ -8,7 +8,7 @@
  * name: Solar system
  * description: Planets and moons   # optional
  * timer_seconds: 30                # optional, 5..600 (default: the bot's QUIZ_DEFAULT_TIMER_SECONDS)
- * question_limit: 5                # optional: ask at most this many per attempt
+ * question_limit: 1                # optional: ask at most this many per attempt (≤ questions)
  * shuffle: true                    # optional, default false
  * opens_at: 2026-05-01T18:00:00Z   # optional ISO 8601 date-time with a time zone
  * closes_at: 2026-05-08T18:00:00Z  # optional, after opens_at
@@ -18,6 +18,11 @@
  *     answer: Jupiter              # the exact text of the correct option
  *     points: 10                   # optional, 1..1000, default 10
  *     explanation: Jupiter is 11 Earths wide.   # optional, shown on a wrong answer or timeout
+ *   - question: Which planet has a moon called Phobos?
+ *     options:
+ *       - Mars
+ *       - Earth
+ *     answer: Mars
  * ```
  */
 
@@ -771,6 +776,17 @@ export function resolveCorrectOption(options: readonly string[], correct: string
     if (number >= 1 && number <= options.length) return number - 1;
   }
   return -1;
+}
+
+/** Prefills the modal when editing: `parseQuestionModal(questionToModalInput(q))` gives `q` back. */
+export function questionToModalInput(question: QuestionInput): Required<QuestionModalInput> {
+  return {
+    question: question.text,
+    options: question.options.join('\n'),
+    correct: question.options[question.correctIndex] ?? '',
+    points: String(question.points),
+    explanation: question.explanation ?? '',
+  };
 }
 
 /** Validates the question modal with the file's question schema; errors name the modal field. */

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { QUIZ_LIMITS } from '../../../src/quiz/limits.js';
 import {
@@ -471,5 +472,16 @@ describe('validateQuizInput', () => {
         },
       ],
     });
+  });
+});
+
+describe('the documented example', () => {
+  it('in the quizFile.ts header is a valid quiz file', () => {
+    const source = readFileSync(new URL('../../../src/quiz/quizFile.ts', import.meta.url), 'utf8');
+    const block = /```yaml\n([\s\S]*?)```/.exec(source)?.[1];
+    expect(block).toBeDefined();
+    const yaml = (block ?? '').replace(/^ \* ?/gm, '');
+    const result = parseQuizFile(yaml, 'yaml');
+    expect(result.ok && result.value.questions[0]?.answer).toBe('Jupiter');
   });
 });

@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { QUIZ_LIMITS } from '../../../src/quiz/limits.js';
-import { importQuizFile, parseQuizFile, serializeQuizFile } from '../../../src/quiz/quizFile.js';
+import {
+  importQuizFile,
+  parseQuestionModal,
+  parseQuizFile,
+  questionToModalInput,
+  serializeQuizFile,
+} from '../../../src/quiz/quizFile.js';
 import type { QuestionInput, QuizInput } from '../../../src/quiz/types.js';
 
 // Characters that stress YAML and JSON quoting: indicators, quotes, escapes, comments, non-ASCII.
@@ -134,6 +140,17 @@ describe('quiz file export → import', () => {
         },
       ),
       { numRuns: 100 },
+    );
+  });
+});
+
+describe('question modal prefill → submit', () => {
+  it('gives back the same question when submitted unchanged', () => {
+    fc.assert(
+      fc.property(questionArb, (question) => {
+        expect(parseQuestionModal(questionToModalInput(question))).toEqual({ ok: true, value: question });
+      }),
+      { numRuns: 300 },
     );
   });
 });
