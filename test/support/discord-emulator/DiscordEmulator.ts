@@ -28,7 +28,7 @@ import { ApiError, ErrorCodes } from './ApiError.js';
 import { GatewayServer } from './GatewayServer.js';
 import { objectBody, parseBody, readRaw } from './httpBody.js';
 import { InteractionRecord } from './InteractionRecord.js';
-import { shardOf, snowflakeAt } from './snowflake.js';
+import { DISCORD_EPOCH, shardOf, snowflakeAt } from './snowflake.js';
 import type {
   AutocompleteInjection,
   ChatInputInjection,
@@ -252,7 +252,18 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
 
   /** Adds a guild (with @everyone role and the bot as member); GUILD_CREATE to its shard if connected. */
   addGuild(input: GuildInput): EmulatedGuild {
-    const id = input.id ?? snowflakeAt();
+    let id = input.id ?? snowflakeAt();
+    if (input.id === undefined && input.shard !== undefined) {
+      if (input.shard < 0 || input.shard >= this.shardCount)
+        throw new Error(`DiscordEmulator: no shard ${input.shard}`);
+      // Step the timestamp back (< shardCount ms) so that (id >> 22) % shardCount === shard.
+      const t = Date.now() - Number(DISCORD_EPOCH);
+      id = snowflakeAt(
+        Number(DISCORD_EPOCH) +
+          t -
+          ((((t - input.shard) % this.shardCount) + this.shardCount) % this.shardCount),
+      );
+    }
     if (this.world.guilds.has(id)) throw new Error(`DiscordEmulator: guild ${id} already exists`);
     const owner = input.ownerId
       ? (this.world.users.get(input.ownerId) ??
@@ -289,6 +300,15 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
     }
     this.world.guilds.set(id, guild);
     this.gateway.dispatch(GatewayDispatchEvents.GuildCreate, this.world.guildCreate(guild), { guildId: id });
+    return guild;
+  }
+
+  /** Changes a guild and sends GUILD_UPDATE to its shard (queued for replay when disconnected). */
+  updateGuild(guildId: string, patch: { name?: string; locale?: string }): EmulatedGuild {
+    const guild = this.world.requireGuild(guildId);
+    if (patch.name !== undefined) guild.name = patch.name;
+    if (patch.locale !== undefined) guild.locale = patch.locale;
+    this.gateway.dispatch(GatewayDispatchEvents.GuildUpdate, this.world.apiGuild(guild), { guildId });
     return guild;
   }
 

@@ -34,7 +34,8 @@ export interface GatewayPayload {
 interface LoggedDispatch {
   s: number;
   t: string;
-  d: unknown;
+  /** Serialized once per dispatch, whatever the number of sessions. */
+  dJson: string;
 }
 
 export interface Session {
@@ -232,9 +233,10 @@ export class GatewayServer {
       shard: [shard, shardCount],
       application: { id: this.host.applicationId, flags: 0 as ApplicationFlags, flags_new: '0' },
     };
-    this.sessionDispatch(session, GatewayDispatchEvents.Ready, ready);
+    this.sessionDispatch(session, GatewayDispatchEvents.Ready, JSON.stringify(ready));
     session.state = 'ready';
-    for (const g of guilds) this.sessionDispatch(session, GatewayDispatchEvents.GuildCreate, g.d);
+    for (const g of guilds)
+      this.sessionDispatch(session, GatewayDispatchEvents.GuildCreate, JSON.stringify(g.d));
     this.host.emit('ready', { shard, sessionId: session.sessionId });
   }
 
@@ -261,10 +263,10 @@ export class GatewayServer {
     connection.session = session;
     const missed = session.log.filter((e) => e.s > seq);
     for (const e of missed) {
-      this.send(connection, { op: GatewayOpcodes.Dispatch, t: e.t, s: e.s, d: e.d });
+      this.send(connection, { op: GatewayOpcodes.Dispatch, t: e.t, s: e.s, d: undefined }, e.dJson);
     }
     session.state = 'resumed';
-    this.sessionDispatch(session, GatewayDispatchEvents.Resumed, {});
+    this.sessionDispatch(session, GatewayDispatchEvents.Resumed, '{}');
     this.host.emit('resume', { shard: session.shard, sessionId, seq, replayed: missed.length });
   }
 
@@ -306,6 +308,7 @@ export class GatewayServer {
     target: { guildId?: string | null; shard?: number; intent?: number } = {},
   ): number {
     let delivered = 0;
+    const dJson = JSON.stringify(d); // throws here, at the caller, for unserializable data (e.g. bigint)
     for (const session of this.sessions) {
       if (session.state === 'closed' || session.state === 'identifying') continue;
       if (target.intent !== undefined && (session.intents & target.intent) === 0) continue;
@@ -313,22 +316,22 @@ export class GatewayServer {
         target.shard ??
         (target.guildId ? Number((BigInt(target.guildId) >> 22n) % BigInt(session.shardCount)) : 0);
       if (session.shard !== shard) continue;
-      this.sessionDispatch(session, t, d);
+      this.sessionDispatch(session, t, dJson);
       delivered++;
     }
     return delivered;
   }
 
-  private sessionDispatch(session: Session, t: string, d: unknown): void {
+  private sessionDispatch(session: Session, t: string, dJson: string): void {
     session.seq += 1;
-    const entry: LoggedDispatch = { s: session.seq, t, d };
+    const entry: LoggedDispatch = { s: session.seq, t, dJson };
     if (t !== GatewayDispatchEvents.Ready && t !== GatewayDispatchEvents.Resumed) {
       session.log.push(entry);
       if (session.log.length > REPLAY_LOG_LIMIT) session.trimmedUpTo = session.log.shift()?.s ?? 0;
     }
     const connection = session.connection;
     if (connection && connection.ws.readyState === connection.ws.OPEN) {
-      this.send(connection, { op: GatewayOpcodes.Dispatch, t, s: entry.s, d });
+      this.send(connection, { op: GatewayOpcodes.Dispatch, t, s: entry.s, d: undefined }, dJson);
     }
   }
 
@@ -416,13 +419,21 @@ export class GatewayServer {
     }
   }
 
-  private send(connection: Connection, payload: GatewayPayload): void {
-    const frame = { op: payload.op, d: payload.d, s: payload.s ?? null, t: payload.t ?? null };
-    this.record(connection, 'out', frame);
-    if (connection.ws.readyState === connection.ws.OPEN) connection.ws.send(JSON.stringify(frame));
+  private send(connection: Connection, payload: GatewayPayload, dJson?: string): void {
+    const d = dJson ?? JSON.stringify(payload.d ?? null);
+    this.record(connection, 'out', payload, d);
+    if (connection.ws.readyState !== connection.ws.OPEN) return;
+    const s = payload.s ?? null;
+    const t = payload.t ? JSON.stringify(payload.t) : 'null';
+    connection.ws.send(`{"op":${payload.op},"d":${d},"s":${s},"t":${t}}`);
   }
 
-  private record(connection: Connection, direction: 'in' | 'out', payload: GatewayPayload): void {
+  private record(
+    connection: Connection,
+    direction: 'in' | 'out',
+    payload: GatewayPayload,
+    dJson?: string,
+  ): void {
     const frame: RecordedGatewayFrame = {
       shard: connection.session?.shard ?? -1,
       connectionId: connection.id,
@@ -436,10 +447,10 @@ export class GatewayServer {
     if (this.host.logFrames) {
       const d =
         payload.op === GatewayOpcodes.Identify || payload.op === GatewayOpcodes.Resume
-          ? '(redacted)'
-          : payload.d;
+          ? '"(redacted)"'
+          : (dJson ?? JSON.stringify(payload.d ?? null));
       process.stderr.write(
-        `[emu gw#${connection.id} shard ${frame.shard}] ${direction === 'in' ? '←' : '→'} op ${payload.op}${payload.t ? ` ${payload.t}` : ''}${payload.s ? ` s=${payload.s}` : ''} ${JSON.stringify(d)?.slice(0, 300)}\n`,
+        `[emu gw#${connection.id} shard ${frame.shard}] ${direction === 'in' ? '←' : '→'} op ${payload.op}${payload.t ? ` ${payload.t}` : ''}${payload.s ? ` s=${payload.s}` : ''} ${d.slice(0, 300)}\n`,
       );
     }
   }

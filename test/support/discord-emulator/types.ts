@@ -50,6 +50,8 @@ export interface ChannelInput {
 
 export interface GuildInput {
   id?: string;
+  /** Generate an id that lives on this shard ((id >> 22) % shardCount). Ignored when id is given. */
+  shard?: number;
   name: string;
   /** Default one text channel named 'general'. */
   channels?: ChannelInput[];
