@@ -5,11 +5,15 @@
  * ("New cardinality estimation algorithms for HyperLogLog sketches", 2017), which needs no
  * empirical bias tables and is accurate from 0 to far beyond 2^40.
  */
+// Module constants, not `HyperLogLog.PRECISION` in the static initialisers: tsc (ES2022 output)
+// rewrites those self-references to an alias assigned only after the class body, so `node dist/…`
+// crashed at import with "Cannot read properties of undefined (reading 'PRECISION')".
+const PRECISION = 14;
 export class HyperLogLog {
-  static readonly PRECISION = 14;
-  static readonly REGISTER_COUNT = 1 << HyperLogLog.PRECISION;
+  static readonly PRECISION = PRECISION;
+  static readonly REGISTER_COUNT = 1 << PRECISION;
   /** Bits of the hash left after the register index. */
-  static readonly #Q = 64 - HyperLogLog.PRECISION;
+  static readonly #Q = 64 - PRECISION;
 
   readonly #registers = new Uint8Array(HyperLogLog.REGISTER_COUNT);
 
