@@ -28,6 +28,8 @@ import { ProcessSampler } from './health/ProcessSampler.js';
 import { ReadinessRegistry } from './health/ReadinessRegistry.js';
 import { createLogger, type Logger, secretsOf } from './log.js';
 import { installFatalHandlers, ShutdownSequence } from './shutdown.js';
+import { unavailableReason } from './store/databaseErrors.js';
+import { type Database, openDatabase } from './store/openDatabase.js';
 
 const EXIT_CONFIG_ERROR = 2;
 const ANALYTICS_EXPORT_COMPONENT = 'analytics-export';
@@ -121,8 +123,14 @@ async function main(): Promise<void> {
   exporter.start();
   flushOnCrash = () => exporter.flush();
 
-  // PLACEHOLDER(store): the database (DATABASE_URL) is not wired yet — no `database` readiness
-  // component and no `close-database` step until src/store exposes its opener.
+  // Store: reports the `database` readiness component (not ready until migrations ran).
+  const database = await openDatabase({
+    url: config.databaseUrl,
+    logger,
+    onQuery: (seconds) => analytics.recordDbQuery(seconds),
+    metricsRegistry,
+    readiness,
+  });
 
   // Discord: the tracker reports `discord` (then `discord:shard-<id>`) into the readiness registry.
   const tracker = new ConnectionTracker({
@@ -152,6 +160,7 @@ async function main(): Promise<void> {
   shutdown.addStep({ name: 'close-gateway', timeoutMs: 5_000, run: () => bot.stop() });
   shutdown.addStep({ name: 'flush-analytics', run: () => exporter.stop() });
   shutdown.addStep({ name: 'stop-sampler', run: () => sampler.stop() });
+  shutdown.addStep({ name: 'close-database', timeoutMs: 5_000, run: () => database.close() });
 
   const health = createHealthServer({
     port: config.healthPort,
@@ -171,9 +180,35 @@ async function main(): Promise<void> {
   const port = await health.listen();
   logger.info({ port, host: config.healthHost, version }, 'badgey started');
 
-  // Not awaited: login retries with backoff for as long as Discord is unreachable, while /health
-  // answers 200 and /ready 503 "discord: not connected".
-  void bot.start();
+  // Not awaited: migrations and then login retry with backoff for as long as the database or
+  // Discord is unreachable, while /health answers 200 and /ready 503 names what is missing.
+  void (async () => {
+    // Commands read and write the database, so the bot logs in only once the schema is in place.
+    if (!(await migrateWithRetry(database, logger, () => shutdown.isShuttingDown))) return;
+    await bot.start();
+  })();
+}
+
+/** Applies migrations, retrying (1 s doubling to 30 s) while the database is unreachable; false if shutdown began first. */
+async function migrateWithRetry(
+  database: Database,
+  logger: Logger,
+  isShuttingDown: () => boolean,
+): Promise<boolean> {
+  let delayMs = 1_000;
+  for (let attempt = 1; !isShuttingDown(); attempt++) {
+    try {
+      await database.migrate();
+      return true;
+    } catch (error) {
+      logger.warn({ err: error, attempt, retryInMs: delayMs }, 'database migration failed; retrying');
+      // The reason is shown unauthenticated on /ready: only the store's secret-free summary.
+      database.health.reportPending(`migrations failed: ${unavailableReason(error) ?? 'see logs'}`);
+      await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
+      delayMs = Math.min(delayMs * 2, 30_000);
+    }
+  }
+  return false;
 }
 
 main().catch((error: unknown) => {
