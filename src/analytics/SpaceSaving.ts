@@ -157,6 +157,11 @@ export class SpaceSaving {
     const from = node.bucket;
     const target = from.count + 1;
     let to = from.next;
+    if (from.head === node && node.next === null && (to === null || to.count !== target)) {
+      // Alone in its bucket and no bucket at count+1: bump the bucket in place (order is kept).
+      from.count = target;
+      return;
+    }
     if (to === null || to.count !== target) {
       const created: Bucket = { count: target, head: null, prev: from, next: to };
       if (to !== null) to.prev = created;

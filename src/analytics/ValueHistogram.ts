@@ -1,5 +1,26 @@
 import type { Histogram } from 'hdr-histogram-js';
-import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64 } from 'hdr-histogram-js';
+import {
+  build,
+  decodeFromCompressedBase64,
+  encodeIntoCompressedBase64,
+  initWebAssemblySync,
+} from 'hdr-histogram-js';
+
+/**
+ * hdr-histogram-js ships the same algorithm compiled to WebAssembly, ~6× faster per record than
+ * its JS build. Fall back to JS where WebAssembly is unavailable.
+ */
+const useWebAssembly = (() => {
+  try {
+    initWebAssemblySync();
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** WebAssembly histograms live outside the JS heap: free them when their owner is collected. */
+const releaseWhenCollected = new FinalizationRegistry<Histogram>((histogram) => histogram.destroy());
 
 /**
  * All-time distribution of one measurement in fixed memory: exact count, sum (→ exact mean), min
@@ -8,7 +29,7 @@ import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64 } from 'h
  * Precision: 2 significant digits → HdrHistogram keeps 256 sub-buckets per power of two, so a
  * reported percentile is within 1/128 ≈ 0.8% (relative) of the true value, plus one recording
  * unit (values are recorded as integers after multiplying by `scale`, e.g. milliseconds).
- * Counts are 64-bit floats (exact to 2^53), so no bucket overflows in the bot's lifetime.
+ * Counts are 64-bit (exact to 2^53), so no bucket overflows in the bot's lifetime.
  * The range is fixed (`maxValue`), so memory is fixed: larger values are clamped for the
  * percentile histogram (the sum/max stay exact).
  */
@@ -46,6 +67,7 @@ export class ValueHistogram {
     this.#scale = scale;
     this.#maxRecordable = Math.ceil(maxValue * scale);
     this.#hdr = newHdr(this.#maxRecordable);
+    releaseWhenCollected.register(this, this.#hdr, this);
   }
 
   get count(): number {
@@ -99,19 +121,30 @@ export class ValueHistogram {
   load(state: SerializedHistogram): void {
     let decoded: Histogram;
     try {
-      decoded = decodeFromCompressedBase64(state.hdr, 64);
+      decoded = decodeFromCompressedBase64(state.hdr, 64, useWebAssembly);
     } catch (error) {
       throw new Error(`histogram encoding does not decode: ${(error as Error).message}`);
     }
-    if (decoded.totalCount !== state.count)
-      throw new Error(`histogram count ${decoded.totalCount} does not match recorded count ${state.count}`);
-    const fresh = newHdr(this.#maxRecordable);
-    if (decoded.maxValue > this.#maxRecordable)
-      throw new Error(
-        `histogram max ${decoded.maxValue} exceeds the configured range ${this.#maxRecordable}`,
-      );
-    fresh.add(decoded);
+    let fresh: Histogram | undefined;
+    try {
+      if (decoded.totalCount !== state.count)
+        throw new Error(`histogram count ${decoded.totalCount} does not match recorded count ${state.count}`);
+      if (decoded.maxValue > this.#maxRecordable)
+        throw new Error(
+          `histogram max ${decoded.maxValue} exceeds the configured range ${this.#maxRecordable}`,
+        );
+      fresh = newHdr(this.#maxRecordable);
+      fresh.add(decoded);
+    } catch (error) {
+      fresh?.destroy();
+      throw error;
+    } finally {
+      decoded.destroy();
+    }
+    releaseWhenCollected.unregister(this);
+    this.#hdr.destroy();
     this.#hdr = fresh;
+    releaseWhenCollected.register(this, fresh, this);
     this.#count = state.count;
     this.#sum = state.sum;
     this.#min = state.count === 0 ? Number.POSITIVE_INFINITY : state.min;
@@ -126,5 +159,6 @@ function newHdr(highestTrackableValue: number): Histogram {
     lowestDiscernibleValue: 1,
     highestTrackableValue: Math.max(2, highestTrackableValue),
     autoResize: false,
+    useWebAssembly,
   });
 }
