@@ -847,11 +847,14 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
         if (route.auth && headers.authorization !== `Bot ${this.token}`) {
           throw new ApiError(401, 0, '401: Unauthorized');
         }
-        result = await route.handler(ctx);
+        // Handlers are synchronous so call.status is set before any waiter resumes.
+        const out = route.handler(ctx);
+        result = out instanceof Promise ? await out : out;
       }
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       result = json(error.status, error.toJSON());
+      call.status = error.status;
       if (ctx.interaction) this.recordInteractionError(ctx.interaction, call, error);
     }
     call.status = result.status;
