@@ -52,6 +52,8 @@ export interface HealthServerOptions {
   onShutdown?: () => Promise<void>;
   /** Grace for open connections once the server stops, ms (terminus/stoppable `timeout`). Default 1000. */
   drainTimeoutMs?: number;
+  /** A client must send its request headers within this long (else 408 and close). Default 5000 ms. */
+  headersTimeoutMs?: number;
 }
 
 export interface HealthServer {
@@ -217,17 +219,25 @@ export function createHealthServer(options: HealthServerOptions): HealthServer {
   }
 
   // The server is created WITH its request listener (terminus trap: late listeners are not wrapped).
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      logger.error({ err: error, url: req.url }, 'health server request failed');
-      if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'Internal Server Error\n');
-      else res.destroy();
-    });
-  });
-  // Slow or stuck clients must not pin sockets: headers within 5 s, whole request within 10 s.
-  server.headersTimeout = 5_000;
-  server.requestTimeout = 10_000;
-  server.keepAliveTimeout = 5_000;
+  const headersTimeoutMs = options.headersTimeoutMs ?? 5_000;
+  const server = createServer(
+    {
+      // Slow or stuck clients must not pin sockets: headers within 5 s, the whole request within
+      // 10 s. Node enforces both only when it sweeps connections (default every 30 s); sweep every
+      // second so the limits mean what they say.
+      headersTimeout: headersTimeoutMs,
+      requestTimeout: Math.max(10_000, headersTimeoutMs),
+      connectionsCheckingInterval: Math.min(1_000, headersTimeoutMs),
+      keepAliveTimeout: 5_000,
+    },
+    (req, res) => {
+      handle(req, res).catch((error: unknown) => {
+        logger.error({ err: error, url: req.url }, 'health server request failed');
+        if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'Internal Server Error\n');
+        else res.destroy();
+      });
+    },
+  );
   server.maxHeadersCount = 100;
 
   const signals = options.signals ?? ['SIGTERM', 'SIGINT'];

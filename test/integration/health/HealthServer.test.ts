@@ -291,6 +291,17 @@ describe('routing', () => {
   });
 });
 
+describe('slow clients', () => {
+  it('answers 408 and closes a connection whose headers never finish', async () => {
+    const { base, port } = await start({ headersTimeoutMs: 300 });
+    // No blank line: the request headers never end. The server must not keep the socket forever.
+    expect(await rawRequest(port, 'GET /health HTTP/1.1\r\nHost: x\r\n')).toMatch(/^HTTP\/1\.1 408/);
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+    // Generous bound, not a measurement: with node's default 30 s connection sweep this would hang
+    // well past it, with the server's 1 s sweep it takes about a second.
+  }, 15_000);
+});
+
 describe('HEALTH_AUTH_TOKEN', () => {
   const token = 's3cret-token';
 
