@@ -26,6 +26,11 @@ import type { Attempt, Question, Quiz } from './types.js';
 export const DEFAULT_TOKEN_MAX_AGE_MS = 14 * 60_000;
 /** Pause on an answer's or timeout's feedback before the next question. */
 export const DEFAULT_FEEDBACK_DELAY_MS = 5_000;
+/**
+ * The timeout fires this long after the deadline, so a click Discord received just in time (its
+ * interaction id says when) but that reached us late still counts.
+ */
+export const DEFAULT_TIMEOUT_GRACE_MS = 1_000;
 
 export interface SessionManagerOptions {
   clock: Clock;
@@ -38,6 +43,8 @@ export interface SessionManagerOptions {
   feedbackDelayMs?: number;
   /** @defaultValue DEFAULT_TOKEN_MAX_AGE_MS */
   tokenMaxAgeMs?: number;
+  /** @defaultValue DEFAULT_TIMEOUT_GRACE_MS */
+  timeoutGraceMs?: number;
   /** @defaultValue 8 random base64url characters (short: it travels in button custom ids) */
   newSessionId?: () => string;
   /** Seeds each attempt's shuffle. @defaultValue a random 32-bit integer */
@@ -150,6 +157,7 @@ export class SessionManager<TReply = unknown> {
   private readonly idleTimeoutMs: number;
   private readonly feedbackDelayMs: number;
   private readonly tokenMaxAgeMs: number;
+  private readonly timeoutGraceMs: number;
   private readonly newSessionId: () => string;
   private readonly newSeed: () => number;
   private readonly onListenerError: (error: unknown, event: SessionEventName) => void;
@@ -168,6 +176,7 @@ export class SessionManager<TReply = unknown> {
     this.idleTimeoutMs = options.idleTimeoutMs;
     this.feedbackDelayMs = options.feedbackDelayMs ?? DEFAULT_FEEDBACK_DELAY_MS;
     this.tokenMaxAgeMs = options.tokenMaxAgeMs ?? DEFAULT_TOKEN_MAX_AGE_MS;
+    this.timeoutGraceMs = options.timeoutGraceMs ?? DEFAULT_TIMEOUT_GRACE_MS;
     this.newSessionId = options.newSessionId ?? (() => randomBytes(6).toString('base64url'));
     this.newSeed = options.newSeed ?? (() => randomBytes(4).readUInt32LE(0));
     this.onListenerError = options.onListenerError ?? (() => {});
@@ -412,7 +421,7 @@ export class SessionManager<TReply = unknown> {
     running.cancelQuestionTimer?.();
     const questionIndex = running.state.currentIndex;
     running.cancelQuestionTimer = this.scheduler.schedule(
-      this.deadlineOf(running.state) - this.clock.now(),
+      this.deadlineOf(running.state) + this.timeoutGraceMs - this.clock.now(),
       () => {
         running.cancelQuestionTimer = undefined;
         const result = SoloSession.timeout(running.state, questionIndex, this.clock.now());

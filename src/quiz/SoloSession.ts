@@ -75,7 +75,7 @@ export interface AnswerRecord {
   questionIndex: number;
   questionId: number;
   outcome: AnswerOutcomeKind;
-  /** The clicked option; null on timeout. */
+  /** The clicked option; null when no click came (a click after the deadline keeps it, as `timed_out`). */
   optionIndex: number | null;
   pointsAwarded: number;
   /** From delivery to the click (or to the timeout). */
@@ -316,7 +316,8 @@ function answer(
   const record: AnswerRecord = {
     questionIndex: state.currentIndex,
     questionId: question.questionId,
-    outcome: correct ? 'correct' : 'incorrect',
+    // Discord received the click after the deadline (it raced the timeout): it is a timeout.
+    outcome: elapsedMs >= state.timerSeconds * 1000 ? 'timed_out' : correct ? 'correct' : 'incorrect',
     optionIndex: input.optionIndex,
     pointsAwarded,
     elapsedMs,

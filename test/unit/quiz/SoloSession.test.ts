@@ -169,16 +169,16 @@ describe('SoloSession answers', () => {
     });
   });
 
-  it('a late click (after the timer, before the timeout fired) counts as answered with 0 points', () => {
+  it('a click Discord received after the deadline (racing the timeout) is a timeout with 0 points', () => {
     const { outcome } = unwrap(
       SoloSession.answer(started(), {
         userId: USER,
         questionIndex: 0,
         optionIndex: 0,
-        clickedAtMs: T0 + 25_000,
+        clickedAtMs: T0 + 20_000,
       }),
     );
-    expect(outcome).toMatchObject({ outcome: 'correct', pointsAwarded: 0 });
+    expect(outcome).toMatchObject({ outcome: 'timed_out', optionIndex: 0, pointsAwarded: 0 });
   });
 
   it('confirmDelivery moves the start of the clock later, never earlier', () => {
