@@ -122,10 +122,14 @@ describe('the running bot serves what the chart probes', () => {
     expect((await get('/healthz')).status).toBe(404);
   });
 
-  it('SIGTERM: readiness fails, then the bot exits 0 within terminationGracePeriodSeconds', async () => {
+  it('SIGTERM: readiness flips to not ready, then the bot exits 0 within terminationGracePeriodSeconds', async () => {
     const graceMs = deployment.spec.template.spec.terminationGracePeriodSeconds * 1000;
     bot.signal('SIGTERM');
     await bot.waitForLog((line) => line.msg === 'shutdown started', 5_000);
+    expect(
+      bot.logs.some((line) => line.component === 'shutdown' && line.ready === false),
+      'no "readiness changed" to not ready for the shutdown component',
+    ).toBe(true);
     const exit = await bot.waitForExit(graceMs);
     expect(exit, bot.dump()).toEqual({ code: 0, signal: null });
     expect(bot.logs.some((line) => line.msg === 'shutdown complete')).toBe(true);

@@ -105,7 +105,8 @@ describe('Dockerfile lint (dockerfile-utils)', () => {
     expect(dockerfile).toMatch(/^USER 10001:10001$/m);
     expect(dockerfile).toMatch(/^STOPSIGNAL SIGTERM$/m);
     expect(dockerfile).toMatch(/^CMD \["node", "dist\/main.js"\]$/m);
-    expect(dockerfile).not.toMatch(/curl|wget/);
+    const instructions = dockerfile.split('\n').filter((line) => !line.trimStart().startsWith('#'));
+    expect(instructions.join('\n')).not.toMatch(/curl|wget/);
   });
 });
 
@@ -189,8 +190,9 @@ describe.skipIf(skipReason !== undefined)('container image (podman)', () => {
         Volumes: Record<string, object>;
         ExposedPorts: Record<string, object>;
         Labels: Record<string, string>;
-        Healthcheck?: { Test: string[] };
       };
+      /** podman reports the image HEALTHCHECK at the top level (kept only with --format docker). */
+      Healthcheck?: { Test: string[] };
     }[];
     const config = image!.Config;
     expect(config.User).toBe(`${APP_UID}:${APP_UID}`);
@@ -198,7 +200,7 @@ describe.skipIf(skipReason !== undefined)('container image (podman)', () => {
     expect(config.Cmd).toEqual(['node', 'dist/main.js']);
     expect(Object.keys(config.Volumes)).toEqual(['/data']);
     expect(Object.keys(config.ExposedPorts)).toEqual(['8080/tcp']);
-    expect(config.Healthcheck?.Test.slice(0, 3)).toEqual(['CMD', 'node', '-e']);
+    expect(image!.Healthcheck?.Test.slice(0, 3)).toEqual(['CMD', 'node', '-e']);
     expect(config.Labels).toMatchObject({
       'org.opencontainers.image.title': 'badgey',
       'org.opencontainers.image.version': expect.any(String),
@@ -219,8 +221,8 @@ describe.skipIf(skipReason !== undefined)('container image (podman)', () => {
     ]);
     expect(probe.status).toBe(0);
     expect(probe.stdout).not.toMatch(/bin\/(g\+\+|gcc|make|python3)/);
-    expect(probe.stdout).toContain('node_modules/vitest: No such file or directory');
-    expect(probe.stdout).toContain('node_modules/typescript: No such file or directory');
+    expect(probe.stdout).toMatch(/node_modules\/vitest'?: No such file or directory/);
+    expect(probe.stdout).toMatch(/node_modules\/typescript'?: No such file or directory/);
   });
 
   it('runs read-only as non-root: /health 200, /ready 503 without Discord, healthcheck passes, stop exits 0', async () => {
