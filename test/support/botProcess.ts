@@ -141,7 +141,9 @@ export class BotProcess {
       if (last.status === status) return last.body;
       await sleep(intervalMs);
     }
-    throw new Error(`${path} did not answer ${status} within ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
+    throw new Error(
+      `${path} did not answer ${status} within ${timeoutMs} ms; last: ${JSON.stringify(last)}\n${this.dump()}`,
+    );
   }
 
   /** Resolves with the first log line (already seen or future) matching `predicate`. */
