@@ -378,6 +378,18 @@ export function parseQuizFile(
       const message = found?.message ?? (error instanceof Error ? error.message : 'invalid JSON');
       return err([{ kind: 'syntaxError', message: `JSON syntax error: ${message}`, line, column }]);
     }
+    // JSON.parse keeps the last of two equal keys; an author who wrote two meant something else.
+    const duplicates = doc.errors.filter((error) => error.code === 'DUPLICATE_KEY');
+    if (duplicates.length > 0) {
+      return err(
+        duplicates.slice(0, MAX_REPORTED_ERRORS).map((error) => ({
+          kind: 'syntaxError' as const,
+          message: 'JSON error: the same key appears twice in one object',
+          line: error.linePos?.[0].line ?? 1,
+          column: error.linePos?.[0].col ?? 1,
+        })),
+      );
+    }
   } else {
     if (doc.errors.length > 0) {
       return err(

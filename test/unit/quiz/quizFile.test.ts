@@ -267,6 +267,12 @@ describe('parseQuizFile', () => {
       ]);
     });
 
+    it('a JSON object with a key twice is refused (JSON.parse would keep the last silently)', () => {
+      expect(
+        messages('{\n  "version": 1,\n  "name": "a",\n  "name": "b",\n  "questions": []\n}', 'json'),
+      ).toEqual(['quiz.yaml:4:3: JSON error: the same key appears twice in one object']);
+    });
+
     it('a JSON schema error has the line of the offending value', () => {
       const json =
         '{\n  "version": 1,\n  "name": "x",\n  "questions": [\n    {"question": "q", "options": ["a"], "answer": "a"}\n  ]\n}\n';
