@@ -74,7 +74,8 @@ describe('bot process against the Discord emulator: lifecycle', () => {
 
   it('answers /status to a server manager with the health fields, ephemeral; rejects a plain member; /help; stale buttons', async () => {
     const world = await startWorld();
-    const bot = await startBot(world);
+    const owner = world.emu.addMember(world.guild.id, { user: { username: 'owner' }, permissions: 0n });
+    const bot = await startBot(world, { env: { BOT_OWNER_IDS: owner.user.id } });
     await bot.waitForStatus('/ready', 200, 15_000);
     await bot.waitForLog(isMsg(/slash commands registered/));
 
@@ -108,6 +109,15 @@ describe('bot process against the Discord emulator: lifecycle', () => {
     expect(deniedResponse.data.content).toMatch(/Manage Server/);
     expect(deniedResponse.data.embeds ?? []).toEqual([]);
 
+    // BOT_OWNER_IDS may run /status without Manage Server.
+    const byOwner = world.emu.injectChatInput({
+      guildId: world.guild.id,
+      channelId: world.channelId,
+      userId: owner.user.id,
+      name: 'status',
+    });
+    expect((await byOwner.waitForResponse()).data.embeds).toHaveLength(1);
+
     const help = world.emu.injectChatInput({
       guildId: world.guild.id,
       channelId: world.channelId,
@@ -130,6 +140,12 @@ describe('bot process against the Discord emulator: lifecycle', () => {
     expect(staleResponse.data.flags).toBe(EPHEMERAL);
     expect(staleResponse.data.content).toMatch(/older version of Badgey/);
     expect(bot.logs.filter((l) => typeof l.level === 'number' && l.level >= 50)).toEqual([]);
+
+    const metrics = String((await bot.get('/metrics')).body);
+    expect(metrics).toMatch(/badgey_interactions_total\{type="chat_input",outcome="ok"\} 3/);
+    expect(metrics).toMatch(/badgey_interactions_total\{type="chat_input",outcome="rejected"\} 1/);
+    expect(metrics).toMatch(/badgey_interactions_total\{type="button",outcome="rejected"\} 1/);
+    expect(metrics).toMatch(/badgey_gateway_shard_ready\{shard="0"\} 1/);
   });
 
   it('stays 503 while only one of two shards is ready, then 200; follows each shard', async () => {
