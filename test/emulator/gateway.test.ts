@@ -180,6 +180,26 @@ describe('discord.js against the emulator: login failures and sharding', () => {
     expect(call?.status).toBe(401);
   });
 
+  it('records the presence from IDENTIFY and from op 3 updates', async () => {
+    emu = await DiscordEmulator.start();
+    const { ActivityType } = await import('discord.js');
+    const client = newClient(emu, {
+      presence: {
+        activities: [{ name: 'Monitoring Comms!', type: ActivityType.Watching }],
+        status: 'online',
+      },
+    });
+    clients.push(client);
+    await loginReady(client, emu.token);
+    expect(emu.sessionFor(0)?.presence).toMatchObject({
+      activities: [{ name: 'Monitoring Comms!', type: 3 }],
+    });
+    const updated = emu.waitFor('frame', (f) => f.direction === 'in' && f.op === 3);
+    client.user!.setPresence({ status: 'idle', activities: [{ name: 'Quizzing' }] });
+    await updated;
+    expect(emu.sessionFor(0)?.presence).toMatchObject({ status: 'idle', activities: [{ name: 'Quizzing' }] });
+  });
+
   it('compression and wrong API versions are refused with 4002 / 4012', async () => {
     emu = await DiscordEmulator.start();
     const { WebSocket } = await import('ws');

@@ -139,6 +139,21 @@ describe('discord.js against the emulator: REST behaviour', () => {
     expect(calls.map((c) => c.status)).toEqual([429, 204]);
   });
 
+  it('a global 429 fires the rateLimited event and the call still succeeds', async () => {
+    const limited = new Promise<{ global: boolean }>((resolve) => client.rest.once('rateLimited', resolve));
+    emu.injectFault({
+      method: 'GET',
+      path: /^\/users\/@me$/,
+      status: 429,
+      times: 1,
+      retryAfterSeconds: 0.2,
+      global: true,
+    });
+    const me = await client.rest.get('/users/@me');
+    expect((me as { id: string }).id).toBe(emu.applicationId);
+    expect((await limited).global).toBe(true);
+  });
+
   it('5xx: retried up to 3 times, then HTTPError', async () => {
     const channel = (await client.channels.fetch(channelId)) as TextChannel;
     const twice = emu.injectFault({ method: 'POST', path: /\/messages$/, status: 502, times: 2 });

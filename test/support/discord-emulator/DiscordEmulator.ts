@@ -28,7 +28,7 @@ import { ApiError, ErrorCodes } from './ApiError.js';
 import { GatewayServer } from './GatewayServer.js';
 import { objectBody, parseBody, readRaw } from './httpBody.js';
 import { InteractionRecord } from './InteractionRecord.js';
-import { DISCORD_EPOCH, shardOf, snowflakeAt } from './snowflake.js';
+import { DISCORD_EPOCH, shardOf, snowflakeAt, snowflakeTimestamp } from './snowflake.js';
 import type {
   AutocompleteInjection,
   ChatInputInjection,
@@ -612,7 +612,7 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
       payload.id,
       payload.token,
       payload.type,
-      Date.now(),
+      snowflakeTimestamp(payload.id), // the deadline counts from the id's time, as the bot sees it
       payload,
       guildId,
       channelId,

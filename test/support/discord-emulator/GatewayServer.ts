@@ -50,6 +50,8 @@ export interface Session {
   trimmedUpTo: number;
   state: SessionState;
   connection: Connection | null;
+  /** Presence from IDENTIFY, replaced by op 3 PRESENCE_UPDATE. */
+  presence: unknown;
 }
 
 interface Connection {
@@ -147,6 +149,9 @@ export class GatewayServer {
         this.onResume(connection, payload.d as Record<string, unknown>);
         return;
       case GatewayOpcodes.PresenceUpdate:
+        if (connection.session) connection.session.presence = payload.d;
+        else this.closeConnection(connection, 4003, 'Not authenticated.');
+        return;
       case GatewayOpcodes.VoiceStateUpdate:
       case GatewayOpcodes.RequestGuildMembers:
       case GatewayOpcodes.RequestSoundboardSounds:
@@ -217,6 +222,7 @@ export class GatewayServer {
       trimmedUpTo: 0,
       state: 'identifying',
       connection,
+      presence: d.presence ?? null,
     };
     this.sessions.push(session);
     this.sessionsById.set(session.sessionId, session);
@@ -308,7 +314,7 @@ export class GatewayServer {
     target: { guildId?: string | null; shard?: number; intent?: number } = {},
   ): number {
     let delivered = 0;
-    const dJson = JSON.stringify(d); // throws here, at the caller, for unserializable data (e.g. bigint)
+    let dJson: string | undefined; // serialized once, on the first matching session
     for (const session of this.sessions) {
       if (session.state === 'closed' || session.state === 'identifying') continue;
       if (target.intent !== undefined && (session.intents & target.intent) === 0) continue;
@@ -316,6 +322,7 @@ export class GatewayServer {
         target.shard ??
         (target.guildId ? Number((BigInt(target.guildId) >> 22n) % BigInt(session.shardCount)) : 0);
       if (session.shard !== shard) continue;
+      dJson ??= JSON.stringify(d);
       this.sessionDispatch(session, t, dJson);
       delivered++;
     }
@@ -390,6 +397,7 @@ export class GatewayServer {
       state: s.state,
       connected: s.connection !== null,
       intents: s.intents,
+      presence: s.presence,
     }));
   }
 

@@ -303,6 +303,8 @@ export interface GatewaySessionInfo {
   /** A WebSocket is currently attached. */
   connected: boolean;
   intents: number;
+  /** Presence the client set (IDENTIFY `presence`, then op 3 updates), as sent. */
+  presence: unknown;
 }
 
 export interface FaultInput {
