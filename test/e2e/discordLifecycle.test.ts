@@ -168,10 +168,18 @@ describe('bot process against the Discord emulator: lifecycle', () => {
     await bot.waitForStatus('/ready', 200, 5000);
   });
 
-  it('closes the gateway with 1000 and exits 0 on SIGTERM', async () => {
+  it('without DISCORD_GUILD_IDS registers globally; closes the gateway with 1000 and exits 0 on SIGTERM', async () => {
     const world = await startWorld();
-    const bot = await startBot(world);
+    const bot = await startBot(world, { env: { DISCORD_GUILD_IDS: undefined } });
     await bot.waitForStatus('/ready', 200, 15_000);
+    await bot.waitForLog(isMsg(/slash commands registered/));
+    expect(
+      world.emu
+        .registeredCommands()
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(['help', 'status']);
+    expect(world.emu.registeredCommands({ guildId: world.guild.id })).toEqual([]);
     const closed = world.emu.waitFor('close', (e) => e.by === 'client', 10_000);
     bot.signal('SIGTERM');
     const close = await closed;
