@@ -1,3 +1,5 @@
+import { DatabaseUnavailableError } from '../quiz/ports.js';
+
 /** Sorting driver errors into "the database is unreachable" (retry later) and everything else. */
 
 const NETWORK_CODES: Record<string, string> = {
@@ -40,6 +42,7 @@ function codeOf(error: unknown): string | undefined {
  * caller should retry later), otherwise null (a bug or a constraint: retrying will not help).
  */
 export function unavailableReason(error: unknown): string | null {
+  if (error instanceof DatabaseUnavailableError) return error.reason;
   if (!(error instanceof Error)) return null;
   // AggregateError (happy-eyeballs connect) carries the real codes inside.
   if (error instanceof AggregateError)

@@ -153,11 +153,24 @@ function openPostgres(url: string, options: OpenDatabaseOptions, logger: Logger)
   pool.on('connect', (client) => {
     client.on('error', (error) => logger.debug({ err: error.message }, 'database connection failed'));
   });
+  // Health pings use their own connection: a pool saturated by a burst of queries is busy, not
+  // down, and must not flip readiness or trip the fail-fast guard.
+  const pingPool = new pg.Pool({
+    connectionString: url,
+    max: 1,
+    connectionTimeoutMillis: connectTimeoutMs,
+    query_timeout: connectTimeoutMs,
+    application_name: 'badgey-health',
+  });
+  pingPool.on('error', (error) => logger.debug({ err: error.message }, 'health connection failed'));
+  pingPool.on('connect', (client) => {
+    client.on('error', (error) => logger.debug({ err: error.message }, 'health connection failed'));
+  });
   return {
     dialect: 'postgres',
     kyselyDialect: new PostgresDialect({ pool }),
     async ping() {
-      await pool.query('select 1');
+      await pingPool.query('select 1');
     },
     async migrate() {
       // A dedicated connection without statement/query timeouts: waiting for another replica's
@@ -198,6 +211,7 @@ function openPostgres(url: string, options: OpenDatabaseOptions, logger: Logger)
     },
     async close() {
       if (!pool.ended) await pool.end();
+      if (!pingPool.ended) await pingPool.end();
     },
   };
 }

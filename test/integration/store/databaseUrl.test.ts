@@ -64,6 +64,8 @@ describe('unavailable errors', () => {
     expect(unavailableReason(new Error('timeout exceeded when trying to connect'))).toBe(
       'connection timed out',
     );
+    expect(unavailableReason(new DatabaseUnavailableError('ping timed out'))).toBe('ping timed out');
+    expect(unavailableReason(new Error('wrapped', { cause: coded('ECONNRESET') }))).toBe('connection reset');
     expect(unavailableReason(coded('23505'))).toBeNull();
     expect(unavailableReason(coded('SQLITE_CONSTRAINT_CHECK'))).toBeNull();
     expect(unavailableReason(new Error('syntax error'))).toBeNull();
