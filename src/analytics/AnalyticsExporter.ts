@@ -67,6 +67,7 @@ export class AnalyticsExporter {
   /** undefined until the first write attempt. */
   #healthy: boolean | undefined;
   #tempCounter = 0;
+  #restoreAttempted = false;
 
   constructor(options: AnalyticsExporterOptions) {
     if (!(options.intervalSeconds > 0)) throw new Error('analytics export intervalSeconds must be > 0');
@@ -96,6 +97,7 @@ export class AnalyticsExporter {
    * instead when there is one. Never throws.
    */
   async restore(): Promise<RestoreResult> {
+    this.#restoreAttempted = true;
     await this.#removeStaleTempFiles();
     const latest = await this.#tryRestoreFrom(LATEST_FILE);
     if (latest.status !== 'corrupt') return latest;
@@ -123,8 +125,15 @@ export class AnalyticsExporter {
     return { status: 'corrupt', movedTo, reason: latest.reason };
   }
 
-  /** Starts the periodic export (timer unref'd) with an immediate first flush to learn writability. */
+  /**
+   * Starts the periodic export (timer unref'd) with an immediate first flush to learn writability.
+   * Call `restore()` first: exporting before restoring would overwrite the saved counters.
+   */
   start(): void {
+    if (!this.#restoreAttempted)
+      throw new Error(
+        'AnalyticsExporter.start() called before restore(): the saved export would be overwritten',
+      );
     if (this.#timer !== undefined) return;
     this.#timer = setInterval(() => {
       void this.flush();

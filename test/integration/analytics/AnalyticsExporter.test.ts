@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AnalyticsLogger, AnalyticsStatistics } from '../../../src/analytics/index.js';
 import {
   AnalyticsExporter,
@@ -130,6 +130,8 @@ describe('AnalyticsExporter', () => {
       logger: capturingLogger(),
       onHealthChange: (ok) => health.push(ok),
     });
+    expect(() => exporter.start()).toThrow(/before restore/);
+    await exporter.restore();
     exporter.start();
     analytics.recordQuizStart('1', 1);
     await exporter.stop();
@@ -138,6 +140,44 @@ describe('AnalyticsExporter', () => {
     expect(health).toEqual([true]);
     // retention 0: no snapshots, only the latest file
     expect(readdirSync(dir)).toEqual([LATEST_FILE]);
+  });
+
+  it('flushes on every interval tick', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const dir = join(root, 'analytics');
+      const clock = new TestClock(Date.UTC(2025, 0, 1, 0, 0, 0));
+      const analytics = new QuizAnalytics({ salt: 'salt', clock });
+      const exporter = new AnalyticsExporter({
+        analytics,
+        dir,
+        intervalSeconds: 30,
+        retention: 10,
+        logger: capturingLogger(),
+        clock,
+      });
+      await exporter.restore();
+      const snapshots = () => readdirSync(dir).filter((name) => name !== LATEST_FILE);
+      exporter.start(); // immediate flush at 00:00:00
+      await vi.waitFor(() => expect(snapshots()).toHaveLength(1));
+      for (let tick = 1; tick <= 2; tick++) {
+        clock.ms += 30_000;
+        vi.advanceTimersByTime(30_000); // the timer flushes at 00:00:30, then 00:01:00
+        await vi.waitFor(() => expect(snapshots()).toHaveLength(1 + tick));
+      }
+      await exporter.stop(); // final flush, same second as the last tick
+      expect(
+        readdirSync(dir)
+          .filter((name) => name !== LATEST_FILE)
+          .sort(),
+      ).toEqual([
+        'analytics-20250101T000000Z.json',
+        'analytics-20250101T000030Z.json',
+        'analytics-20250101T000100Z.json',
+      ]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('serialises concurrent flushes and leaves no temp files', async () => {
