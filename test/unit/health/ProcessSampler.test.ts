@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   bytesToMb,
   estimatedThreadCount,
@@ -145,18 +145,18 @@ describe('ProcessSampler', () => {
     }
   });
 
-  it('takes the first sample at start() and then on its interval', async () => {
+  it('takes the first sample at start() and then on its interval, until stop()', async () => {
     const sampler = new ProcessSampler({ readCpuPercent: async () => 0, intervalMs: 20 });
     sampler.start();
     sampler.start(); // idempotent
     try {
-      await sleep(150);
-      expect(sampler.samplesTaken).toBeGreaterThanOrEqual(2);
+      await vi.waitFor(() => expect(sampler.samplesTaken).toBeGreaterThanOrEqual(3), { timeout: 10_000 });
     } finally {
       sampler.stop();
     }
+    await sampler.sampleNow(); // settles a sample that was in flight when stop() ran
     const taken = sampler.samplesTaken;
-    await sleep(60);
+    await sleep(100);
     expect(sampler.samplesTaken).toBe(taken);
   });
 });
