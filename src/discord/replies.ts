@@ -30,12 +30,15 @@ export interface RespondOptions {
 }
 
 /**
- * Answers an interaction whatever state it is in: `reply` first, `editReply` after a defer, a
- * `followUp` once replied. Mentions are always disabled.
+ * Answers an interaction whatever state it is in: `reply` first; after a slash command's
+ * `deferReply`, `editReply`; otherwise a `followUp`. Buttons, selects and modals get a followUp
+ * even when deferred: discord.js does not say whether that was `deferUpdate`, and an `editReply`
+ * after `deferUpdate` would overwrite the message the button is on (e.g. a running quiz). (The first
+ * followUp after a `deferReply` completes its "thinking…" message.) Mentions are always disabled.
  */
 export async function respond(interaction: RepliableInteraction, options: RespondOptions): Promise<void> {
   const { ephemeral = false, ...body } = options;
-  if (interaction.deferred && !interaction.replied) {
+  if (interaction.deferred && !interaction.replied && interaction.isChatInputCommand()) {
     const edit: InteractionEditReplyOptions = { ...body, allowedMentions: NO_MENTIONS };
     await interaction.editReply(edit);
     return;
@@ -45,7 +48,7 @@ export async function respond(interaction: RepliableInteraction, options: Respon
     allowedMentions: NO_MENTIONS,
     ...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}),
   };
-  if (interaction.replied) await interaction.followUp(payload);
+  if (interaction.replied || interaction.deferred) await interaction.followUp(payload);
   else await interaction.reply(payload);
 }
 

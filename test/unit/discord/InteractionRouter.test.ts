@@ -17,7 +17,7 @@ function fakeInteraction(kind: 'chat' | 'button', opts: { customId?: string; fai
   const record = (method: string) => async (body?: unknown) => {
     calls.push({ method, body });
     if (opts.failReplies) throw new Error('Unknown interaction');
-    if (method === 'deferReply') fake.deferred = true;
+    if (method === 'deferReply' || method === 'deferUpdate') fake.deferred = true;
     if (method === 'reply') fake.replied = true;
     if (method === 'editReply') fake.replied = true;
   };
@@ -35,6 +35,7 @@ function fakeInteraction(kind: 'chat' | 'button', opts: { customId?: string; fai
     isModalSubmit: () => false,
     reply: record('reply'),
     deferReply: record('deferReply'),
+    deferUpdate: record('deferUpdate'),
     editReply: record('editReply'),
     followUp: record('followUp'),
     calls,
@@ -97,6 +98,21 @@ describe('InteractionRouter error boundary', () => {
     expect(await metricsRegistry.metrics()).toContain(
       'badgey_interactions_total{type="chat_input",outcome="error"} 1',
     );
+  });
+
+  it('GIVEN a button handler that throws after deferUpdate THEN a follow-up, never an edit of the quiz message', async () => {
+    const { router } = setup({
+      components: {
+        'quiz-answer': async (interaction) => {
+          await interaction.deferUpdate();
+          throw new Error('boom');
+        },
+      },
+    });
+    const fake = fakeInteraction('button', { customId: encodeCustomId('quiz-answer', 'pick', 'A') });
+    await router.handle(asInteraction(fake));
+    expect(fake.calls.map((c) => c.method)).toEqual(['deferUpdate', 'followUp']);
+    expect(fake.calls[1]?.body).toMatchObject({ flags: 64, allowedMentions: { parse: [] } });
   });
 
   it('GIVEN the error reply itself fails THEN handle() still resolves and logs a warning', async () => {
