@@ -15,6 +15,7 @@ import {
   type AnswerOutcome,
   type AnswerRejection,
   type ExpiryReason,
+  type SessionAttemptOutcome,
   type SessionQuestion,
   type SessionSummary,
   SoloSession,
@@ -96,8 +97,10 @@ interface SessionEventBase<TReply> {
 
 interface SessionEndEvent<TReply> extends SessionEventBase<TReply> {
   summary: SessionSummary;
-  /** The attempt row to store (status completed / interrupted / abandoned). */
+  /** The attempt row (status completed / interrupted / abandoned). */
   attempt: Omit<Attempt, 'id'>;
+  /** For `AttemptRepository.complete` / `markInterrupted` / `markAbandoned`. */
+  outcome: SessionAttemptOutcome;
 }
 
 export interface SessionEventMap<TReply> {
@@ -527,10 +530,12 @@ export class SessionManager<TReply = unknown> {
   }
 
   private endEvent(running: Running<TReply>, summary: SessionSummary): SessionEndEvent<TReply> {
+    const now = this.clock.now();
     return {
       ...this.base(running),
       summary,
-      attempt: SoloSession.toAttempt(running.state, this.clock.now()),
+      attempt: SoloSession.toAttempt(running.state, now),
+      outcome: SoloSession.toAttemptOutcome(running.state, now),
     };
   }
 

@@ -450,6 +450,46 @@ function toAttempt(state: SoloSessionState, nowMs: number): Omit<Attempt, 'id'> 
   };
 }
 
+/** What the store records when the attempt starts (`AttemptRepository.start`). */
+export interface SessionAttemptStart {
+  guildId: string;
+  userId: string;
+  quizId: number;
+  maxScore: number;
+  questionCount: number;
+  startedAt: number;
+}
+
+/** What the store records when the attempt ends (`complete` / `markInterrupted` / `markAbandoned`). */
+export interface SessionAttemptOutcome {
+  score: number;
+  correctCount: number;
+  completedAt: number;
+  durationSeconds: number;
+}
+
+function toAttemptStart(state: SoloSessionState): SessionAttemptStart {
+  return {
+    guildId: state.guildId,
+    userId: state.userId,
+    quizId: state.quizId,
+    maxScore: state.questions.reduce((sum, q) => sum + q.points, 0),
+    questionCount: state.questions.length,
+    startedAt: state.startedAtMs,
+  };
+}
+
+/** The outcome so far; for an ended session, as it ended. */
+function toAttemptOutcome(state: SoloSessionState, nowMs: number): SessionAttemptOutcome {
+  const summary = summarize(state, nowMs);
+  return {
+    score: summary.score,
+    correctCount: summary.correctCount,
+    completedAt: state.endedAtMs ?? nowMs,
+    durationSeconds: summary.durationSeconds,
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Serialisation
 // ---------------------------------------------------------------------------------------------
@@ -532,6 +572,8 @@ export const SoloSession = {
   expire,
   summarize,
   toAttempt,
+  toAttemptStart,
+  toAttemptOutcome,
   attemptStatus,
   isTerminal,
   serialize,

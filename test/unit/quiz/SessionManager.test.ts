@@ -155,6 +155,12 @@ describe('SessionManager: a member taking a quiz', () => {
       answeredCount: 3,
     });
     expect(finished[0]?.attempt).toMatchObject({ status: 'completed', score: 10, userId: 'u1', quizId: 7 });
+    expect(finished[0]?.outcome).toEqual({
+      score: 10,
+      correctCount: 1,
+      completedAt: clock.now(),
+      durationSeconds: (clock.now() - finished[0]!.state.startedAtMs) / 1000,
+    });
     expect(manager.counts()).toEqual({ running: 0, queued: 0 });
     expect(manager.sessionIdFor(GUILD, 'u1')).toBeUndefined();
     expect(clock.pendingTimers()).toBe(0);
