@@ -180,6 +180,12 @@ describe('bot process against the Discord emulator: lifecycle', () => {
         .sort(),
     ).toEqual(['help', 'status']);
     expect(world.emu.registeredCommands({ guildId: world.guild.id })).toEqual([]);
+    const [session] = world.emu.sessions;
+    expect(session?.intents).toBe(1); // Guilds only: no privileged intents
+    expect(session?.presence).toMatchObject({
+      status: 'online',
+      activities: [{ name: 'Monitoring Comms!', type: 0 }], // 0 = Playing, as the seed's bot
+    });
     const closed = world.emu.waitFor('close', (e) => e.by === 'client', 10_000);
     bot.signal('SIGTERM');
     const close = await closed;
