@@ -180,6 +180,19 @@ describe('discord.js against the emulator: login failures and sharding', () => {
     expect(call?.status).toBe(401);
   });
 
+  it('identify rate limit (max_concurrency 1 per 5 s): the extra IDENTIFY gets op 9 and succeeds later', async () => {
+    emu = await DiscordEmulator.start({ shardCount: 2, enforceIdentifyConcurrency: true, maxConcurrency: 1 });
+    emu.addGuild({ name: 'even', shard: 0 });
+    emu.addGuild({ name: 'odd', shard: 1 });
+    const limited = emu.waitFor('identifyRateLimited', () => true, 5000);
+    const client = newClient(emu, { shards: 'auto' }); // no-op identify throttler: it will hit the limit
+    clients.push(client);
+    await loginReady(client, emu.token);
+    expect((await limited).shard).toBe(1);
+    const ready = emu.sessions.filter((s) => s.state === 'ready').map((s) => s.shard);
+    expect(ready.sort()).toEqual([0, 1]);
+  });
+
   it('records the presence from IDENTIFY and from op 3 updates', async () => {
     emu = await DiscordEmulator.start();
     const { ActivityType } = await import('discord.js');

@@ -145,7 +145,11 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
     private readonly options: Required<
       Pick<
         DiscordEmulatorOptions,
-        'logFrames' | 'maxConcurrency' | 'rateLimitHeaders' | 'allowPrivilegedIntents'
+        | 'logFrames'
+        | 'maxConcurrency'
+        | 'rateLimitHeaders'
+        | 'allowPrivilegedIntents'
+        | 'enforceIdentifyConcurrency'
       >
     >,
     init: Required<
@@ -174,6 +178,8 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
       heartbeatIntervalMs: init.heartbeatIntervalMs,
       allowPrivilegedIntents: options.allowPrivilegedIntents,
       logFrames: options.logFrames,
+      enforceIdentifyConcurrency: options.enforceIdentifyConcurrency,
+      maxConcurrency: options.maxConcurrency,
       resumeGatewayUrl: () => `ws://127.0.0.1:${port}/gateway-resume`,
       isAvailable: () => this.available,
       guildCreatesFor: (shard, count) =>
@@ -222,6 +228,7 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
         maxConcurrency: options.maxConcurrency ?? 1,
         rateLimitHeaders: options.rateLimitHeaders ?? true,
         allowPrivilegedIntents: options.allowPrivilegedIntents ?? false,
+        enforceIdentifyConcurrency: options.enforceIdentifyConcurrency ?? false,
       },
       {
         shardCount: options.shardCount ?? 1,

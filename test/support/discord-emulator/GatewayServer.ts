@@ -68,6 +68,9 @@ export interface GatewayHost {
   readonly heartbeatIntervalMs: number;
   readonly allowPrivilegedIntents: boolean;
   readonly logFrames: boolean;
+  /** Answer op 9 to IDENTIFYs beyond max_concurrency per 5 s per rate-limit key (shard % max_concurrency). */
+  readonly enforceIdentifyConcurrency: boolean;
+  readonly maxConcurrency: number;
   resumeGatewayUrl(): string;
   isAvailable(): boolean;
   /** GUILD_CREATE payloads for the guilds on this shard. */
@@ -85,6 +88,8 @@ export class GatewayServer {
   private nextConnectionId = 1;
   /** Shards whose heartbeats go unanswered; 'all' covers every shard. */
   private readonly ackless = new Set<number | 'all'>();
+  /** IDENTIFY times per rate-limit key, for enforceIdentifyConcurrency. */
+  private readonly identifyTimes = new Map<number, number[]>();
 
   constructor(private readonly host: GatewayHost) {}
 
@@ -204,6 +209,19 @@ export class GatewayServer {
     if (d.compress === true) {
       this.closeConnection(connection, 4002, 'Payload compression is not emulated.');
       return;
+    }
+    if (this.host.enforceIdentifyConcurrency) {
+      const key = shard % this.host.maxConcurrency;
+      const now = Date.now();
+      const recent = (this.identifyTimes.get(key) ?? []).filter((t) => now - t < 5000);
+      if (recent.length >= 1) {
+        this.identifyTimes.set(key, recent);
+        this.host.emit('identifyRateLimited', { shard });
+        this.send(connection, { op: GatewayOpcodes.InvalidSession, d: false });
+        return;
+      }
+      recent.push(now);
+      this.identifyTimes.set(key, recent);
     }
     // A new IDENTIFY replaces this shard's disconnected sessions (Discord would time them out).
     for (const old of this.sessions) {

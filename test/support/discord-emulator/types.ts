@@ -39,6 +39,11 @@ export interface DiscordEmulatorOptions {
   port?: number;
   /** Accept privileged intents (GuildMembers, GuildPresences, MessageContent). Default false → close 4014. */
   allowPrivilegedIntents?: boolean;
+  /**
+   * Enforce Discord's identify rate limit: one IDENTIFY per 5 s per key (shard % maxConcurrency);
+   * extra ones get op 9 d:false. Default false (tests usually remove discord.js's throttle).
+   */
+  enforceIdentifyConcurrency?: boolean;
 }
 
 export interface ChannelInput {
@@ -334,6 +339,8 @@ export interface ShardSelector {
 /** Events emitted by the emulator (EventEmitter names → payload). */
 export interface EmulatorEvents {
   identify: [{ shard: number; shardCount: number; sessionId: string; token: string; intents: number }];
+  /** An IDENTIFY refused by enforceIdentifyConcurrency. */
+  identifyRateLimited: [{ shard: number }];
   resume: [{ shard: number; sessionId: string; seq: number; replayed: number }];
   ready: [{ shard: number; sessionId: string }];
   rest: [RecordedRestCall];
