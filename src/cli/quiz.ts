@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { QUIZ_LIMITS } from '../quiz/limits.js';
 import { formatQuizFileError, parseQuizFile, type QuizFileFormat, toJsonSchema } from '../quiz/quizFile.js';
 
-export const SCHEMA_PATH = fileURLToPath(new URL('../../schemas/quiz.schema.json', import.meta.url));
+/** Where the editor schema is committed, relative to the repository root (npm runs scripts there). */
+export const SCHEMA_FILE = 'schemas/quiz.schema.json';
 
 const USAGE = `usage:
   npm run quiz -- validate FILE...   check quiz files (YAML or JSON)
@@ -69,10 +70,11 @@ export async function runQuizCli(args: readonly string[], io: Io): Promise<numbe
     const text = renderJsonSchema();
     if (rest.includes('--write')) {
       // Write-then-rename: never a half-written schema file.
-      const temporary = `${SCHEMA_PATH}.tmp-${process.pid}`;
+      const target = resolve(SCHEMA_FILE);
+      const temporary = `${target}.tmp-${process.pid}`;
       await writeFile(temporary, text);
-      await rename(temporary, SCHEMA_PATH);
-      io.out(`wrote ${SCHEMA_PATH}`);
+      await rename(temporary, target);
+      io.out(`wrote ${SCHEMA_FILE}`);
     } else {
       io.out(text.trimEnd());
     }

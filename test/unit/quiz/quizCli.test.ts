@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runQuizCli, SCHEMA_PATH } from '../../../src/cli/quiz.js';
+import { runQuizCli } from '../../../src/cli/quiz.js';
 import { toJsonSchema } from '../../../src/quiz/quizFile.js';
 
 const run = promisify(execFile);
@@ -26,7 +26,9 @@ afterAll(async () => {
 
 describe('schemas/quiz.schema.json', () => {
   it('is up to date with the validator (regenerate: npm run quiz -- schema --write)', async () => {
-    const committed: unknown = JSON.parse(await readFile(SCHEMA_PATH, 'utf8'));
+    const committed: unknown = JSON.parse(
+      await readFile(new URL('../../../schemas/quiz.schema.json', import.meta.url), 'utf8'),
+    );
     expect(committed).toEqual(toJsonSchema());
   });
 
