@@ -31,6 +31,7 @@ if ! podman image exists "$BASE"; then
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
   log "building $BASE from $mirror (mmdebstrap, ~15 s)"
+  built=1
   mmdebstrap --variant=minbase --quiet bookworm "$tmp/rootfs.tar" "$mirror"
   podman import --change 'CMD ["/bin/bash"]' "$tmp/rootfs.tar" "$BASE" >/dev/null
 fi
@@ -56,7 +57,8 @@ RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \
 CMD ["node"]
 CONTAINERFILE
   log "building stand-in $NODE_STANDIN (host node $node_version)"
+  built=1
   podman build --quiet --format docker -t "$NODE_STANDIN" "$ctx" >/dev/null
   rm -rf "$ctx"
 fi
-log "ready: $(podman --version), base $BASE, stand-in $NODE_STANDIN"
+[ -z "${built:-}" ] || log "ready: $(podman --version), base $BASE, stand-in $NODE_STANDIN"

@@ -424,6 +424,37 @@ describe('storage', () => {
   });
 });
 
+describe('NOTES.txt', () => {
+  it.each(valueSets())(
+    'tells how to check readiness, read logs, metrics and analytics exports ($name)',
+    ({ files }) => {
+      const args = ['install', 'badgey', CHART_DIR, '--dry-run=client', '--namespace', 'bots'];
+      const result = helm([...args, ...files.flatMap((file) => ['-f', file])]);
+      expect(result.code, result.stderr).toBe(0);
+      const notes = result.stdout.slice(result.stdout.indexOf('NOTES:'));
+      expect(notes).toContain('helm test badgey -n bots');
+      expect(notes).toContain('localhost:8080/ready');
+      expect(notes).toContain('logs -l app.kubernetes.io/instance=badgey');
+      expect(notes).toContain('http://badgey.bots.svc:8080/metrics');
+      expect(notes).toContain('/data/analytics/analytics-latest.json');
+    },
+  );
+
+  it('warns when no Discord token is configured', () => {
+    const result = helm(['install', 'badgey', CHART_DIR, '--dry-run=client']);
+    expect(result.stdout).toContain('WARNING: no Discord token');
+    const withToken = helm([
+      'install',
+      'badgey',
+      CHART_DIR,
+      '--dry-run=client',
+      '--set',
+      'secrets.DISCORD_TOKEN=t',
+    ]);
+    expect(withToken.stdout).not.toContain('WARNING: no Discord token');
+  });
+});
+
 describe('service, monitoring, network policy, helm test', () => {
   it('the ServiceMonitor scrapes /metrics on the http port of the Service', () => {
     const objects = renderChart({ valuesFiles: [join(CHART_DIR, 'ci/monitoring-on-values.yaml')] });
