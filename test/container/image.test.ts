@@ -274,9 +274,10 @@ describe.skipIf(skipReason !== undefined)('container image (podman)', () => {
     const complete = messages.indexOf('shutdown complete');
     expect(started, messages.join('\n')).toBeGreaterThanOrEqual(0);
     expect(complete).toBeGreaterThan(started);
+    expect(messages.slice(started, complete)).toContain('shutdown step done');
   }, 120_000);
 
-  it('/ready answers 200 against the Discord emulator', async (context) => {
+  it('/ready answers 200 against the Discord emulator, 503 from SIGTERM on; stop exits 0', async (context) => {
     let emulator: { apiBase: string; token: string; close(): Promise<void> } | undefined;
     try {
       const { DiscordEmulator } = await import('../support/discord-emulator/index.js');
@@ -289,10 +290,18 @@ describe.skipIf(skipReason !== undefined)('container image (podman)', () => {
     }
     const name = `badgey-test-emu-${suffix}`;
     try {
-      const port = await runBot(name, { DISCORD_TOKEN: emulator.token, DISCORD_API_URL: emulator.apiBase });
+      const port = await runBot(name, {
+        DISCORD_TOKEN: emulator.token,
+        DISCORD_API_URL: emulator.apiBase,
+        SHUTDOWN_DELAY_SECONDS: '3',
+      });
       await waitForStatus(name, port, '/health', 200);
       await waitForStatus(name, port, '/ready', 200);
-      const stop = await podman(['stop', '-t', '30', name], 45_000);
+      // From SIGTERM on, /ready answers 503 for SHUTDOWN_DELAY_SECONDS while the process still serves.
+      const stopping = podman(['stop', '-t', '30', name], 45_000);
+      const notReady = await waitForStatus(name, port, '/ready', 503, 10_000);
+      expect(notReady.status).toBe(503);
+      const stop = await stopping;
       expect(stop.status).toBe(0);
       expect((await podman(['inspect', name, '--format', '{{.State.ExitCode}}'])).stdout.trim()).toBe('0');
     } finally {
