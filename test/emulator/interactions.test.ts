@@ -63,6 +63,9 @@ function installHandlers(client: Client): void {
                 ),
             );
             return;
+          case 'dmhelp':
+            await interaction.reply(`in guild: ${interaction.inGuild()}, user: ${interaction.user.username}`);
+            return;
           case 'admin':
             await interaction.reply(
               `${interaction.options.getSubcommand()} ${interaction.options.getInteger('days')} ${interaction.memberPermissions?.has('Administrator')}`,
@@ -189,6 +192,15 @@ describe('discord.js against the emulator: interactions', () => {
     const result = await h.waitForResponse();
     expect(result.type).toBe(InteractionResponseType.ApplicationCommandAutocompleteResult);
     expect(result.data.choices).toEqual([{ name: 'comp-science', value: 'comp-science' }]);
+  });
+
+  it('a global command used in the bot DMs arrives with `user` and no guild', async () => {
+    await client.application!.commands.set([{ name: 'dmhelp', description: 'help in DMs' }]);
+    expect(emu.registeredCommands().map((c) => c.name)).toEqual(['dmhelp']);
+    const loner = emu.addUser({ username: 'loner' });
+    const h = emu.injectDirectMessageCommand({ userId: loner.id, name: 'dmhelp' });
+    expect((await h.waitForResponse()).data.content).toBe('in guild: false, user: loner');
+    expect(h.originalMessage()?.channel_id).toBe(h.payload.channel?.id);
   });
 
   it('subcommand options and member permissions reach the handler', async () => {

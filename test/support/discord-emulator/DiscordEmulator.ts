@@ -7,6 +7,7 @@ import {
   type APIApplicationCommandAutocompleteGuildInteraction,
   type APIApplicationCommandInteractionDataOption,
   type APIAttachment,
+  type APIChatInputApplicationCommandDMInteraction,
   type APIChatInputApplicationCommandGuildInteraction,
   type APIInteraction,
   type APIInteractionDataResolved,
@@ -33,10 +34,13 @@ import type {
   AutocompleteInjection,
   ChatInputInjection,
   ComponentInjection,
+  DirectMessageCommandInjection,
   DiscordEmulatorOptions,
+  EmulatedChannel,
   EmulatedGuild,
   EmulatedMember,
   EmulatedRole,
+  EmulatedUser,
   EmulatorEventName,
   EmulatorEvents,
   Fault,
@@ -386,13 +390,7 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
     const command = this.findCommand(input.name, input.guildId);
     const options = input.options ?? [];
     const resolved = this.resolveOptions(input.guildId, options);
-    const base = this.interactionBase(
-      InteractionType.ApplicationCommand,
-      input.guildId,
-      input.channelId,
-      input.userId,
-      input.locale,
-    );
+    const base = this.interactionBase(input.guildId, input.channelId, input.userId, input.locale);
     const payload: APIChatInputApplicationCommandGuildInteraction = {
       ...base,
       type: InteractionType.ApplicationCommand,
@@ -418,13 +416,7 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
     const channelId = input.channelId ?? stored.message.channel_id;
     const componentType =
       input.componentType ?? (input.values ? ComponentType.StringSelect : ComponentType.Button);
-    const base = this.interactionBase(
-      InteractionType.MessageComponent,
-      guildId,
-      channelId,
-      input.userId,
-      input.locale,
-    );
+    const base = this.interactionBase(guildId, channelId, input.userId, input.locale);
     const payload = {
       ...base,
       type: InteractionType.MessageComponent,
@@ -442,13 +434,7 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
   injectModalSubmit(input: ModalSubmitInjection): InteractionHandle {
     const source = input.messageId ? this.world.messages.get(input.messageId) : undefined;
     if (input.messageId && !source) throw new Error(`DiscordEmulator: unknown message ${input.messageId}`);
-    const base = this.interactionBase(
-      InteractionType.ModalSubmit,
-      input.guildId,
-      input.channelId,
-      input.userId,
-      input.locale,
-    );
+    const base = this.interactionBase(input.guildId, input.channelId, input.userId, input.locale);
     const payload: APIModalSubmitGuildInteraction = {
       ...base,
       type: InteractionType.ModalSubmit,
@@ -467,13 +453,7 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
   /** Injects an autocomplete request (type 4); one option must have `focused: true`. */
   injectAutocomplete(input: AutocompleteInjection): InteractionHandle {
     const command = this.findCommand(input.name, input.guildId);
-    const base = this.interactionBase(
-      InteractionType.ApplicationCommandAutocomplete,
-      input.guildId,
-      input.channelId,
-      input.userId,
-      input.locale,
-    );
+    const base = this.interactionBase(input.guildId, input.channelId, input.userId, input.locale);
     const payload = {
       ...base,
       type: InteractionType.ApplicationCommandAutocomplete,
@@ -486,6 +466,58 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
       },
     } as APIApplicationCommandAutocompleteGuildInteraction; // focused options are typed loosely by design
     return this.deliver(payload, input.guildId, input.channelId, undefined);
+  }
+
+  /**
+   * Injects a slash command used in the bot's DMs (`user` instead of `member`, no guild_id,
+   * context 1, dispatched to shard 0). Only global commands allowed in DMs can be used there.
+   */
+  injectDirectMessageCommand(input: DirectMessageCommandInjection): InteractionHandle {
+    const user = this.world.users.get(input.userId);
+    if (!user) throw new Error(`DiscordEmulator: unknown user ${input.userId} (use addUser or addMember)`);
+    const command = this.commands.get('global')?.find((c) => c.name === input.name && c.type === 1);
+    if (!command) throw new Error(`DiscordEmulator: global command '${input.name}' is not registered`);
+    const inDms = command.contexts ? command.contexts.includes(1) : command.dm_permission !== false;
+    if (!inDms) throw new Error(`DiscordEmulator: command '${input.name}' is not available in DMs`);
+    const channel = this.dmChannel(user.id);
+    const options = input.options ?? [];
+    const resolved = this.resolveOptions(null, options);
+    const payload: APIChatInputApplicationCommandDMInteraction = {
+      id: snowflakeAt(),
+      application_id: this.applicationId,
+      type: InteractionType.ApplicationCommand,
+      token: newInteractionToken(),
+      version: 1,
+      channel: {
+        id: channel.id,
+        type: ChannelType.DM,
+      } as APIChatInputApplicationCommandDMInteraction['channel'],
+      channel_id: channel.id,
+      user: this.world.apiUser(user),
+      app_permissions: this.world.botChannelPermissions(channel).toString(),
+      locale: (input.locale ?? 'en-US') as Locale,
+      entitlements: [],
+      authorizing_integration_owners: { '0': '0' },
+      context: 1,
+      attachment_size_limit: 10 * 1024 * 1024,
+      data: { id: command.id, name: command.name, type: 1, options, ...(resolved ? { resolved } : {}) },
+    };
+    return this.deliver(payload, null, channel.id, undefined);
+  }
+
+  /** Adds a user who is in no guild (for DMs); members get their user through addMember. */
+  addUser(input: { id?: string; username: string; globalName?: string | null }): EmulatedUser {
+    return this.world.ensureUser(input);
+  }
+
+  private dmChannel(userId: string): EmulatedChannel {
+    const name = `dm-${userId}`;
+    let channel = [...this.world.channels.values()].find((c) => c.guildId === null && c.name === name);
+    if (!channel) {
+      channel = { id: snowflakeAt(), guildId: null, name, type: ChannelType.DM, botCanSend: true };
+      this.world.channels.set(channel.id, channel);
+    }
+    return channel;
   }
 
   interaction(id: string): InteractionHandle | undefined {
@@ -503,7 +535,6 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
   }
 
   private interactionBase(
-    type: InteractionType,
     guildId: string,
     channelId: string,
     userId: string,
@@ -513,10 +544,8 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
     const member = this.world.requireMember(guildId, userId);
     const channel = guild.channels.find((c) => c.id === channelId);
     if (!channel) throw new Error(`DiscordEmulator: channel ${channelId} is not in guild ${guildId}`);
-    const now = Date.now();
-    void type;
     return {
-      id: snowflakeAt(now),
+      id: snowflakeAt(),
       application_id: this.applicationId,
       token: newInteractionToken(),
       version: 1,
@@ -541,11 +570,11 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
   }
 
   private resolveOptions(
-    guildId: string,
+    guildId: string | null,
     options: APIApplicationCommandInteractionDataOption[],
   ): APIInteractionDataResolved | undefined {
     const resolved: APIInteractionDataResolved = {};
-    const guild = this.world.requireGuild(guildId);
+    const guild = guildId ? this.world.requireGuild(guildId) : undefined;
     const visit = (list: APIApplicationCommandInteractionDataOption[]): void => {
       for (const option of list) {
         if ('options' in option && Array.isArray(option.options)) visit(option.options);
@@ -555,14 +584,15 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
           const user = this.world.users.get(value);
           if (!user) return false;
           resolved.users = { ...resolved.users, [value]: this.world.apiUser(user) };
-          const member = this.world.member(guildId, value);
-          if (member) {
+          const member = guild ? this.world.member(guild.id, value) : undefined;
+          if (guild && member) {
             const { user: _user, ...rest } = this.world.interactionMember(guild, member);
             resolved.members = { ...resolved.members, [value]: rest };
           }
           return true;
         };
         const asRole = (): boolean => {
+          if (!guild) return false;
           const index = guild.roles.findIndex((r) => r.id === value);
           const role = guild.roles[index];
           if (!role) return false;
@@ -611,7 +641,7 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
 
   private deliver(
     payload: APIInteraction,
-    guildId: string,
+    guildId: string | null,
     channelId: string,
     sourceMessageId: string | undefined,
   ): InteractionRecord {
@@ -631,7 +661,9 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
     );
     this.interactions.set(record.id, record);
     this.interactionsByToken.set(record.token, record);
-    record.deliveredTo = this.gateway.dispatch(GatewayDispatchEvents.InteractionCreate, payload, { guildId });
+    record.deliveredTo = this.gateway.dispatch(GatewayDispatchEvents.InteractionCreate, payload, {
+      ...(guildId ? { guildId } : { shard: 0 }), // DMs arrive on shard 0
+    });
     return record;
   }
 
@@ -866,7 +898,7 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
     }
     call.status = result.status;
     const responseHeaders: Record<string, string> = {};
-    if (this.options.rateLimitHeaders) Object.assign(responseHeaders, this.rateLimitHeaders(route, params));
+    if (this.options.rateLimitHeaders) Object.assign(responseHeaders, this.rateLimitHeaders(route));
     if (result.json !== undefined) responseHeaders['content-type'] = 'application/json';
     res.writeHead(result.status, responseHeaders);
     res.end(result.json !== undefined ? JSON.stringify(result.json) : undefined);
@@ -934,11 +966,10 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
     this.emit('rest', call);
   }
 
-  private rateLimitHeaders(route: Route | undefined, params: Params): Record<string, string> {
+  private rateLimitHeaders(route: Route | undefined): Record<string, string> {
     if (!route) return {};
-    const major = params.channelId ?? params.guildId ?? params.token ?? params.interactionId ?? '';
+    // Discord's bucket hash names the route; discord.js adds the major parameter itself.
     const bucket = createHash('sha1').update(`${route.method} ${route.pattern}`).digest('hex').slice(0, 16);
-    void major;
     return {
       'x-ratelimit-limit': '50',
       'x-ratelimit-remaining': '49', // kept high: discord.js throttles proactively once a bucket is known
@@ -1003,19 +1034,7 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
       const recipientId = String(objectBody(ctx.body).recipient_id ?? '');
       const user = this.world.users.get(recipientId);
       if (!user) throw new ApiError(404, ErrorCodes.UnknownUser, 'Unknown User');
-      let channel = [...this.world.channels.values()].find(
-        (c) => c.guildId === null && c.name === `dm-${recipientId}`,
-      );
-      if (!channel) {
-        channel = {
-          id: snowflakeAt(),
-          guildId: null,
-          name: `dm-${recipientId}`,
-          type: ChannelType.DM,
-          botCanSend: true,
-        };
-        this.world.channels.set(channel.id, channel);
-      }
+      const channel = this.dmChannel(recipientId);
       return json(200, {
         ...(this.world.apiChannel(channel) as object),
         recipients: [this.world.apiUser(user)],

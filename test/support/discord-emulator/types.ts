@@ -141,6 +141,15 @@ export interface ChatInputInjection {
   locale?: string;
 }
 
+export interface DirectMessageCommandInjection {
+  /** A user known to the emulator (addUser / addMember). */
+  userId: string;
+  /** A global command available in DMs (dm_permission not false / contexts include 1). */
+  name: string;
+  options?: APIApplicationCommandInteractionDataOption[];
+  locale?: string;
+}
+
 export interface ComponentInjection {
   /** The message carrying the component (an interaction's original response or any bot message). */
   messageId: string;
