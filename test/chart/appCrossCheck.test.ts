@@ -5,7 +5,7 @@
  * inside the chart's terminationGracePeriodSeconds.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,6 +45,18 @@ function probePort(probe: HttpGetProbe): number {
   return named.containerPort;
 }
 
+/** True when dist/main.js is missing or older than a file in src/ (`make test` builds first). */
+function distIsStale(): boolean {
+  const main = join(REPO_ROOT, 'dist/main.js');
+  if (!existsSync(main)) return true;
+  const builtAt = statSync(main).mtimeMs;
+  const newer = (dir: string): boolean =>
+    readdirSync(dir, { withFileTypes: true }).some((entry) =>
+      entry.isDirectory() ? newer(join(dir, entry.name)) : statSync(join(dir, entry.name)).mtimeMs > builtAt,
+    );
+  return newer(join(REPO_ROOT, 'src'));
+}
+
 let bot: BotProcess;
 let configDir: string;
 let port: number;
@@ -55,10 +67,15 @@ async function get(path: string): Promise<{ status: number; body: string }> {
 }
 
 beforeAll(async () => {
-  // tsc emits dist/ even with type errors (those fail `make lint`); this test needs the emitted bot.
-  const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: REPO_ROOT, encoding: 'utf8' });
-  if (build.status !== 0)
-    console.warn(`[chart cross-check] tsc reported errors:\n${build.stdout}${build.stderr}`);
+  if (distIsStale()) {
+    // tsc emits dist/ even with type errors (those fail `make lint`); this test needs the emitted bot.
+    const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    });
+    if (build.status !== 0)
+      console.warn(`[chart cross-check] tsc reported errors:\n${build.stdout}${build.stderr}`);
+  }
   // The rendered config file, as the pod sees it, except the port: the chart's 8080 may be taken
   // here, so the file gets a free one (the bot must read HEALTH_PORT from the file: no env override).
   port = await freePort();
