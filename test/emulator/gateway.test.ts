@@ -62,6 +62,18 @@ describe('discord.js against the emulator: gateway behaviour', () => {
     });
   });
 
+  it('addGuild / removeGuild after READY send GUILD_CREATE / GUILD_DELETE', async () => {
+    const joined = nextClientEvent<[{ id: string; available: boolean }]>(client, Events.GuildCreate);
+    const added = emu.addGuild({ name: 'Joined later' });
+    const [guildJoined] = await joined;
+    expect(guildJoined.id).toBe(added.id);
+    expect(guildJoined.available).toBe(true);
+    const left = nextClientEvent<[{ id: string }]>(client, Events.GuildDelete);
+    emu.removeGuild(added.id);
+    expect((await left)[0].id).toBe(added.id);
+    expect(client.guilds.cache.has(added.id)).toBe(false);
+  });
+
   it('answers heartbeats with op 11 (client ping becomes known)', async () => {
     await emu.waitFor('heartbeat', (h) => h.acked, 5000);
     await new Promise((r) => setTimeout(r, 50));

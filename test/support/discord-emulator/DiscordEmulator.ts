@@ -314,6 +314,15 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
     return guild;
   }
 
+  /** The bot leaves (or is removed from) a guild: GUILD_DELETE to its shard; its channels go too. */
+  removeGuild(guildId: string): void {
+    const guild = this.world.requireGuild(guildId);
+    this.world.guilds.delete(guildId);
+    for (const c of guild.channels) this.world.channels.delete(c.id);
+    this.commands.delete(guildId);
+    this.gateway.dispatch(GatewayDispatchEvents.GuildDelete, { id: guildId }, { guildId });
+  }
+
   /** Changes a guild and sends GUILD_UPDATE to its shard (queued for replay when disconnected). */
   updateGuild(guildId: string, patch: { name?: string; locale?: string }): EmulatedGuild {
     const guild = this.world.requireGuild(guildId);
