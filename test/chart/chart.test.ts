@@ -341,6 +341,36 @@ describe('configuration and secrets', () => {
     }
   });
 
+  it('the schema bounds of numeric config keys are exactly the config loader bounds', () => {
+    const schema = JSON.parse(readFileSync(join(CHART_DIR, 'values.schema.json'), 'utf8')) as {
+      properties: {
+        config: { properties: Record<string, { type?: string; minimum?: number; maximum?: number }> };
+      };
+    };
+    const accepts = (key: string, value: number): boolean => {
+      try {
+        loadConfig({ env: { [key]: String(value) }, cwd: tmpdir() });
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const numeric = Object.entries(schema.properties.config.properties).filter(
+      ([, rule]) => rule.type === 'integer',
+    );
+    expect(numeric.length).toBeGreaterThanOrEqual(8);
+    for (const [key, rule] of numeric) {
+      expect(rule.minimum, `${key} has no minimum`).toBeTypeOf('number');
+      expect(rule.maximum, `${key} has no maximum`).toBeTypeOf('number');
+      expect([key, accepts(key, rule.minimum!), accepts(key, rule.maximum!)]).toEqual([key, true, true]);
+      expect([key, accepts(key, rule.minimum! - 1), accepts(key, rule.maximum! + 1)]).toEqual([
+        key,
+        false,
+        false,
+      ]);
+    }
+  });
+
   it('a config change changes the checksum annotation, so the pod rolls', () => {
     const before = workloadOf(renderChart()).spec.template.metadata.annotations['checksum/config'];
     const after = workloadOf(renderChart({ set: ['config.LOG_LEVEL=debug'] })).spec.template.metadata
