@@ -77,7 +77,7 @@ export class InteractionRecord implements InteractionHandle {
       () => this.responses.length > 0,
       () => this.responses[0]!,
       timeoutMs,
-      'a first response',
+      'first response',
     );
   }
 
@@ -95,7 +95,7 @@ export class InteractionRecord implements InteractionHandle {
       () => this.errors.length > 0,
       () => this.errors[0]!,
       timeoutMs,
-      'a refused call',
+      'refused call',
     );
   }
 

@@ -15,5 +15,5 @@
  * ```
  */
 export { DiscordEmulator } from './DiscordEmulator.js';
-export { DISCORD_EPOCH, snowflakeAt, snowflakeTimestamp } from './snowflake.js';
+export { DISCORD_EPOCH, shardOf, snowflakeAt, snowflakeTimestamp } from './snowflake.js';
 export type * from './types.js';
