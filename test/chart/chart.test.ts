@@ -347,9 +347,10 @@ describe('configuration and secrets', () => {
         config: { properties: Record<string, { type?: string; minimum?: number; maximum?: number }> };
       };
     };
+    const emptyDir = mkdtempSync(join(tmpdir(), 'badgey-bounds-')); // no .env there
     const accepts = (key: string, value: number): boolean => {
       try {
-        loadConfig({ env: { [key]: String(value) }, cwd: tmpdir() });
+        loadConfig({ env: { [key]: String(value) }, cwd: emptyDir });
         return true;
       } catch {
         return false;
@@ -369,6 +370,7 @@ describe('configuration and secrets', () => {
         false,
       ]);
     }
+    rmSync(emptyDir, { recursive: true });
   });
 
   it('a config change changes the checksum annotation, so the pod rolls', () => {
