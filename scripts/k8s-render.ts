@@ -49,12 +49,16 @@ export function renderK8sManifests(helm = HELM_BIN): Map<string, string> {
     const name = fileNameOf(object.kind);
     if (files.has(name)) throw new Error(`two ${object.kind} objects: extend scripts/k8s-render.ts naming`);
     // Keep helm's comments ("# Source: ...") and the chart's own comments in the object.
-    files.set(name, `${HEADER}\n${doc.toString({ lineWidth: 0 }).replace(/^---\n/, '')}`);
+    const note =
+      object.kind === 'Secret'
+        ? `\n# DISCORD_TOKEN is a placeholder: put your bot token in your copy before \`kubectl apply -k k8s/\`,\n# or create the Secret yourself (kubectl create secret generic badgey --from-literal=DISCORD_TOKEN=…)\n# and drop secret.yaml from kustomization.yaml.`
+        : '';
+    files.set(name, `${HEADER}${note}\n${doc.toString({ lineWidth: 0 }).replace(/^---\n/, '')}`);
   }
   const order = [...files.keys()].sort();
   const kustomization = [
     HEADER,
-    '# Apply: edit secret.yaml (DISCORD_TOKEN), then `kubectl apply -k k8s/`.',
+    '# Apply: put your bot token in secret.yaml (DISCORD_TOKEN), then `kubectl apply -k k8s/`.',
     '# Uncomment to deploy into a namespace of your choice:',
     '# namespace: badgey',
     'apiVersion: kustomize.config.k8s.io/v1beta1',
