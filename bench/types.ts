@@ -10,4 +10,11 @@ export interface BenchRow {
   ratio?: number;
   /** The goal, in words (e.g. `≥ 10× faster`). */
   target?: string;
+  /**
+   * Whether the target was met, when the module can tell. Absent: bench/run.ts derives it from a
+   * target of the form `≤ N <unit>` / `≥ N <unit>` (against value) or `≥ N×` (against ratio).
+   */
+  met?: boolean;
+  /** Why a target was missed, or what the number means (shown under the table). */
+  note?: string;
 }

@@ -1,0 +1,166 @@
+/**
+ * The benchmark report: the results file shape, the Markdown table written into README.md between
+ * `<!-- bench:start -->` and `<!-- bench:end -->`, and the "target met?" rule. Pure functions, so
+ * the report format is unit-tested (test/unit/bench/report.test.ts) without running a benchmark.
+ */
+import type { BenchRow } from './types.js';
+
+export const BENCH_START = '<!-- bench:start -->';
+export const BENCH_END = '<!-- bench:end -->';
+
+export interface Machine {
+  cpuModel: string;
+  cores: number;
+  memoryGb: number;
+  node: string;
+  os: string;
+}
+
+/** How one bench module fared: rows only come from `ok` modules. */
+export interface ModuleOutcome {
+  name: string;
+  file: string;
+  /** `skipped`: not selected in a partial run (`npm run bench -- health`). */
+  status: 'ok' | 'failed' | 'timeout' | 'absent' | 'skipped';
+  seconds: number;
+  error?: string;
+}
+
+/** A row of results.json: the module's BenchRow plus which module produced it and the met verdict. */
+export type ReportRow = BenchRow & { module: string };
+
+export interface BenchResults {
+  machine: Machine;
+  /** ISO 8601 time the run finished. */
+  at: string;
+  modules: ModuleOutcome[];
+  rows: ReportRow[];
+}
+
+const COMPARISON = /^\s*([≤≥<>]=?)\s*([\d.]+)\s*(×|x\b|[^\s,;(]+)?/u;
+
+/**
+ * Whether a row met its target: the module's own verdict when given, else derived from a target
+ * of the form `≤ 5 ms` / `≥ 10 k/s` (compared with the value when the unit matches the row's) or
+ * `≥ 10× …` / `≤ 1.5× …` (compared with the ratio). Undefined when the target says neither.
+ */
+export function targetMet(row: BenchRow): boolean | undefined {
+  if (row.met !== undefined) return row.met;
+  if (row.target === undefined) return undefined;
+  const match = COMPARISON.exec(row.target);
+  if (!match) return undefined;
+  const [, op, numberText, unit] = match;
+  const limit = Number(numberText);
+  if (!Number.isFinite(limit)) return undefined;
+  let actual: number | undefined;
+  if (unit === '×' || unit === 'x') actual = row.ratio;
+  else if (unit === undefined || unit === row.unit) actual = row.value;
+  if (actual === undefined || !Number.isFinite(actual)) return undefined;
+  switch (op) {
+    case '≤':
+    case '<=':
+      return actual <= limit;
+    case '<':
+      return actual < limit;
+    case '≥':
+    case '>=':
+      return actual >= limit;
+    case '>':
+      return actual > limit;
+    default:
+      return undefined;
+  }
+}
+
+function cell(text: string): string {
+  return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+}
+
+function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (Number.isInteger(value)) return value.toLocaleString('en-US');
+  const abs = Math.abs(value);
+  const digits = abs >= 100 ? 1 : abs >= 1 ? 2 : 3;
+  return value.toLocaleString('en-US', { maximumFractionDigits: digits });
+}
+
+/** The Markdown that goes between the README markers. */
+export function formatMarkdown(results: BenchResults): string {
+  const m = results.machine;
+  const lines = [
+    `Measured by \`npm run bench\` on ${results.at.slice(0, 16).replace('T', ' ')} UTC — ${m.cpuModel}, ${m.cores} cores, ${m.memoryGb} GB RAM, Node ${m.node}, ${m.os}. Baselines run in the same run on the same machine; ratio = how many times better than the baseline.`,
+    '',
+    '| Benchmark | Value | Baseline | Ratio | Target | Met |',
+    '|---|---:|---|---:|---|:---:|',
+  ];
+  for (const row of results.rows) {
+    const met = targetMet(row);
+    lines.push(
+      `| ${[
+        cell(row.name),
+        `${formatNumber(row.value)} ${row.unit}`,
+        row.baseline === undefined
+          ? '—'
+          : cell(`${formatNumber(row.baseline)} ${row.unit} (${row.baselineName ?? 'baseline'})`),
+        row.ratio === undefined ? '—' : `${formatNumber(row.ratio)}×`,
+        cell(row.target ?? '—'),
+        met === undefined ? '—' : met ? 'yes' : '**no**',
+      ].join(' | ')} |`,
+    );
+  }
+  const notes = results.rows.filter((row) => row.note);
+  const problems = results.modules.filter((module) => module.status !== 'ok');
+  if (notes.length > 0 || problems.length > 0) lines.push('');
+  for (const row of notes) lines.push(`- ${cell(row.name)}: ${cell(row.note ?? '')}`);
+  for (const module of problems) {
+    const why =
+      module.status === 'absent'
+        ? `not run (\`bench/${module.file}\` does not exist yet)`
+        : module.status === 'skipped'
+          ? 'not run in this run'
+          : `**${module.status}** after ${module.seconds} s: ${cell(module.error ?? '')}`;
+    lines.push(`- ${module.name}: ${why}`);
+  }
+  return lines.join('\n');
+}
+
+/**
+ * README.md with `markdown` between the bench markers. When the markers are missing, a
+ * `## Performance` section holding them is appended at the end; nothing outside them changes.
+ */
+export function replaceBenchSection(readme: string, markdown: string): string {
+  const start = readme.indexOf(BENCH_START);
+  const end = readme.indexOf(BENCH_END);
+  if (start !== -1 && end > start) {
+    return `${readme.slice(0, start + BENCH_START.length)}\n${markdown}\n${readme.slice(end)}`;
+  }
+  const section = [
+    '## Performance',
+    '',
+    'Written by `npm run bench` (`make bench`): each figure beside a baseline measured in the same run. Raw numbers: `bench/results.json`.',
+    '',
+    BENCH_START,
+    markdown,
+    BENCH_END,
+    '',
+  ].join('\n');
+  return `${readme.replace(/\n*$/, '\n\n')}${section}`;
+}
+
+/**
+ * Merges a partial run (`npm run bench -- health`) into the previous results: rows and outcomes of
+ * the modules that ran replace theirs, the others are kept.
+ */
+export function mergeResults(previous: BenchResults | undefined, current: BenchResults): BenchResults {
+  if (!previous) return current;
+  const ran = new Set(current.modules.filter((m) => m.status !== 'skipped').map((m) => m.name));
+  const order = current.modules.map((m) => m.name);
+  const modules = current.modules.map((m) =>
+    m.status === 'skipped' ? (previous.modules.find((p) => p.name === m.name) ?? m) : m,
+  );
+  const rows = [
+    ...previous.rows.filter((row) => !ran.has(row.module)),
+    ...current.rows.filter((row) => ran.has(row.module)),
+  ].sort((a, b) => order.indexOf(a.module) - order.indexOf(b.module));
+  return { ...current, modules, rows };
+}
