@@ -27,6 +27,7 @@ import { createHealthServer } from './health/HealthServer.js';
 import { ProcessSampler } from './health/ProcessSampler.js';
 import { ReadinessRegistry } from './health/ReadinessRegistry.js';
 import { createLogger, type Logger, secretsOf } from './log.js';
+import { QuizService } from './quiz/QuizService.js';
 import { installFatalHandlers, ShutdownSequence } from './shutdown.js';
 import { unavailableReason } from './store/databaseErrors.js';
 import { type Database, openDatabase } from './store/openDatabase.js';
@@ -139,7 +140,16 @@ async function main(): Promise<void> {
     metricsRegistry,
     onFatal: (close) => void shutdown.exitAfterCleanup(FATAL_GATEWAY_EXIT_CODE, `gateway: ${close.name}`),
   });
+  // Quiz authoring over the store. PLACEHOLDER(quiz sessions): `onQuizDeleted` should end the
+  // deleted quiz's running sessions (SessionManager.endForDeletedQuiz) once sessions are wired.
+  const quizService = new QuizService({
+    quizzes: database.quizzes,
+    guildSettings: database.guildSettings,
+    defaultTimerSeconds: config.quizDefaultTimerSeconds,
+  });
   const commands = createCommands({
+    quiz: { service: quizService, clock: systemClock },
+    settings: { service: quizService },
     status: {
       clock: systemClock,
       startedAtMs,

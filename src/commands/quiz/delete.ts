@@ -1,0 +1,68 @@
+import type { ChatInputCommandInteraction, MessageComponentInteraction } from 'discord.js';
+import type { ParsedCustomId } from '../../discord/customId.js';
+import { deferIfSlow, NO_MENTIONS, replyError, respond } from '../../discord/replies.js';
+import type { QuizService } from '../../quiz/QuizService.js';
+import { renderAuthoringError } from '../../render/quizAuthoringError.js';
+import {
+  QUIZ_DELETE_HANDLER,
+  renderDeleteCancelled,
+  renderDeleteConfirmation,
+  renderNotYourButton,
+  renderQuizDeleted,
+} from '../../render/quizAuthoringReplies.js';
+import type { CommandResult, ComponentHandler } from '../Command.js';
+import { replyAuthoringError, withActor } from './authoringReplies.js';
+
+/** `/quiz delete quiz`: asks for confirmation with buttons only the requesting member may press. */
+export function deleteQuizHandler(service: QuizService) {
+  return (interaction: ChatInputCommandInteraction): Promise<CommandResult> =>
+    withActor(interaction, async (actor) => {
+      const result = await deferIfSlow(
+        interaction,
+        service.prepareDelete(actor, interaction.options.getString('quiz', true)),
+        { ephemeral: true },
+      );
+      if (!result.ok) return replyAuthoringError(interaction, result.error);
+      const { quiz, questionCount } = result.value;
+      await respond(interaction, {
+        ...renderDeleteConfirmation(quiz, questionCount, actor.userId),
+        ephemeral: true,
+      });
+      return undefined;
+    });
+}
+
+/** The confirmation buttons: `quiz-delete:<confirm|cancel>:<quizId>:<requesting user id>`. */
+export function deleteConfirmationComponents(service: QuizService): Record<string, ComponentHandler> {
+  const handler: ComponentHandler = async (
+    interaction: MessageComponentInteraction,
+    customId: ParsedCustomId,
+  ): Promise<CommandResult> => {
+    const [quizIdText, ownerId] = customId.args;
+    const quizId = Number(quizIdText);
+    if (!ownerId || !Number.isSafeInteger(quizId) || !['confirm', 'cancel'].includes(customId.action)) {
+      return replyError(interaction, { kind: 'staleComponent' });
+    }
+    if (interaction.user.id !== ownerId) {
+      await respond(interaction, { content: renderNotYourButton(ownerId), ephemeral: true });
+      return 'rejected';
+    }
+    const finish = (content: string) =>
+      interaction.update({ content, components: [], allowedMentions: NO_MENTIONS });
+    if (customId.action === 'cancel') {
+      await finish(renderDeleteCancelled());
+      return undefined;
+    }
+    return withActor(interaction, async (actor) => {
+      // Permission is checked again: roles may have changed since the command ran.
+      const result = await service.deleteQuiz(actor, quizId);
+      if (!result.ok) {
+        await finish(renderAuthoringError(result.error));
+        return 'rejected';
+      }
+      await finish(renderQuizDeleted(result.value));
+      return undefined;
+    });
+  };
+  return { [QUIZ_DELETE_HANDLER]: handler };
+}

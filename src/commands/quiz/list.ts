@@ -1,0 +1,55 @@
+import type { ChatInputCommandInteraction, MessageComponentInteraction } from 'discord.js';
+import type { ParsedCustomId } from '../../discord/customId.js';
+import { deferIfSlow, NO_MENTIONS, replyError, respond } from '../../discord/replies.js';
+import type { QuizService } from '../../quiz/QuizService.js';
+import { QUIZ_LIST_HANDLER, QUIZ_LIST_PAGE_SIZE, renderQuizList } from '../../render/quizList.js';
+import type { CommandResult, ComponentHandler } from '../Command.js';
+import { replyAuthoringError } from './authoringReplies.js';
+
+function lastPageOf(total: number): number {
+  return Math.max(0, Math.ceil(total / QUIZ_LIST_PAGE_SIZE) - 1);
+}
+
+/** `/quiz list [page]`: everyone; ephemeral, so each member pages on their own. */
+export function listQuizzesHandler(service: QuizService) {
+  return async (interaction: ChatInputCommandInteraction): Promise<CommandResult> => {
+    if (!interaction.inGuild()) return replyError(interaction, { kind: 'guildOnly' });
+    const page = Math.max(0, (interaction.options.getInteger('page') ?? 1) - 1);
+    const result = await deferIfSlow(
+      interaction,
+      service.listQuizzes(interaction.guildId, page, QUIZ_LIST_PAGE_SIZE),
+      { ephemeral: true },
+    );
+    if (!result.ok) return replyAuthoringError(interaction, result.error);
+    // The service answers a page past the end with the last page.
+    const shownPage = Math.min(page, lastPageOf(result.value.total));
+    await respond(interaction, {
+      ...renderQuizList({ page: shownPage, result: result.value }),
+      ephemeral: true,
+    });
+    return undefined;
+  };
+}
+
+/** Page buttons: `quiz-list:page:<0-based page>`; the message is updated in place. */
+export function listPageComponents(service: QuizService): Record<string, ComponentHandler> {
+  const handler: ComponentHandler = async (
+    interaction: MessageComponentInteraction,
+    customId: ParsedCustomId,
+  ): Promise<CommandResult> => {
+    const page = Number(customId.args[0]);
+    if (customId.action !== 'page' || !Number.isSafeInteger(page)) {
+      return replyError(interaction, { kind: 'staleComponent' });
+    }
+    if (!interaction.inGuild()) return replyError(interaction, { kind: 'guildOnly' });
+    const wanted = Math.max(0, page);
+    const result = await service.listQuizzes(interaction.guildId, wanted, QUIZ_LIST_PAGE_SIZE);
+    if (!result.ok) return replyAuthoringError(interaction, result.error);
+    await interaction.update({
+      ...renderQuizList({ page: Math.min(wanted, lastPageOf(result.value.total)), result: result.value }),
+      allowedMentions: NO_MENTIONS,
+    });
+    return undefined;
+  };
+  return { [QUIZ_LIST_HANDLER]: handler };
+}

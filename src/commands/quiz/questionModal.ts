@@ -1,0 +1,202 @@
+import { randomBytes } from 'node:crypto';
+import type {
+  ChatInputCommandInteraction,
+  MessageComponentInteraction,
+  ModalSubmitInteraction,
+} from 'discord.js';
+import type { Clock } from '../../clock.js';
+import type { ParsedCustomId } from '../../discord/customId.js';
+import { replyError, respond } from '../../discord/replies.js';
+import type { QuizService } from '../../quiz/QuizService.js';
+import type { QuestionModalInput } from '../../quiz/quizFile.js';
+import { questionToModalInput } from '../../quiz/quizFile.js';
+import { renderAuthoringError } from '../../render/quizAuthoringError.js';
+import {
+  renderNotYourButton,
+  renderQuestionAdded,
+  renderQuestionEdited,
+  renderQuestionRetryButton,
+} from '../../render/quizAuthoringReplies.js';
+import {
+  type QUESTION_MODAL_FIELDS,
+  QUESTION_MODAL_HANDLER,
+  type QuestionModalTarget,
+  renderQuestionModal,
+} from '../../render/quizQuestionModal.js';
+import type { CommandResult, ComponentHandler, ModalHandler } from '../Command.js';
+import { replyAuthoringError, withActor } from './authoringReplies.js';
+
+/** A refused modal submit, kept so "Fix it" reopens the modal with what the member typed. */
+interface QuestionDraft {
+  userId: string;
+  target: QuestionModalTarget;
+  values: QuestionModalInput;
+  expiresAtMs: number;
+}
+
+/** Interaction tokens live 15 minutes; a draft is useless after that. */
+const DRAFT_TTL_MS = 15 * 60_000;
+const MAX_DRAFTS = 500;
+
+/** In-memory, bounded, per-process drafts (lost on restart: the button then asks to start again). */
+export class QuestionDrafts {
+  readonly #drafts = new Map<string, QuestionDraft>();
+  constructor(private readonly clock: Clock) {}
+
+  save(draft: Omit<QuestionDraft, 'expiresAtMs'>): string {
+    const now = this.clock.now();
+    for (const [id, old] of this.#drafts) if (old.expiresAtMs <= now) this.#drafts.delete(id);
+    while (this.#drafts.size >= MAX_DRAFTS) {
+      const oldest = this.#drafts.keys().next().value;
+      if (oldest === undefined) break;
+      this.#drafts.delete(oldest);
+    }
+    const id = randomBytes(9).toString('base64url');
+    this.#drafts.set(id, { ...draft, expiresAtMs: now + DRAFT_TTL_MS });
+    return id;
+  }
+
+  get(id: string): QuestionDraft | undefined {
+    const draft = this.#drafts.get(id);
+    if (!draft || draft.expiresAtMs <= this.clock.now()) return undefined;
+    return draft;
+  }
+
+  delete(id: string): void {
+    this.#drafts.delete(id);
+  }
+}
+
+function readModal(interaction: ModalSubmitInteraction): QuestionModalInput {
+  const value = (id: (typeof QUESTION_MODAL_FIELDS)[number]): string => {
+    const field = interaction.fields.fields.get(id);
+    return field && 'value' in field && typeof field.value === 'string' ? field.value : '';
+  };
+  return {
+    question: value('question'),
+    options: value('options'),
+    correct: value('correct'),
+    points: value('points'),
+    explanation: value('explanation'),
+  };
+}
+
+const DRAFT_EXPIRED =
+  'That draft has expired (drafts are kept 15 minutes). Run `/quiz add-question` or `/quiz edit-question` again.';
+
+export interface QuestionModalDeps {
+  service: QuizService;
+  clock: Clock;
+}
+
+/** `/quiz add-question`, `/quiz edit-question` and the question modal they open. */
+export function questionModalHandlers({ service, clock }: QuestionModalDeps) {
+  const drafts = new QuestionDrafts(clock);
+
+  // Modals must be the FIRST response (no defer): the checks before them are single, fast reads.
+  const addQuestion = (interaction: ChatInputCommandInteraction): Promise<CommandResult> =>
+    withActor(interaction, async (actor) => {
+      const result = await service.prepareAddQuestion(actor, interaction.options.getString('quiz', true));
+      if (!result.ok) return replyAuthoringError(interaction, result.error);
+      const { quiz, questionCount } = result.value;
+      await interaction.showModal(
+        renderQuestionModal({ mode: 'add', quizId: quiz.id, quizName: quiz.name, number: questionCount + 1 }),
+      );
+      return undefined;
+    });
+
+  const editQuestion = (interaction: ChatInputCommandInteraction): Promise<CommandResult> =>
+    withActor(interaction, async (actor) => {
+      const result = await service.prepareEditQuestion(
+        actor,
+        interaction.options.getString('quiz', true),
+        interaction.options.getInteger('number', true),
+      );
+      if (!result.ok) return replyAuthoringError(interaction, result.error);
+      const { quiz, question } = result.value;
+      await interaction.showModal(
+        renderQuestionModal(
+          {
+            mode: 'edit',
+            quizId: quiz.id,
+            questionId: question.id,
+            quizName: quiz.name,
+            number: question.position + 1,
+          },
+          questionToModalInput(question),
+        ),
+      );
+      return undefined;
+    });
+
+  const submit: ModalHandler = (
+    interaction: ModalSubmitInteraction,
+    customId: ParsedCustomId,
+  ): Promise<CommandResult> =>
+    withActor(interaction, async (actor) => {
+      const quizId = Number(customId.args[0]);
+      const questionId = Number(customId.args[1]);
+      const editing = customId.action === 'edit';
+      if (
+        !Number.isSafeInteger(quizId) ||
+        (editing && !Number.isSafeInteger(questionId)) ||
+        (!editing && customId.action !== 'add')
+      ) {
+        return replyError(interaction, { kind: 'staleComponent' });
+      }
+      const values = readModal(interaction);
+      const result = editing
+        ? await service.editQuestion(actor, quizId, questionId, values)
+        : await service.addQuestion(actor, quizId, values);
+      if (result.ok) {
+        const { quiz, question } = result.value;
+        const content = editing ? renderQuestionEdited(quiz, question) : renderQuestionAdded(quiz, question);
+        await respond(interaction, { content, ephemeral: true });
+        return undefined;
+      }
+      if (result.error.kind !== 'invalidQuestion') return replyAuthoringError(interaction, result.error);
+      // Keep what was typed: "Fix it" reopens the modal with it instead of an empty form.
+      // The quiz name and number are looked up again when the draft is reopened.
+      const target: QuestionModalTarget = editing
+        ? { mode: 'edit', quizId, questionId, quizName: '', number: null }
+        : { mode: 'add', quizId, quizName: '', number: null };
+      const draftId = drafts.save({ userId: actor.userId, target, values });
+      await respond(interaction, {
+        content: renderAuthoringError(result.error),
+        components: renderQuestionRetryButton(draftId),
+        ephemeral: true,
+      });
+      return 'rejected';
+    });
+
+  const retry: ComponentHandler = async (
+    interaction: MessageComponentInteraction,
+    customId: ParsedCustomId,
+  ): Promise<CommandResult> => {
+    if (customId.action !== 'retry') return replyError(interaction, { kind: 'staleComponent' });
+    const draft = drafts.get(customId.args[0] ?? '');
+    if (!draft) {
+      await respond(interaction, { content: DRAFT_EXPIRED, ephemeral: true });
+      return 'rejected';
+    }
+    if (draft.userId !== interaction.user.id) {
+      await respond(interaction, { content: renderNotYourButton(draft.userId), ephemeral: true });
+      return 'rejected';
+    }
+    return withActor(interaction, async (actor) => {
+      const quiz = await service.resolveQuiz(actor.guildId, String(draft.target.quizId));
+      if (!quiz.ok) return replyAuthoringError(interaction, quiz.error);
+      await interaction.showModal(
+        renderQuestionModal({ ...draft.target, quizName: quiz.value.name }, draft.values),
+      );
+      return undefined;
+    });
+  };
+
+  return {
+    addQuestion,
+    editQuestion,
+    modals: { [QUESTION_MODAL_HANDLER]: submit },
+    components: { [QUESTION_MODAL_HANDLER]: retry },
+  };
+}

@@ -1,0 +1,64 @@
+import type { ChatInputCommandInteraction, MessageComponentInteraction } from 'discord.js';
+import type { ParsedCustomId } from '../../discord/customId.js';
+import { deferIfSlow, NO_MENTIONS, replyError, respond } from '../../discord/replies.js';
+import type { QuizService } from '../../quiz/QuizService.js';
+import { renderQuestionRemoved } from '../../render/quizAuthoringReplies.js';
+import { QUIZ_QUESTIONS_HANDLER, renderQuizQuestions } from '../../render/quizQuestions.js';
+import type { CommandResult, ComponentHandler } from '../Command.js';
+import { replyAuthoringError, withActor } from './authoringReplies.js';
+
+/** `/quiz questions quiz`: managers only, ephemeral — the one place answers are shown. */
+export function listQuestionsHandler(service: QuizService) {
+  return (interaction: ChatInputCommandInteraction): Promise<CommandResult> =>
+    withActor(interaction, async (actor) => {
+      const result = await deferIfSlow(
+        interaction,
+        service.listQuestions(actor, interaction.options.getString('quiz', true)),
+        { ephemeral: true },
+      );
+      if (!result.ok) return replyAuthoringError(interaction, result.error);
+      await respond(interaction, { ...renderQuizQuestions({ ...result.value, page: 0 }), ephemeral: true });
+      return undefined;
+    });
+}
+
+/** Page buttons: `quiz-questions:page:<quizId>:<page>`; permission is checked again on every page. */
+export function questionPageComponents(service: QuizService): Record<string, ComponentHandler> {
+  const handler: ComponentHandler = (
+    interaction: MessageComponentInteraction,
+    customId: ParsedCustomId,
+  ): Promise<CommandResult> =>
+    withActor(interaction, async (actor) => {
+      const [quizId, page] = customId.args.map(Number);
+      if (customId.action !== 'page' || !Number.isSafeInteger(quizId) || !Number.isSafeInteger(page)) {
+        return replyError(interaction, { kind: 'staleComponent' });
+      }
+      const result = await service.listQuestions(actor, String(quizId));
+      if (!result.ok) return replyAuthoringError(interaction, result.error);
+      await interaction.update({
+        ...renderQuizQuestions({ ...result.value, page: page ?? 0 }),
+        allowedMentions: NO_MENTIONS,
+      });
+      return undefined;
+    });
+  return { [QUIZ_QUESTIONS_HANDLER]: handler };
+}
+
+/** `/quiz remove-question quiz number`. */
+export function removeQuestionHandler(service: QuizService) {
+  return (interaction: ChatInputCommandInteraction): Promise<CommandResult> =>
+    withActor(interaction, async (actor) => {
+      const number = interaction.options.getInteger('number', true);
+      const result = await deferIfSlow(
+        interaction,
+        service.removeQuestion(actor, interaction.options.getString('quiz', true), number),
+        { ephemeral: true },
+      );
+      if (!result.ok) return replyAuthoringError(interaction, result.error);
+      await respond(interaction, {
+        content: renderQuestionRemoved(result.value.quiz, number, result.value.question),
+        ephemeral: true,
+      });
+      return undefined;
+    });
+}

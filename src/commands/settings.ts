@@ -1,0 +1,120 @@
+import {
+  ChannelType,
+  type ChatInputCommandInteraction,
+  InteractionContextType,
+  PermissionFlagsBits,
+  SlashCommandBuilder,
+} from 'discord.js';
+import { deferIfSlow, respond } from '../discord/replies.js';
+import type { QuizService, SettingsChange } from '../quiz/QuizService.js';
+import { RETAKE_POLICIES, type RetakePolicy } from '../quiz/types.js';
+import { renderSettingsChanged, renderSettingsEmbed } from '../render/quizSettingsEmbed.js';
+import type { Command, CommandResult } from './Command.js';
+import { replyAuthoringError, withActor } from './quiz/authoringReplies.js';
+
+export interface SettingsCommandDeps {
+  service: QuizService;
+}
+
+function isRetakePolicy(value: string): value is RetakePolicy {
+  return (RETAKE_POLICIES as readonly string[]).includes(value);
+}
+
+/** Reads the change a `/settings` subcommand asks for; null for `view`. */
+function changeOf(interaction: ChatInputCommandInteraction): SettingsChange | null {
+  const group = interaction.options.getSubcommandGroup(false);
+  const sub = interaction.options.getSubcommand(true);
+  if (group === 'manager-role') {
+    const roleId = interaction.options.getRole('role', true).id;
+    return sub === 'add' ? { kind: 'addManagerRole', roleId } : { kind: 'removeManagerRole', roleId };
+  }
+  if (sub === 'results-channel') {
+    return { kind: 'resultsChannel', channelId: interaction.options.getChannel('channel')?.id ?? null };
+  }
+  if (sub === 'retakes') {
+    const policy = interaction.options.getString('policy', true);
+    // Discord only sends the declared choices; anything else is an out-of-date client.
+    return { kind: 'retakePolicy', policy: isRetakePolicy(policy) ? policy : 'once' };
+  }
+  return null;
+}
+
+/** `/settings`: results channel, manager roles (by id) and retake policy. Manage Server only. */
+export function createSettingsCommand(deps: SettingsCommandDeps): Command {
+  return {
+    definition: new SlashCommandBuilder()
+      .setName('settings')
+      .setDescription("Badgey's settings for this server (Manage Server)")
+      .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+      .setContexts(InteractionContextType.Guild)
+      .addSubcommand((sub) => sub.setName('view').setDescription('Show the current settings'))
+      .addSubcommand((sub) =>
+        sub
+          .setName('results-channel')
+          .setDescription('Where quiz results are posted (leave empty to post where the quiz was taken)')
+          .addChannelOption((o) =>
+            o
+              .setName('channel')
+              .setDescription('A text channel')
+              .addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement),
+          ),
+      )
+      .addSubcommandGroup((group) =>
+        group
+          .setName('manager-role')
+          .setDescription('Roles whose members manage quizzes (besides Manage Server)')
+          .addSubcommand((sub) =>
+            sub
+              .setName('add')
+              .setDescription('Let members with this role manage quizzes')
+              .addRoleOption((o) => o.setName('role').setDescription('The role').setRequired(true)),
+          )
+          .addSubcommand((sub) =>
+            sub
+              .setName('remove')
+              .setDescription('Stop this role from managing quizzes')
+              .addRoleOption((o) => o.setName('role').setDescription('The role').setRequired(true)),
+          ),
+      )
+      .addSubcommand((sub) =>
+        sub
+          .setName('retakes')
+          .setDescription('May members take a quiz more than once?')
+          .addStringOption((o) =>
+            o
+              .setName('policy')
+              .setDescription('once (default) or unlimited (the best score counts)')
+              .setRequired(true)
+              .addChoices(
+                { name: 'once', value: 'once' },
+                { name: 'unlimited (best score counts)', value: 'unlimited' },
+              ),
+          ),
+      )
+      .toJSON(),
+
+    execute(interaction): Promise<CommandResult> {
+      return withActor(interaction, async (actor) => {
+        const change = changeOf(interaction);
+        if (change === null) {
+          const result = await deferIfSlow(interaction, deps.service.viewSettings(actor), {
+            ephemeral: true,
+          });
+          if (!result.ok) return replyAuthoringError(interaction, result.error);
+          await respond(interaction, { embeds: [renderSettingsEmbed(result.value)], ephemeral: true });
+          return undefined;
+        }
+        const result = await deferIfSlow(interaction, deps.service.updateSettings(actor, change), {
+          ephemeral: true,
+        });
+        if (!result.ok) return replyAuthoringError(interaction, result.error);
+        await respond(interaction, {
+          content: renderSettingsChanged(change, result.value.changed),
+          embeds: [renderSettingsEmbed(result.value.settings)],
+          ephemeral: true,
+        });
+        return undefined;
+      });
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import { type AuthoringError, SETTINGS_PERMISSION } from '../quiz/QuizService.js';
+import type { QuizFileError } from '../quiz/quizFile.js';
+import { bulletList, escapeMarkdown, formatBytes, quoted, truncate } from './quizText.js';
+
+/** Said whenever the database does not answer (also used for the router-independent paths). */
+export const DATABASE_UNAVAILABLE_MESSAGE =
+  "I can't reach my database right now, so nothing was changed. Please try again in a moment!";
+
+function fileName(name: string): string {
+  return `\`${truncate(name.replaceAll('`', "'"), 80)}\``;
+}
+
+function fileErrorLine(error: QuizFileError): string {
+  if (error.kind === 'syntaxError') return `line ${error.line}, column ${error.column}: ${error.message}`;
+  if (error.kind === 'invalidQuiz' && error.line !== null) {
+    return `line ${error.line}, column ${error.column ?? 1}: ${error.message}`;
+  }
+  return error.message;
+}
+
+/** The ephemeral text for an expected authoring failure: what went wrong and how to fix it. */
+export function renderAuthoringError(error: AuthoringError): string {
+  switch (error.kind) {
+    case 'missingPermission':
+      return error.needed === SETTINGS_PERMISSION
+        ? "Only members with the **Manage Server** permission can view or change Badgey's settings for this server."
+        : "Only quiz managers can do that: you need the **Manage Server** permission or one of this server's manager roles (see `/settings view`).";
+    case 'quizNotFound':
+      return /^\d+$/.test(error.ref)
+        ? `There is no quiz #${error.ref} in this server. Pick one from the list as you type, or see \`/quiz list\`.`
+        : `There is no quiz called ${quoted(error.ref)} in this server. Pick one from the list as you type, or see \`/quiz list\`.`;
+    case 'questionNotFound':
+      if (error.number === null) {
+        return `That question is no longer part of ${quoted(error.quizName)} — it may have been deleted. See \`/quiz questions\` for the current list.`;
+      }
+      return error.questionCount === 0
+        ? `${quoted(error.quizName)} has no questions yet. Add one with \`/quiz add-question\`.`
+        : `${quoted(error.quizName)} has no question ${error.number}: its questions are numbered 1 to ${error.questionCount}.`;
+    case 'quizNameTaken':
+      return `A quiz called ${quoted(error.name)} already exists in this server. Quiz names must differ (ignoring case): pick another name.`;
+    case 'quizExists':
+      return `A quiz called ${quoted(error.name)} already exists in this server, so nothing was imported. To overwrite it with this file, run \`/quiz import\` again with \`replace: True\` (its scores are kept).`;
+    case 'tooManyQuestions':
+      return `${quoted(error.quizName)} already has the maximum of ${error.max} questions. Remove one first with \`/quiz remove-question\`.`;
+    case 'tooManyManagerRoles':
+      return `This server already has ${error.max} manager roles, the most Badgey keeps. Remove one first with \`/settings manager-role remove\`.`;
+    case 'invalidQuestion':
+      return bulletList(
+        'The question was not saved:',
+        error.errors.map((e) => escapeMarkdown(e.message)),
+      );
+    case 'invalidQuizSettings':
+      return bulletList(
+        'The quiz was not saved:',
+        error.errors.map((e) => escapeMarkdown(e.message)),
+      );
+    case 'invalidFile':
+      return bulletList(
+        `${fileName(error.fileName)} was not imported (nothing was changed):`,
+        error.errors.map((e) => escapeMarkdown(fileErrorLine(e))),
+      );
+    case 'fileTooLarge':
+      return error.actualBytes === null
+        ? `${fileName(error.fileName)} is larger than the import limit of ${formatBytes(error.maxBytes)}, so nothing was imported. Split it into smaller quizzes.`
+        : `${fileName(error.fileName)} is ${formatBytes(error.actualBytes)}; the import limit is ${formatBytes(error.maxBytes)}, so nothing was imported. Split it into smaller quizzes.`;
+    case 'downloadFailed':
+      return `I couldn't download ${fileName(error.fileName)} (${escapeMarkdown(error.reason)}), so nothing was imported. Please upload it again.`;
+    case 'notText':
+      return `${fileName(error.fileName)} is not a UTF-8 text file, so nothing was imported. Upload a quiz as YAML or JSON text (\`/quiz export\` shows the format).`;
+    case 'databaseUnavailable':
+      return DATABASE_UNAVAILABLE_MESSAGE;
+  }
+}

@@ -1,0 +1,84 @@
+import {
+  type APIActionRowComponent,
+  type APIComponentInMessageActionRow,
+  type APIEmbed,
+  ButtonStyle,
+  ComponentType,
+} from 'discord-api-types/v10';
+import { encodeCustomId } from '../discord/customId.js';
+import type { QuizPage } from '../quiz/ports.js';
+import { questionCountText, quizSettingsSummary } from './quizSummary.js';
+import { escapeMarkdown, truncate } from './quizText.js';
+
+/** Custom-id handler of the list's page buttons: `quiz-list:page:<0-based page>`. */
+export const QUIZ_LIST_HANDLER = 'quiz-list';
+export const QUIZ_LIST_PAGE_SIZE = 10;
+
+const BLUE = 0x3498db;
+
+export interface QuizListView {
+  /** 0-based. */
+  page: number;
+  result: QuizPage;
+  pageSize?: number;
+}
+
+export function quizListPageCount(total: number, pageSize = QUIZ_LIST_PAGE_SIZE): number {
+  return Math.max(1, Math.ceil(total / pageSize));
+}
+
+/** `/quiz list`: one page of the guild's quizzes with question counts and creators (mentions stay silent). */
+export function renderQuizList(view: QuizListView): {
+  embeds: APIEmbed[];
+  components: APIActionRowComponent<APIComponentInMessageActionRow>[];
+} {
+  const pageSize = view.pageSize ?? QUIZ_LIST_PAGE_SIZE;
+  const pages = quizListPageCount(view.result.total, pageSize);
+  const page = Math.min(Math.max(0, view.page), pages - 1);
+  const embed: APIEmbed = {
+    title: 'Quizzes in this server',
+    color: BLUE,
+    description:
+      view.result.total === 0
+        ? 'No quizzes yet. Managers can create one with `/quiz create` or `/quiz import`.'
+        : 'Start one with `/quiz take`.',
+    fields: view.result.items.map((quiz) => {
+      const lines = [];
+      if (quiz.description) lines.push(escapeMarkdown(truncate(quiz.description, 300)));
+      lines.push(`${questionCountText(quiz.questionCount)} · by <@${quiz.creatorId}>`);
+      lines.push(quizSettingsSummary(quiz));
+      return {
+        name: truncate(`#${quiz.id} · ${quiz.name}`, 256),
+        value: truncate(lines.join('\n'), 1024),
+      };
+    }),
+    footer: {
+      text: `Page ${page + 1} of ${pages} · ${view.result.total} quiz${view.result.total === 1 ? '' : 'zes'}`,
+    },
+  };
+  if (pages <= 1) return { embeds: [embed], components: [] };
+  return {
+    embeds: [embed],
+    components: [
+      {
+        type: ComponentType.ActionRow,
+        components: [
+          {
+            type: ComponentType.Button,
+            style: ButtonStyle.Secondary,
+            label: '◀ Previous',
+            custom_id: encodeCustomId(QUIZ_LIST_HANDLER, 'page', page - 1),
+            disabled: page === 0,
+          },
+          {
+            type: ComponentType.Button,
+            style: ButtonStyle.Secondary,
+            label: 'Next ▶',
+            custom_id: encodeCustomId(QUIZ_LIST_HANDLER, 'page', page + 1),
+            disabled: page >= pages - 1,
+          },
+        ],
+      },
+    ],
+  };
+}

@@ -1,0 +1,105 @@
+import {
+  type APIActionRowComponent,
+  type APIComponentInMessageActionRow,
+  type APIEmbed,
+  type APIEmbedField,
+  ButtonStyle,
+  ComponentType,
+} from 'discord-api-types/v10';
+import { encodeCustomId } from '../discord/customId.js';
+import { OPTION_LETTERS } from '../quiz/limits.js';
+import type { Question, Quiz } from '../quiz/types.js';
+import { questionCountText, quizSettingsSummary } from './quizSummary.js';
+import { escapeMarkdown, truncate } from './quizText.js';
+
+/** Custom-id handler of the review's page buttons: `quiz-questions:page:<quizId>:<0-based page>`. */
+export const QUIZ_QUESTIONS_HANDLER = 'quiz-questions';
+
+const GOLD = 0xf1c40f;
+/** Discord: 6000 characters per embed, 25 fields; we keep room for title, description and footer. */
+const PAGE_CHAR_BUDGET = 4500;
+const PAGE_MAX_FIELDS = 10;
+
+function questionField(question: Question, index: number): APIEmbedField {
+  const options = question.options.map((option, i) => {
+    const letter = OPTION_LETTERS[i] ?? String(i + 1);
+    const text = escapeMarkdown(option);
+    return i === question.correctIndex ? `✅ **${letter}. ${text}**` : `▫️ ${letter}. ${text}`;
+  });
+  const explanation = question.explanation
+    ? `\n💡 ${escapeMarkdown(truncate(question.explanation, 150))}`
+    : '';
+  const tail = `\n${options.join('\n')}${explanation}`;
+  // The options and explanation always show; the question text gets what is left of 1024.
+  const text = escapeMarkdown(truncate(question.text, Math.max(50, 1024 - tail.length - 10)));
+  return {
+    name: `Question ${index + 1} · ${question.points} points`,
+    value: truncate(`${text}${tail}`, 1024),
+  };
+}
+
+/** Splits the questions into pages that fit an embed: [start, end) index pairs. */
+export function questionPages(questions: readonly Question[]): [number, number][] {
+  const pages: [number, number][] = [];
+  let start = 0;
+  let size = 0;
+  questions.forEach((question, i) => {
+    const field = questionField(question, i);
+    const length = field.name.length + field.value.length;
+    if (i > start && (size + length > PAGE_CHAR_BUDGET || i - start >= PAGE_MAX_FIELDS)) {
+      pages.push([start, i]);
+      start = i;
+      size = 0;
+    }
+    size += length;
+  });
+  pages.push([start, questions.length]);
+  return pages;
+}
+
+/** `/quiz questions`: one page of a quiz's questions WITH the answers (managers, ephemeral only). */
+export function renderQuizQuestions(view: { quiz: Quiz; questions: readonly Question[]; page: number }): {
+  embeds: APIEmbed[];
+  components: APIActionRowComponent<APIComponentInMessageActionRow>[];
+} {
+  const pages = questionPages(view.questions);
+  const page = Math.min(Math.max(0, view.page), pages.length - 1);
+  const [start, end] = pages[page] ?? [0, 0];
+  const embed: APIEmbed = {
+    title: truncate(`Questions of ${view.quiz.name}`, 256),
+    color: GOLD,
+    description: [
+      `${questionCountText(view.questions.length)} · ${quizSettingsSummary(view.quiz)}`,
+      view.questions.length === 0
+        ? 'No questions yet: add one with `/quiz add-question` or import a file with `/quiz import`.'
+        : 'Only you can see this: it shows the answers. Change one with `/quiz edit-question`.',
+    ].join('\n'),
+    fields: view.questions.slice(start, end).map((q, i) => questionField(q, start + i)),
+    footer: { text: `Page ${page + 1} of ${pages.length}` },
+  };
+  if (pages.length <= 1) return { embeds: [embed], components: [] };
+  return {
+    embeds: [embed],
+    components: [
+      {
+        type: ComponentType.ActionRow,
+        components: [
+          {
+            type: ComponentType.Button,
+            style: ButtonStyle.Secondary,
+            label: '◀ Previous',
+            custom_id: encodeCustomId(QUIZ_QUESTIONS_HANDLER, 'page', view.quiz.id, page - 1),
+            disabled: page === 0,
+          },
+          {
+            type: ComponentType.Button,
+            style: ButtonStyle.Secondary,
+            label: 'Next ▶',
+            custom_id: encodeCustomId(QUIZ_QUESTIONS_HANDLER, 'page', view.quiz.id, page + 1),
+            disabled: page >= pages.length - 1,
+          },
+        ],
+      },
+    ],
+  };
+}

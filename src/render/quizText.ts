@@ -1,0 +1,44 @@
+/** Text helpers shared by the quiz renderers. */
+
+/** Shows user-written text literally: Markdown characters are escaped (mentions are off anyway). */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/([\\*_~`|>[\]()#-])/g, '\\$1');
+}
+
+/** Cuts to `max` code points (Discord counts them), marking the cut with `…`. */
+export function truncate(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
+}
+
+/** A user-written name for a sentence: escaped, at most `max` characters, in quotes. */
+export function quoted(text: string, max = 100): string {
+  return `"${escapeMarkdown(truncate(text.trim(), max))}"`;
+}
+
+/** Joins a heading and bullet lines, dropping bullets that would pass `maxLength` (Discord: 2000). */
+export function bulletList(heading: string, lines: readonly string[], maxLength = 2000): string {
+  let out = heading;
+  for (let i = 0; i < lines.length; i++) {
+    const next = `\n• ${lines[i]}`;
+    const rest = lines.length - i - 1;
+    const more = rest > 0 ? `\n…and ${rest} more.` : '';
+    if (out.length + next.length + more.length > maxLength) {
+      const left = lines.length - i;
+      return `${out}\n…and ${left} more.`;
+    }
+    out += next;
+  }
+  return out;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  const kib = bytes / 1024;
+  return kib < 1024 ? `${kib.toFixed(kib < 10 ? 1 : 0)} KiB` : `${(kib / 1024).toFixed(1)} MiB`;
+}
+
+/** A Discord timestamp tag (`<t:…:f>`), rendered in each reader's time zone. */
+export function discordTime(ms: number, style: 'f' | 'R' | 'D' = 'f'): string {
+  return `<t:${Math.floor(ms / 1000)}:${style}>`;
+}
