@@ -371,3 +371,45 @@ describe('emulator protocol checks (raw HTTP)', () => {
     expect(h.token).toMatch(/^[A-Za-z0-9_-]+$/);
   });
 });
+
+describe('enforced rate limits (rateLimit option)', () => {
+  let emu: DiscordEmulator;
+  let client: Client | undefined;
+
+  afterAll(async () => {
+    await client?.destroy();
+    await emu?.close();
+  });
+
+  it('truthful headers, 429 beyond the limit, and discord.js paces itself from the headers', async () => {
+    emu = await DiscordEmulator.start({ rateLimit: { limit: 2, windowMs: 400 } });
+    const guild = emu.addGuild({ name: 'limited' });
+    const channelId = guild.channels[0]!.id;
+    const post = () =>
+      fetch(`${emu.apiBase}/v10/channels/${channelId}/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bot ${emu.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ content: 'x' }),
+      });
+    const statuses: number[] = [];
+    const remaining: (string | null)[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await post();
+      statuses.push(res.status);
+      remaining.push(res.headers.get('x-ratelimit-remaining'));
+      if (res.status === 429) expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    }
+    expect(statuses).toEqual([200, 200, 429]);
+    expect(remaining).toEqual(['1', '0', '0']);
+
+    client = newClient(emu);
+    await loginReady(client, emu.token);
+    const channel = (await client.channels.fetch(channelId)) as TextChannel;
+    const before = emu.restCalls.length;
+    const sent = await Promise.all([1, 2, 3, 4, 5].map((n) => channel.send(`paced ${n}`)));
+    expect(sent.map((m) => m.content)).toEqual(['paced 1', 'paced 2', 'paced 3', 'paced 4', 'paced 5']);
+    const limited = emu.restCalls.slice(before).filter((c) => c.status === 429);
+    // At most the request in flight while discord.js learns the bucket hash is refused.
+    expect(limited.length).toBeLessThanOrEqual(1);
+  });
+});

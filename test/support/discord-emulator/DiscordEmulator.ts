@@ -93,6 +93,12 @@ interface Route {
   handler: (ctx: RouteContext) => RouteResult | Promise<RouteResult>;
 }
 
+interface BucketState {
+  limit: number;
+  count: number;
+  resetAt: number;
+}
+
 interface FaultState extends Fault {
   input: FaultInput;
   hits: number;
@@ -135,6 +141,7 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
   private readonly gateway: GatewayServer;
   private readonly routes: Route[];
   private readonly faults: FaultState[] = [];
+  private readonly buckets = new Map<string, BucketState>();
   private readonly commands = new Map<string, APIApplicationCommand[]>();
   private readonly commandIds = new Map<string, string>();
   private readonly interactions = new Map<string, InteractionRecord>();
@@ -155,7 +162,7 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
         | 'allowPrivilegedIntents'
         | 'enforceIdentifyConcurrency'
       >
-    >,
+    > & { rateLimit: DiscordEmulatorOptions['rateLimit'] },
     init: Required<
       Pick<
         DiscordEmulatorOptions,
@@ -233,6 +240,7 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
         rateLimitHeaders: options.rateLimitHeaders ?? true,
         allowPrivilegedIntents: options.allowPrivilegedIntents ?? false,
         enforceIdentifyConcurrency: options.enforceIdentifyConcurrency ?? false,
+        rateLimit: options.rateLimit,
       },
       {
         shardCount: options.shardCount ?? 1,
@@ -861,6 +869,7 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
     let result: RouteResult;
     let route: Route | undefined;
     let params: Params = {};
+    let bucketState: BucketState | undefined;
     const ctx: RouteContext = { params, query, body: undefined, files: [], call };
     try {
       const parsed = await parseBody(raw, req.headers['content-type']);
@@ -895,6 +904,11 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
         if (route.auth && headers.authorization !== `Bot ${this.token}`) {
           throw new ApiError(401, 0, '401: Unauthorized');
         }
+        bucketState = this.takeRateLimit(route, params);
+        if (bucketState && bucketState.count > bucketState.limit) {
+          this.writeRateLimited(res, route, bucketState, call);
+          return;
+        }
         // Handlers are synchronous so call.status is set before any waiter resumes.
         const out = route.handler(ctx);
         result = out instanceof Promise ? await out : out;
@@ -907,7 +921,8 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
     }
     call.status = result.status;
     const responseHeaders: Record<string, string> = {};
-    if (this.options.rateLimitHeaders) Object.assign(responseHeaders, this.rateLimitHeaders(route));
+    if (this.options.rateLimitHeaders)
+      Object.assign(responseHeaders, this.rateLimitHeaders(route, bucketState));
     if (result.json !== undefined) responseHeaders['content-type'] = 'application/json';
     res.writeHead(result.status, responseHeaders);
     res.end(result.json !== undefined ? JSON.stringify(result.json) : undefined);
@@ -975,10 +990,20 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
     this.emit('rest', call);
   }
 
-  private rateLimitHeaders(route: Route | undefined): Record<string, string> {
+  private rateLimitHeaders(route: Route | undefined, state?: BucketState): Record<string, string> {
     if (!route) return {};
     // Discord's bucket hash names the route; discord.js adds the major parameter itself.
     const bucket = createHash('sha1').update(`${route.method} ${route.pattern}`).digest('hex').slice(0, 16);
+    if (state) {
+      const resetAfter = Math.max(0, state.resetAt - Date.now()) / 1000;
+      return {
+        'x-ratelimit-limit': String(state.limit),
+        'x-ratelimit-remaining': String(Math.max(0, state.limit - state.count)),
+        'x-ratelimit-reset': (state.resetAt / 1000).toFixed(3),
+        'x-ratelimit-reset-after': resetAfter.toFixed(3),
+        'x-ratelimit-bucket': bucket,
+      };
+    }
     return {
       'x-ratelimit-limit': '50',
       'x-ratelimit-remaining': '49', // kept high: discord.js throttles proactively once a bucket is known
@@ -986,6 +1011,44 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
       'x-ratelimit-reset-after': '1.000',
       'x-ratelimit-bucket': bucket,
     };
+  }
+
+  /** Counts a request against its bucket (route + major parameter) when `rateLimit` is enforced. */
+  private takeRateLimit(route: Route, params: Params): BucketState | undefined {
+    const config = this.options.rateLimit;
+    if (!config || route.pattern.endsWith('/callback')) return undefined;
+    const major = params.channelId ?? params.guildId ?? params.token ?? '';
+    const key = `${route.method} ${route.pattern} ${major}`;
+    const now = Date.now();
+    let state = this.buckets.get(key);
+    if (!state || state.resetAt <= now) {
+      state = { limit: config.limit, count: 0, resetAt: now + config.windowMs };
+      this.buckets.set(key, state);
+    }
+    state.count += 1;
+    return state;
+  }
+
+  private writeRateLimited(
+    res: ServerResponse,
+    route: Route,
+    state: BucketState,
+    call: RecordedRestCall,
+  ): void {
+    state.count = state.limit; // a refused request does not use up the window
+    const retryAfter = Math.max(0, state.resetAt - Date.now()) / 1000;
+    call.status = 429;
+    res.writeHead(429, {
+      ...this.rateLimitHeaders(route, state),
+      'content-type': 'application/json',
+      'retry-after': retryAfter.toFixed(3),
+      'x-ratelimit-scope': 'user',
+    });
+    res.end(
+      JSON.stringify({ message: 'You are being rate limited.', retry_after: retryAfter, global: false }),
+    );
+    this.logCall(call);
+    this.emit('rest', call);
   }
 
   private logCall(call: RecordedRestCall): void {

@@ -35,6 +35,12 @@ export interface DiscordEmulatorOptions {
   maxConcurrency?: number;
   /** Send X-RateLimit-* headers (Remaining stays high). Default true. */
   rateLimitHeaders?: boolean;
+  /**
+   * Enforce real per-bucket rate limits (bucket = route + channel/guild/webhook token; interaction
+   * callbacks exempt): truthful X-RateLimit-* headers, and 429 + Retry-After beyond `limit` per
+   * `windowMs`. Default off (headers then keep Remaining high).
+   */
+  rateLimit?: { limit: number; windowMs: number };
   /** Port to listen on (127.0.0.1). Default 0 (any free port). */
   port?: number;
   /** Accept privileged intents (GuildMembers, GuildPresences, MessageContent). Default false → close 4014. */
