@@ -136,6 +136,17 @@ describe('discord.js against the emulator: gateway behaviour', () => {
     expect(emu.sessionFor(0)?.state).toBe('ready');
   });
 
+  it('op 9 resumable → the client RESUMEs the same session on the same socket', async () => {
+    const session = emu.sessionFor(0)!;
+    const resumed = emu.waitFor('resume', () => true, 5000);
+    emu.invalidateSession({ resumable: true });
+    expect((await resumed).sessionId).toBe(session.sessionId);
+    expect(emu.sessions).toHaveLength(1);
+    expect(
+      emu.gatewayFrames.filter((f) => f.direction === 'in' && f.op === 6).map((f) => f.connectionId),
+    ).toEqual([emu.gatewayFrames.find((f) => f.direction === 'in' && f.op === 2)!.connectionId]);
+  });
+
   it('RESUME of a forgotten session gets op 9 d:false and the client re-identifies', async () => {
     // 4009 (session timed out) makes discord.js try to resume a session the server forgot.
     const shardReady = nextClientEvent<[number]>(client, Events.ShardReady);
