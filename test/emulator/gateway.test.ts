@@ -249,6 +249,33 @@ describe('discord.js against the emulator: login failures and sharding', () => {
     expect(await closeCode(`${emu.gatewayUrl}?v=9&encoding=json`)).toBe(4012);
   });
 
+  it('raw gateway: IDENTIFY with a bad token → 4004; RESUME of an unknown session → op 9 d:false', async () => {
+    emu = await DiscordEmulator.start();
+    const { WebSocket } = await import('ws');
+    const session = (first: object) =>
+      new Promise<{ frames: Array<{ op: number; d: unknown }>; code: number | null }>((resolve) => {
+        const frames: Array<{ op: number; d: unknown }> = [];
+        const ws = new WebSocket(`${emu.gatewayUrl}?v=10&encoding=json`);
+        ws.on('message', (raw) => {
+          const frame = JSON.parse(String(raw)) as { op: number; d: unknown };
+          frames.push(frame);
+          if (frame.op === 10) ws.send(JSON.stringify(first));
+          if (frame.op === 9) {
+            ws.close(1000);
+          }
+        });
+        ws.on('close', (code) => resolve({ frames, code }));
+        ws.on('error', () => {});
+      });
+    const badIdentify = await session({ op: 2, d: { token: 'nope', intents: 1, properties: {} } });
+    expect(badIdentify.code).toBe(4004);
+    const unknownResume = await session({ op: 6, d: { token: emu.token, session_id: 'unknown', seq: 3 } });
+    expect(unknownResume.frames.map((f) => [f.op, f.d])).toEqual([
+      [10, { heartbeat_interval: 41250 }],
+      [9, false],
+    ]);
+  });
+
   it('privileged intents are refused with 4014 unless allowed', async () => {
     emu = await DiscordEmulator.start();
     const { GatewayIntentBits } = await import('discord.js');
