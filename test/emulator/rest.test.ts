@@ -78,12 +78,12 @@ function installHandlers(client: Client): void {
           });
           return;
         case 'late':
-          await new Promise((r) => setTimeout(r, 700));
+          await new Promise((r) => setTimeout(r, 1500));
           await interaction.reply('too late');
           return;
         case 'slowedit':
           await interaction.deferReply();
-          await new Promise((r) => setTimeout(r, 1300));
+          await new Promise((r) => setTimeout(r, 2600));
           await interaction.editReply('edited late');
           return;
       }
@@ -227,27 +227,6 @@ describe('discord.js against the emulator: REST behaviour', () => {
     expect(emu.message(messageId)?.message.content).toBe('clicked next');
   });
 
-  it('a first response after the ack deadline → 404 10062 Unknown interaction', async () => {
-    const before = errorsSeen.length;
-    const h = inject('late');
-    const refused = await h.waitForError(3000);
-    expect(refused).toMatchObject({ status: 404, code: 10062 });
-    expect(h.responses).toEqual([]);
-    await new Promise((r) => setTimeout(r, 50));
-    const seen = errorsSeen.slice(before).find((e) => e instanceof DiscordAPIError) as
-      | DiscordAPIError
-      | undefined;
-    expect(seen?.code).toBe(10062);
-  });
-
-  it('a webhook edit after the token lifetime → 401 50027 Invalid Webhook Token', async () => {
-    const h = inject('slowedit');
-    expect((await h.waitForResponse()).type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
-    const refused = await h.waitForError(4000);
-    expect(refused).toMatchObject({ status: 401, code: 50027 });
-    expect(h.responses).toHaveLength(1);
-  });
-
   it('unknown routes answer 404 code 0 and are recorded', async () => {
     const error = await client.rest.get('/definitely/not/a/route').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DiscordAPIError);
@@ -262,6 +241,58 @@ describe('discord.js against the emulator: REST behaviour', () => {
     expect(member.user.username).toBe('ada');
     const channel = await client.channels.fetch(channelId, { force: true });
     expect(channel?.id).toBe(channelId);
+  });
+});
+
+describe('deadlines: ack (10062) and token lifetime (50027)', () => {
+  let emu: DiscordEmulator;
+  let client: Client;
+  let guild: EmulatedGuild;
+  let channelId: string;
+  let userId: string;
+
+  beforeAll(async () => {
+    // Short deadlines so the late/expired paths are quick; the handlers overshoot them by far.
+    emu = await DiscordEmulator.start({
+      heartbeatIntervalMs: 5000,
+      ackDeadlineMs: 400,
+      tokenLifetimeMs: 1000,
+    });
+    guild = emu.addGuild({ name: 'deadline guild' });
+    channelId = guild.channels[0]!.id;
+    userId = emu.addMember(guild.id, { user: { username: 'ada' } }).user.id;
+    client = newClient(emu);
+    installHandlers(client);
+    await loginReady(client, emu.token);
+    await client.application!.commands.set(commands, guild.id);
+  });
+
+  afterAll(async () => {
+    await client?.destroy();
+    await emu?.close();
+  });
+
+  const inject = (name: string) => emu.injectChatInput({ guildId: guild.id, channelId, userId, name });
+
+  it('a first response after the ack deadline → 404 10062 Unknown interaction', async () => {
+    const before = errorsSeen.length;
+    const h = inject('late');
+    const refused = await h.waitForError(5000);
+    expect(refused).toMatchObject({ status: 404, code: 10062 });
+    expect(h.responses).toEqual([]);
+    await new Promise((r) => setTimeout(r, 50));
+    const seen = errorsSeen.slice(before).find((e) => e instanceof DiscordAPIError) as
+      | DiscordAPIError
+      | undefined;
+    expect(seen?.code).toBe(10062);
+  });
+
+  it('a webhook edit after the token lifetime → 401 50027 Invalid Webhook Token', async () => {
+    const h = inject('slowedit');
+    expect((await h.waitForResponse()).type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
+    const refused = await h.waitForError(6000);
+    expect(refused).toMatchObject({ status: 401, code: 50027 });
+    expect(h.responses).toHaveLength(1);
   });
 });
 
