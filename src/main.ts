@@ -12,22 +12,27 @@ import {
   loadOrCreateSalt,
   QuizAnalytics,
 } from './analytics/index.js';
-import { systemClock } from './clock.js';
+import { systemClock, systemScheduler } from './clock.js';
 import { createCommands } from './commands/index.js';
+import { createTakeSubcommand } from './commands/quiz/take.js';
 import type { Config } from './config/Config.js';
 import { ConfigError } from './config/ConfigError.js';
 import { loadConfig } from './config/loadConfig.js';
 import { requireDiscordToken } from './config/requireDiscordToken.js';
 import { ConnectionTracker } from './discord/ConnectionTracker.js';
 import { DiscordBot } from './discord/DiscordBot.js';
+import { DiscordSessionPresenter, type SessionInteraction } from './discord/DiscordSessionPresenter.js';
 import { FATAL_GATEWAY_EXIT_CODE } from './discord/gatewayCloseCodes.js';
 import { InteractionRouter } from './discord/InteractionRouter.js';
+import { createSessionMetrics } from './discord/sessionMetrics.js';
 import { createMetricsRegistry } from './health/createMetricsRegistry.js';
 import { createHealthServer } from './health/HealthServer.js';
 import { ProcessSampler } from './health/ProcessSampler.js';
 import { ReadinessRegistry } from './health/ReadinessRegistry.js';
 import { createLogger, type Logger, secretsOf } from './log.js';
 import { QuizService } from './quiz/QuizService.js';
+import { SessionManager } from './quiz/SessionManager.js';
+import { TakeService } from './quiz/TakeService.js';
 import { installFatalHandlers, ShutdownSequence } from './shutdown.js';
 import { unavailableReason } from './store/databaseErrors.js';
 import { type Database, openDatabase } from './store/openDatabase.js';
@@ -140,15 +145,48 @@ async function main(): Promise<void> {
     metricsRegistry,
     onFatal: (close) => void shutdown.exitAfterCleanup(FATAL_GATEWAY_EXIT_CODE, `gateway: ${close.name}`),
   });
-  // Quiz authoring over the store. PLACEHOLDER(quiz sessions): `onQuizDeleted` should end the
-  // deleted quiz's running sessions (SessionManager.endForDeletedQuiz) once sessions are wired.
+  // Members taking quizzes: sessions (cap + queue, timers) drawn in Discord, stored, counted.
+  const sessions = new SessionManager<SessionInteraction>({
+    clock: systemClock,
+    scheduler: systemScheduler,
+    maxSessions: config.quizMaxSessions,
+    idleTimeoutMs: config.quizIdleTimeoutSeconds * 1000,
+    onListenerError: (error, event) => {
+      logger.error({ err: error, event }, 'quiz session listener failed');
+      analytics.recordError('session_listener_failed', error);
+    },
+  });
+  const takeService = new TakeService<SessionInteraction>({
+    manager: sessions,
+    quizzes: database.quizzes,
+    attempts: database.attempts,
+    guildSettings: database.guildSettings,
+    analytics,
+    presenter: new DiscordSessionPresenter({ clock: systemClock }),
+    clock: systemClock,
+    logger: logger.child({ module: 'quiz-sessions' }),
+    observer: createSessionMetrics(metricsRegistry, () => sessions.counts()),
+  });
+  // Quiz authoring over the store; deleting a quiz ends its running sessions politely.
   const quizService = new QuizService({
     quizzes: database.quizzes,
     guildSettings: database.guildSettings,
     defaultTimerSeconds: config.quizDefaultTimerSeconds,
+    onQuizDeleted: (_guildId, quizId) => void takeService.quizDeleted(quizId),
   });
   const commands = createCommands({
-    quiz: { service: quizService, clock: systemClock },
+    quiz: {
+      service: quizService,
+      clock: systemClock,
+      take: createTakeSubcommand({ service: takeService, clock: systemClock }),
+    },
+    leaderboard: { quizzes: database.quizzes, leaderboard: database.leaderboard, clock: systemClock },
+    stats: {
+      stats: database.stats,
+      guildSettings: database.guildSettings,
+      botStatistics: () => analytics.getStatistics(),
+      botOwnerIds: config.botOwnerIds,
+    },
     settings: { service: quizService },
     status: {
       clock: systemClock,
@@ -156,8 +194,7 @@ async function main(): Promise<void> {
       version,
       botOwnerIds: config.botOwnerIds,
       gateway: tracker,
-      // PLACEHOLDER(quiz sessions): no session manager yet, so nothing is running.
-      runningSessions: () => 0,
+      runningSessions: () => sessions.counts().running,
       processSample: () => sampler.latest(),
     },
   });
@@ -166,7 +203,16 @@ async function main(): Promise<void> {
 
   // Shutdown steps, in order. The gateway closes (draining running handlers) BEFORE the final
   // analytics flush, so no interaction can record into analytics after the last export.
-  // PLACEHOLDER(quiz sessions): `stop-new-quizzes` and `end-sessions` steps go first once they exist.
+  // Running quizzes first: each member is told Badgey is restarting (that needs the gateway's REST
+  // client and the database) and its progress is stored as an interrupted attempt.
+  shutdown.addStep({
+    name: 'end-sessions',
+    timeoutMs: 8_000,
+    run: async () => {
+      const interrupted = await takeService.shutdown();
+      logger.info({ interrupted }, 'quiz sessions ended for shutdown');
+    },
+  });
   shutdown.addStep({ name: 'close-gateway', timeoutMs: 5_000, run: () => bot.stop() });
   shutdown.addStep({ name: 'flush-analytics', run: () => exporter.stop() });
   shutdown.addStep({ name: 'stop-sampler', run: () => sampler.stop() });

@@ -1,7 +1,9 @@
 import type { Command } from './Command.js';
 import { createHelpCommand } from './help.js';
+import { createLeaderboardCommand, type LeaderboardCommandDeps } from './leaderboard.js';
 import { createQuizCommand, type QuizCommandDeps } from './quiz/index.js';
 import { createSettingsCommand, type SettingsCommandDeps } from './settings.js';
+import { createStatsCommand, type StatsCommandDeps } from './stats.js';
 import { createStatusCommand, type StatusCommandDeps } from './status.js';
 
 export type { Command, CommandContext, CommandResult, ComponentHandler, ModalHandler } from './Command.js';
@@ -14,6 +16,10 @@ export interface CommandDeps {
   quiz?: QuizCommandDeps;
   /** `/settings`. Absent: no `/settings` command. */
   settings?: SettingsCommandDeps;
+  /** `/leaderboard`. Absent: no `/leaderboard` command. */
+  leaderboard?: LeaderboardCommandDeps;
+  /** `/stats`. Absent: no `/stats` command. */
+  stats?: StatsCommandDeps;
   /** Published documentation, shown by `/help`. */
   docsUrl?: string;
 }
@@ -27,5 +33,7 @@ export function createCommands(deps: CommandDeps): Command[] {
   );
   if (deps.quiz) commands.push(createQuizCommand(deps.quiz));
   if (deps.settings) commands.push(createSettingsCommand(deps.settings));
+  if (deps.leaderboard) commands.push(createLeaderboardCommand(deps.leaderboard));
+  if (deps.stats) commands.push(createStatsCommand(deps.stats));
   return commands;
 }

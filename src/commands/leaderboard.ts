@@ -1,0 +1,110 @@
+import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
+import type { Clock } from '../clock.js';
+import { deferIfSlow, replyError, respond } from '../discord/replies.js';
+import type { LeaderboardRepository, QuizRepository } from '../quiz/ports.js';
+import { LEADERBOARD_PERIODS, type LeaderboardPeriod, type Quiz } from '../quiz/types.js';
+import { PERIOD_LABELS, renderLeaderboard } from '../render/leaderboard.js';
+import { quoted, truncate } from '../render/quizText.js';
+import type { Command } from './Command.js';
+
+export interface LeaderboardCommandDeps {
+  quizzes: Pick<QuizRepository, 'getById' | 'findByName' | 'search'>;
+  leaderboard: LeaderboardRepository;
+  clock: Clock;
+}
+
+export const LEADERBOARD_DEFAULT_ROWS = 10;
+export const LEADERBOARD_MAX_ROWS = 25;
+
+function isPeriod(value: string | null): value is LeaderboardPeriod {
+  return value !== null && (LEADERBOARD_PERIODS as readonly string[]).includes(value);
+}
+
+/** `/leaderboard [quiz] [period] [rows]`: this server's scores by member (public, nobody pinged). */
+export function createLeaderboardCommand(deps: LeaderboardCommandDeps): Command {
+  async function findQuiz(guildId: string, ref: string): Promise<Quiz | null> {
+    const text = ref.trim();
+    if (/^\d{1,15}$/.test(text)) {
+      const byId = await deps.quizzes.getById(guildId, Number(text));
+      if (byId) return byId;
+    }
+    return text === '' ? null : deps.quizzes.findByName(guildId, text);
+  }
+
+  return {
+    definition: new SlashCommandBuilder()
+      .setName('leaderboard')
+      .setDescription("This server's best quiz scores")
+      .setContexts(InteractionContextType.Guild)
+      .addStringOption((o) =>
+        o.setName('quiz').setDescription('Only this quiz (default: all quizzes)').setAutocomplete(true),
+      )
+      .addStringOption((o) =>
+        o
+          .setName('period')
+          .setDescription('Time window (default: all time)')
+          .addChoices(...LEADERBOARD_PERIODS.map((p) => ({ name: PERIOD_LABELS[p], value: p }))),
+      )
+      .addIntegerOption((o) =>
+        o
+          .setName('rows')
+          .setDescription(
+            `How many places to show (1–${LEADERBOARD_MAX_ROWS}, default ${LEADERBOARD_DEFAULT_ROWS})`,
+          )
+          .setMinValue(1)
+          .setMaxValue(LEADERBOARD_MAX_ROWS),
+      )
+      .toJSON(),
+
+    async execute(interaction) {
+      if (!interaction.inGuild()) return replyError(interaction, { kind: 'guildOnly' });
+      const guildId = interaction.guildId;
+      const userId = interaction.user.id;
+      const quizRef = interaction.options.getString('quiz');
+      const periodOption = interaction.options.getString('period');
+      const period: LeaderboardPeriod = isPeriod(periodOption) ? periodOption : 'all';
+      const rows = Math.min(
+        LEADERBOARD_MAX_ROWS,
+        Math.max(1, interaction.options.getInteger('rows') ?? LEADERBOARD_DEFAULT_ROWS),
+      );
+      const work = (async () => {
+        const quiz = quizRef === null ? null : await findQuiz(guildId, quizRef);
+        if (quizRef !== null && quiz === null) return { kind: 'notFound', ref: quizRef } as const;
+        const filter = { period, now: deps.clock.now(), ...(quiz ? { quizId: quiz.id } : {}) };
+        const [top, own, participants] = await Promise.all([
+          deps.leaderboard.top(guildId, { ...filter, limit: rows }),
+          deps.leaderboard.rankOf(guildId, userId, filter),
+          deps.leaderboard.participants(guildId, filter),
+        ]);
+        return { kind: 'board', quiz, top, own, participants } as const;
+      })();
+      const result = await deferIfSlow(interaction, work, { ephemeral: false });
+      if (result.kind === 'notFound') {
+        await respond(interaction, {
+          content: `I can't find a quiz called ${quoted(truncate(result.ref, 100))} in this server.`,
+          ephemeral: true,
+        });
+        return 'rejected';
+      }
+      await respond(interaction, {
+        embeds: [
+          renderLeaderboard({
+            quizName: result.quiz?.name ?? null,
+            period,
+            rows: result.top,
+            viewer: { userId, row: result.own },
+            participants: result.participants,
+          }),
+        ],
+      });
+      return undefined;
+    },
+
+    async autocomplete(interaction) {
+      if (!interaction.inGuild()) return interaction.respond([]);
+      const typed = String(interaction.options.getFocused()).trim();
+      const choices = await deps.quizzes.search(interaction.guildId, typed, 25);
+      await interaction.respond(choices.map((c) => ({ name: truncate(c.name, 100), value: String(c.id) })));
+    },
+  };
+}

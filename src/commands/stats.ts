@@ -1,0 +1,76 @@
+import { InteractionContextType, MessageFlags, SlashCommandBuilder } from 'discord.js';
+import type { AnalyticsStatistics } from '../analytics/index.js';
+import { replyError, respond } from '../discord/replies.js';
+import { isManager } from '../quiz/permissions.js';
+import type { GuildSettingsRepository, StatsRepository } from '../quiz/ports.js';
+import { renderBotStats, renderGuildStats } from '../render/stats.js';
+import type { Command } from './Command.js';
+import { actorOf } from './quiz/interactionActor.js';
+
+export interface StatsCommandDeps {
+  stats: StatsRepository;
+  guildSettings: Pick<GuildSettingsRepository, 'get'>;
+  /** The bot-wide analytics (`QuizAnalytics.getStatistics`). */
+  botStatistics(): AnalyticsStatistics;
+  /** BOT_OWNER_IDS: the only ones who see bot-wide analytics. */
+  botOwnerIds: readonly string[];
+}
+
+/**
+ * `/stats [scope]`: `server` (default) shows this guild's numbers from the database to its
+ * managers; `bot` shows the bot-wide analytics, which span every guild, to the bot owners only.
+ * Always ephemeral.
+ */
+export function createStatsCommand(deps: StatsCommandDeps): Command {
+  return {
+    definition: new SlashCommandBuilder()
+      .setName('stats')
+      .setDescription("Quiz statistics for this server (managers); bot-wide for Badgey's owners")
+      .setContexts(InteractionContextType.Guild)
+      .addStringOption((o) =>
+        o
+          .setName('scope')
+          .setDescription('Whose numbers (default: this server)')
+          .addChoices(
+            { name: 'This server', value: 'server' },
+            { name: 'Badgey (all servers, owners only)', value: 'bot' },
+          ),
+      )
+      .toJSON(),
+
+    async execute(interaction) {
+      const actor = actorOf(interaction);
+      if (!actor) return replyError(interaction, { kind: 'guildOnly' });
+      const isBotOwner = deps.botOwnerIds.includes(actor.userId);
+      if (interaction.options.getString('scope') === 'bot') {
+        if (!isBotOwner)
+          return replyError(interaction, { kind: 'missingPermission', permission: 'Bot owner' });
+        await respond(interaction, { embeds: [renderBotStats(deps.botStatistics())], ephemeral: true });
+        return undefined;
+      }
+      // Aggregates over every attempt of the guild: defer first, the query may take a while.
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      const settings = await deps.guildSettings.get(actor.guildId);
+      const allowed =
+        isBotOwner ||
+        isManager({
+          memberPermissions: actor.permissions,
+          memberRoleIds: actor.roleIds,
+          settings,
+          isOwner: actor.isOwner,
+        });
+      if (!allowed) {
+        return replyError(interaction, {
+          kind: 'missingPermission',
+          permission: 'Manage Server (or a quiz manager role)',
+        });
+      }
+      const stats = await deps.stats.guildStats(actor.guildId);
+      await respond(interaction, {
+        embeds: [renderGuildStats(interaction.guild?.name ?? 'this server', stats)],
+        ephemeral: true,
+      });
+      return undefined;
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { EndReason } from '../quiz/SoloSession.js';
+import type { TakeObserver } from '../quiz/TakeService.js';
+
+/** `badgey_sessions_ended_total{reason}` label values (snake_case, closed set). */
+export const SESSION_END_REASONS: Record<EndReason, string> = {
+  completed: 'completed',
+  shutdown: 'shutdown',
+  idle: 'idle',
+  tokenAge: 'token_age',
+  quizDeleted: 'quiz_deleted',
+};
+
+/**
+ * Solo-session series: running and queued sessions (read at scrape time) and sessions ended by
+ * reason. No user, guild or quiz ids. Returns the observer the TakeService reports endings to.
+ */
+export function createSessionMetrics(
+  registry: Registry,
+  counts: () => { running: number; queued: number },
+): TakeObserver {
+  new Gauge({
+    name: 'badgey_sessions_running',
+    help: 'Solo quiz sessions running in this process.',
+    registers: [registry],
+    collect() {
+      this.set(counts().running);
+    },
+  });
+  new Gauge({
+    name: 'badgey_sessions_queued',
+    help: 'Members waiting for a free quiz session slot (QUIZ_MAX_SESSIONS).',
+    registers: [registry],
+    collect() {
+      this.set(counts().queued);
+    },
+  });
+  const ended = new Counter({
+    name: 'badgey_sessions_ended_total',
+    help: 'Solo quiz sessions ended, by reason (completed, idle, token_age, quiz_deleted, shutdown).',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  for (const reason of Object.values(SESSION_END_REASONS)) ended.inc({ reason }, 0);
+  return {
+    sessionEnded(reason) {
+      ended.inc({ reason: SESSION_END_REASONS[reason] });
+    },
+  };
+}

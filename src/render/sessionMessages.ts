@@ -1,0 +1,317 @@
+/**
+ * The messages of a member taking a quiz: question, feedback, personal summary, early end, queue,
+ * and the polite answers to clicks that cannot count. Pure: domain views in, Discord payloads out.
+ */
+import {
+  type APIActionRowComponent,
+  type APIButtonComponent,
+  type APIComponentInMessageActionRow,
+  type APIEmbed,
+  type APIEmbedField,
+  ButtonStyle,
+  ComponentType,
+} from 'discord-api-types/v10';
+import { encodeCustomId } from '../discord/customId.js';
+import { OPTION_LETTERS } from '../quiz/limits.js';
+import type { ManagerAnswerRejection, NextRejection, QueueLeftReason } from '../quiz/SessionManager.js';
+import type { EndedView, FeedbackView, QuestionView, SummaryView, TakeError } from '../quiz/TakeService.js';
+import { discordTime, escapeMarkdown, quoted, truncate } from './quizText.js';
+
+/** Custom-id handler of the play buttons: `quiz-play:answer:<session>:<question>:<option>`, `quiz-play:next:<session>:<question>`. */
+export const QUIZ_PLAY_HANDLER = 'quiz-play';
+
+export interface SessionMessage {
+  content: string;
+  embeds: APIEmbed[];
+  components: APIActionRowComponent<APIComponentInMessageActionRow>[];
+}
+
+const BLUE = 0x5865f2;
+const GREEN = 0x3ba55c;
+const RED = 0xed4245;
+const ORANGE = 0xe67e22;
+const GOLD = 0xf1c40f;
+const GREY = 0x99aab5;
+
+function letter(index: number): string {
+  return OPTION_LETTERS[index] ?? String(index + 1);
+}
+
+function row(...buttons: APIButtonComponent[]): APIActionRowComponent<APIComponentInMessageActionRow> {
+  return { type: ComponentType.ActionRow, components: buttons };
+}
+
+/** "1 min 5 s" / "42.3 s". */
+export function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${(Math.round(seconds * 10) / 10).toFixed(1)} s`;
+  const minutes = Math.floor(seconds / 60);
+  const rest = Math.round(seconds - minutes * 60);
+  return `${minutes} min ${rest} s`;
+}
+
+export function renderQuestion(view: QuestionView): SessionMessage {
+  const { question } = view;
+  const options = question.options.map((option, i) => `**${letter(i)}.** ${escapeMarkdown(option)}`);
+  return {
+    content: '',
+    embeds: [
+      {
+        title: truncate(`Question ${view.questionNumber}/${view.questionCount}`, 256),
+        description: truncate(
+          `${escapeMarkdown(question.text)}\n\n${options.join('\n')}\n\n⏳ Time's up ${discordTime(view.deadlineMs, 'R')}`,
+          4096,
+        ),
+        color: BLUE,
+        footer: {
+          text: truncate(
+            `${view.quizName} · up to ${question.points} points · score so far ${view.score}`,
+            2048,
+          ),
+        },
+      },
+    ],
+    components: [
+      row(
+        ...question.options.map(
+          (option, i): APIButtonComponent => ({
+            type: ComponentType.Button,
+            style: ButtonStyle.Primary,
+            custom_id: encodeCustomId(QUIZ_PLAY_HANDLER, 'answer', view.sessionId, view.questionIndex, i),
+            label: truncate(`${letter(i)}. ${option}`, 80),
+          }),
+        ),
+      ),
+    ],
+  };
+}
+
+export function renderFeedback(view: FeedbackView): SessionMessage {
+  const { outcome, question } = view;
+  const correctText = `**${letter(outcome.correctIndex)}.** ${escapeMarkdown(outcome.correctOption)}`;
+  const heading =
+    outcome.outcome === 'correct'
+      ? { title: 'Correct! ✅', color: GREEN }
+      : outcome.outcome === 'incorrect'
+        ? { title: 'Incorrect ❌', color: RED }
+        : { title: "Time's up! ⌛", color: ORANGE };
+  const fields: APIEmbedField[] = [
+    {
+      name: 'Points',
+      value: `You earned **${outcome.pointsAwarded}** of ${outcome.maxPoints} points.`,
+      inline: true,
+    },
+    { name: 'Score so far', value: String(outcome.score), inline: true },
+  ];
+  if (outcome.outcome !== 'correct') {
+    fields.push({ name: 'The correct answer', value: truncate(correctText, 1024) });
+    if (outcome.explanation) {
+      fields.push({ name: 'Explanation', value: truncate(escapeMarkdown(outcome.explanation), 1024) });
+    }
+  }
+  const nextText = outcome.isLastQuestion ? 'Your results come' : 'The next question comes';
+  return {
+    content: '',
+    embeds: [
+      {
+        title: `${heading.title} · Question ${view.questionNumber}/${view.questionCount}`,
+        description: truncate(
+          `${escapeMarkdown(question.text)}\n\n${nextText} ${discordTime(view.nextAtMs, 'R')}.`,
+          4096,
+        ),
+        color: heading.color,
+        fields,
+        footer: { text: truncate(view.quizName, 2048) },
+      },
+    ],
+    components: [
+      row({
+        type: ComponentType.Button,
+        style: ButtonStyle.Secondary,
+        custom_id: encodeCustomId(QUIZ_PLAY_HANDLER, 'next', view.sessionId, outcome.questionIndex),
+        label: outcome.isLastQuestion ? 'See results' : 'Next question',
+      }),
+    ],
+  };
+}
+
+function summaryFields(summary: SummaryView['summary']): APIEmbedField[] {
+  return [
+    { name: 'Score', value: `**${summary.score}** of ${summary.maxScore} points`, inline: true },
+    { name: 'Correct', value: `${summary.correctCount} of ${summary.questionCount}`, inline: true },
+    { name: 'Time', value: formatDuration(summary.durationSeconds), inline: true },
+  ];
+}
+
+function postLine(post: SummaryView['post']): string {
+  switch (post.status) {
+    case 'posted':
+      return `Your results were posted in <#${post.channelId}>.`;
+    case 'forbidden':
+      return `I couldn't post your results in <#${post.channelId}>: I'm not allowed to send messages there. A server manager can let me post there or choose another results channel.`;
+    case 'failed':
+      return "I couldn't post your results publicly this time, but your score is saved.";
+  }
+}
+
+export function renderSummary(view: SummaryView): SessionMessage {
+  const best =
+    view.bestScore === null
+      ? "⚠️ I couldn't save this score (the database did not answer)."
+      : view.isNewBest
+        ? `🏅 A new personal best on this quiz!`
+        : `Your best on this quiz is still **${view.bestScore}**.`;
+  return {
+    content: '',
+    embeds: [
+      {
+        title: truncate(`Quiz complete: ${view.quizName}`, 256),
+        description: `${best}\n${postLine(view.post)}`,
+        color: GOLD,
+        fields: summaryFields(view.summary),
+      },
+    ],
+    components: [],
+  };
+}
+
+/** The public post in the results channel (sent with mentions off: the mention only renders the name). */
+export function renderResultsPost(post: {
+  userId: string;
+  quizName: string;
+  summary: SummaryView['summary'];
+}): { content: string; embeds: APIEmbed[]; allowed_mentions: { parse: [] } } {
+  return {
+    content: '',
+    embeds: [
+      {
+        title: 'Quiz completed',
+        description: truncate(`<@${post.userId}> completed ${quoted(post.quizName)}.`, 4096),
+        color: GOLD,
+        fields: summaryFields(post.summary),
+      },
+    ],
+    allowed_mentions: { parse: [] },
+  };
+}
+
+const ENDED_TEXT: Record<EndedView['reason'], { title: string; text: string }> = {
+  shutdown: {
+    title: 'Badgey is restarting',
+    text: 'Badgey is restarting for maintenance, so this quiz stops here. Hehehe… sorry! Your progress so far was saved.',
+  },
+  idle: {
+    title: 'Quiz ended',
+    text: 'This quiz ended because nothing happened for a while.',
+  },
+  tokenAge: {
+    title: 'Quiz ended',
+    text: 'This quiz ran longer than Discord lets me update this message, so it ends here.',
+  },
+  quizDeleted: {
+    title: 'Quiz removed',
+    text: 'A server manager deleted this quiz, so it ends here. Sorry about that!',
+  },
+};
+
+export function renderEnded(view: EndedView): SessionMessage {
+  const { title, text } = ENDED_TEXT[view.reason];
+  // "Your progress was saved" only when it was (a deleted quiz takes its attempts with it).
+  const unsaved = !view.saved && view.reason !== 'quizDeleted';
+  const body = unsaved ? text.replace(' Your progress so far was saved.', '') : text;
+  const saved = unsaved ? "\n⚠️ I couldn't save your progress (the database did not answer)." : '';
+  return {
+    content: '',
+    embeds: [
+      {
+        title: truncate(`${title}: ${view.quizName}`, 256),
+        description: `${body}${saved}`,
+        color: view.reason === 'shutdown' ? ORANGE : GREY,
+        fields: [
+          {
+            name: 'Score so far',
+            value: `**${view.summary.score}** of ${view.summary.maxScore} points`,
+            inline: true,
+          },
+          {
+            name: 'Answered',
+            value: `${view.summary.answeredCount} of ${view.summary.questionCount}`,
+            inline: true,
+          },
+        ],
+      },
+    ],
+    components: [],
+  };
+}
+
+export function renderQueued(view: { quizName: string; position: number }): SessionMessage {
+  const who = view.position === 1 ? "You're next" : `You're number **${view.position}** in the queue`;
+  const quiz = view.quizName ? ` for ${quoted(view.quizName)}` : '';
+  return {
+    content: `Lots of quizzes are running right now. ${who}${quiz}; your quiz starts here by itself when a slot frees up.`,
+    embeds: [],
+    components: [
+      row({
+        type: ComponentType.Button,
+        style: ButtonStyle.Secondary,
+        custom_id: encodeCustomId(QUIZ_PLAY_HANDLER, 'leave'),
+        label: 'Leave the queue',
+      }),
+    ],
+  };
+}
+
+const QUEUE_LEFT_TEXT: Record<QueueLeftReason, string> = {
+  cancelled: 'You left the queue.',
+  tokenAge:
+    'You waited too long in the queue for Discord to let me start your quiz here. Please run `/quiz take` again.',
+  quizDeleted: 'A server manager deleted this quiz while you were waiting.',
+  shutdown: 'Badgey is restarting, so your place in the queue was dropped. Please try again in a minute.',
+};
+
+export function renderQueueLeft(view: { reason: QueueLeftReason }): SessionMessage {
+  return { content: QUEUE_LEFT_TEXT[view.reason], embeds: [], components: [] };
+}
+
+/** A click that cannot count (answered ephemerally; nothing changed). */
+export function renderAnswerRejection(rejection: ManagerAnswerRejection | NextRejection): string {
+  switch (rejection.kind) {
+    case 'notYourSession':
+      return "This isn't your quiz! Start your own with `/quiz take`.";
+    case 'sessionNotFound':
+    case 'sessionOver':
+      return 'This quiz is over. Start a new one with `/quiz take`.';
+    case 'staleQuestion':
+      return "That question is already behind you — answer the one that's showing now.";
+    case 'alreadyAnswered':
+      return 'You already answered this question (or its time ran out). Only the first answer counts!';
+    case 'alreadyAdvanced':
+      return 'Already on it — the next question is on its way.';
+    case 'questionNotDelivered':
+    case 'invalidOption':
+      return "That button doesn't belong to the question that's showing.";
+  }
+}
+
+export function renderTakeError(error: TakeError): string {
+  switch (error.kind) {
+    case 'quizNotFound':
+      return `I can't find a quiz called ${quoted(error.ref)} in this server. Pick one from the list as you type.`;
+    case 'notYetOpen':
+      return `This quiz opens ${discordTime(error.opensAt, 'R')}. Come back then!`;
+    case 'closed':
+      return `This quiz closed ${discordTime(error.closesAt, 'R')}.`;
+    case 'alreadyTaken':
+      return `You have already taken ${quoted(error.quizName)}; this server allows one attempt per quiz.`;
+    case 'noQuestions':
+      return `${quoted(error.quizName)} has no questions yet.`;
+    case 'alreadyRunning':
+      return 'You already have a quiz running. Finish it first (it ends by itself after a while without answers).';
+    case 'alreadyQueued':
+      return `You're already waiting in the queue (number ${error.position}).`;
+    case 'shuttingDown':
+      return 'Badgey is restarting right now. Please try again in a minute.';
+    case 'databaseUnavailable':
+      return "I can't reach my database right now. Please try again in a moment.";
+  }
+}
