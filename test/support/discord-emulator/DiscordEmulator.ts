@@ -407,7 +407,7 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
     const command = this.findCommand(input.name, input.guildId);
     const options = input.options ?? [];
     const resolved = this.resolveOptions(input.guildId, options);
-    const base = this.interactionBase(input.guildId, input.channelId, input.userId, input.locale);
+    const base = this.interactionBase(input.guildId, input.channelId, input.userId, input.locale, input.createdAt);
     const payload: APIChatInputApplicationCommandGuildInteraction = {
       ...base,
       type: InteractionType.ApplicationCommand,
@@ -433,7 +433,7 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
     const channelId = input.channelId ?? stored.message.channel_id;
     const componentType =
       input.componentType ?? (input.values ? ComponentType.StringSelect : ComponentType.Button);
-    const base = this.interactionBase(guildId, channelId, input.userId, input.locale);
+    const base = this.interactionBase(guildId, channelId, input.userId, input.locale, input.createdAt);
     const payload = {
       ...base,
       type: InteractionType.MessageComponent,
@@ -556,13 +556,14 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
     channelId: string,
     userId: string,
     locale = 'en-US',
+    createdAt?: number,
   ): Omit<APIChatInputApplicationCommandGuildInteraction, 'type' | 'data'> {
     const guild = this.world.requireGuild(guildId);
     const member = this.world.requireMember(guildId, userId);
     const channel = guild.channels.find((c) => c.id === channelId);
     if (!channel) throw new Error(`DiscordEmulator: channel ${channelId} is not in guild ${guildId}`);
     return {
-      id: snowflakeAt(),
+      id: snowflakeAt(createdAt),
       application_id: this.applicationId,
       token: newInteractionToken(),
       version: 1,

@@ -145,6 +145,8 @@ export interface ChatInputInjection {
   options?: APIApplicationCommandInteractionDataOption[];
   /** User locale. Default 'en-US'. */
   locale?: string;
+  /** The interaction id's timestamp (epoch ms). Default now. */
+  createdAt?: number;
 }
 
 export interface DirectMessageCommandInjection {
@@ -169,6 +171,8 @@ export interface ComponentInjection {
   /** Default 2 (button), or 3 (string select) when values is given. */
   componentType?: number;
   locale?: string;
+  /** When Discord "received" the click: the interaction id's timestamp (epoch ms). Default now. */
+  createdAt?: number;
 }
 
 export interface ModalSubmitInjection {
