@@ -1,6 +1,6 @@
 import { type AuthoringError, SETTINGS_PERMISSION } from '../quiz/QuizService.js';
 import type { QuizFileError } from '../quiz/quizFile.js';
-import { bulletList, escapeMarkdown, formatBytes, quoted, truncate } from './quizText.js';
+import { bulletList, codeBlock, escapeMarkdown, formatBytes, quoted, truncate } from './quizText.js';
 
 /** Said whenever the database does not answer (also used for the router-independent paths). */
 export const DATABASE_UNAVAILABLE_MESSAGE =
@@ -16,6 +16,20 @@ function fileErrorLine(error: QuizFileError): string {
     return `line ${error.line}, column ${error.column ?? 1}: ${error.message}`;
   }
   return error.message;
+}
+
+/** Problems in a code block, as a compiler prints them (no Markdown surprises), within 2000 characters. */
+function fileErrorList(heading: string, lines: readonly string[], maxLength = 2000): string {
+  const shown: string[] = [];
+  for (const line of lines) {
+    const candidate = [...shown, truncate(line, 400)];
+    const rest = lines.length - candidate.length;
+    const more = rest > 0 ? `\n…and ${rest} more.` : '';
+    if (`${heading}\n${codeBlock(candidate)}${more}`.length > maxLength) break;
+    shown.push(truncate(line, 400));
+  }
+  const rest = lines.length - shown.length;
+  return `${heading}\n${codeBlock(shown)}${rest > 0 ? `\n…and ${rest} more.` : ''}`;
 }
 
 /** The ephemeral text for an expected authoring failure: what went wrong and how to fix it. */
@@ -55,9 +69,9 @@ export function renderAuthoringError(error: AuthoringError): string {
         error.errors.map((e) => escapeMarkdown(e.message)),
       );
     case 'invalidFile':
-      return bulletList(
+      return fileErrorList(
         `${fileName(error.fileName)} was not imported (nothing was changed):`,
-        error.errors.map((e) => escapeMarkdown(fileErrorLine(e))),
+        error.errors.map(fileErrorLine),
       );
     case 'fileTooLarge':
       return error.actualBytes === null

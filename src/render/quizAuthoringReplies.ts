@@ -98,8 +98,9 @@ export function renderQuestionRemoved(quiz: Quiz, number: number, question: Ques
 }
 
 export function renderImported(result: ImportResult): string {
-  const how = result.created ? 'Created' : 'Replaced the settings and questions of (scores were kept)';
-  return `${how} ${bold(result.quiz.name)} (#${result.quiz.id}) with ${questionCountText(result.questions.length)}: ${quizSettingsSummary(result.quiz)}.`;
+  const what = `${bold(result.quiz.name)} (#${result.quiz.id}) with ${questionCountText(result.questions.length)}`;
+  const how = result.created ? `Created ${what}` : `Replaced ${what} (its scores were kept)`;
+  return `${how}: ${quizSettingsSummary(result.quiz)}.`;
 }
 
 export function renderExported(exported: QuizExport, format: 'yaml' | 'json'): string {

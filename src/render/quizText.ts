@@ -1,8 +1,16 @@
 /** Text helpers shared by the quiz renderers. */
 
-/** Shows user-written text literally: Markdown characters are escaped (mentions are off anyway). */
+/**
+ * Shows user-written text literally inside a line: emphasis, code, spoiler and link characters are
+ * escaped (mentions are off anyway; headings and quotes only act at a line start, which we own).
+ */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/([\\*_~`|>[\]()#-])/g, '\\$1');
+  return text.replace(/([\\*_~`|[\]])/g, '\\$1');
+}
+
+/** Lines shown verbatim in a code block (backticks are swapped so the block cannot be closed early). */
+export function codeBlock(lines: readonly string[]): string {
+  return `\`\`\`\n${lines.map((line) => line.replaceAll('`', "'")).join('\n')}\n\`\`\``;
 }
 
 /** Cuts to `max` code points (Discord counts them), marking the cut with `…`. */
