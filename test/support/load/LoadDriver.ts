@@ -366,6 +366,7 @@ export class LoadDriver {
     let version = this.memberVersion(member);
     const start = this.take(member, quiz);
     this.#quizzesStarted += 1;
+    if (start.deliveredTo === 0) return 'failed';
     try {
       await start.waitForResponse(10_000);
     } catch {
@@ -396,6 +397,7 @@ export class LoadDriver {
         const click = this.answer(member, next.message);
         if (!click) continue;
         answers += 1;
+        if (click.deliveredTo === 0) return 'failed';
         try {
           await click.waitForResponse(10_000);
           this.#answered += 1;
@@ -457,7 +459,8 @@ export class LoadDriver {
           if (outcome === 'failed') await sleep(think[1], stop);
         } else {
           const handle = this.help(member);
-          await handle.waitForResponse(10_000).catch(() => undefined);
+          // Not delivered (no gateway session): nobody will answer, as on Discord.
+          if (handle.deliveredTo > 0) await handle.waitForResponse(10_000).catch(() => undefined);
           await sleep(think[0] + Math.random() * (think[1] - think[0]), stop);
         }
       }
