@@ -37,9 +37,19 @@ export function renderHelpEmbed(view: HelpView): APIEmbed {
     description:
       "Hehehe! I'm Badgey. Server managers create quizzes; members take them with slash commands and buttons — timed, scored, with leaderboards.",
     color: 0x5865f2,
-    fields: [
-      { name: 'Commands', value: lines.join('\n').slice(0, 1024) || 'none yet' },
-      { name: 'Documentation', value: docs },
-    ],
+    fields: [...commandFields(lines), { name: 'Documentation', value: docs }],
   };
+}
+
+/** Whole lines packed into fields of at most 1024 characters (Discord's field value limit). */
+function commandFields(lines: readonly string[]): { name: string; value: string }[] {
+  const values: string[] = [];
+  for (const line of lines) {
+    const last = values.at(-1);
+    if (last !== undefined && last.length + 1 + line.length <= 1024)
+      values[values.length - 1] = `${last}\n${line}`;
+    else values.push(line.slice(0, 1024));
+  }
+  if (values.length === 0) return [{ name: 'Commands', value: 'none yet' }];
+  return values.map((value, i) => ({ name: i === 0 ? 'Commands' : 'More commands', value }));
 }

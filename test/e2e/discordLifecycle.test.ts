@@ -36,7 +36,7 @@ describe('bot process against the Discord emulator: lifecycle', () => {
     await bot.waitForLog(isMsg(/slash commands registered/));
 
     const commands = world.emu.registeredCommands({ guildId: world.guild.id });
-    expect(commands.map((c) => c.name).sort()).toEqual(['help', 'status']);
+    expect(commands.map((c) => c.name).sort()).toEqual(['help', 'leaderboard', 'quiz', 'settings', 'stats', 'status']);
     const status = commands.find((c) => c.name === 'status');
     expect(status?.default_member_permissions).toBe('32'); // Manage Server
     expect(world.emu.registeredCommands()).toEqual([]); // guild-scoped only
@@ -69,7 +69,7 @@ describe('bot process against the Discord emulator: lifecycle', () => {
         .registeredCommands({ guildId: world.guild.id })
         .map((c) => c.name)
         .sort(),
-    ).toEqual(['help', 'status']);
+    ).toEqual(['help', 'leaderboard', 'quiz', 'settings', 'stats', 'status']);
   });
 
   it('answers /status to a server manager with the health fields, ephemeral; rejects a plain member; /help; stale buttons', async () => {
@@ -178,7 +178,7 @@ describe('bot process against the Discord emulator: lifecycle', () => {
         .registeredCommands()
         .map((c) => c.name)
         .sort(),
-    ).toEqual(['help', 'status']);
+    ).toEqual(['help', 'leaderboard', 'quiz', 'settings', 'stats', 'status']);
     expect(world.emu.registeredCommands({ guildId: world.guild.id })).toEqual([]);
     const [session] = world.emu.sessions;
     expect(session?.intents).toBe(1); // Guilds only: no privileged intents
