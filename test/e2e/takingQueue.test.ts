@@ -1,0 +1,209 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { PermissionFlagsBits } from 'discord.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BotProcess } from '../support/botProcess.js';
+import {
+  DiscordEmulator,
+  type EmulatedGuild,
+  type EmulatedMember,
+  type InteractionHandle,
+} from '../support/discord-emulator/index.js';
+import {
+  buttons,
+  click,
+  currentMessage,
+  editedAt,
+  firstEmbed,
+  injectTake,
+  quizInput,
+  seedDatabase,
+  sessionMessageId,
+  waitForTitle,
+  waitUntil,
+} from './takingHarness.js';
+
+// The session cap and its queue, a results channel Badgey may not post in, and SIGTERM in the
+// middle of a quiz — with QUIZ_MAX_SESSIONS=1, ONE bot for the file.
+// Build first: `npx tsc -p tsconfig.build.json`.
+
+const TIMER_S = 60;
+const QUESTIONS = [
+  { text: 'Two plus two?', options: ['3', '4'], correctIndex: 1, points: 10, explanation: null },
+  { text: 'Three times three?', options: ['9', '6'], correctIndex: 0, points: 10, explanation: null },
+];
+
+function expectedPoints(points: number, elapsedMs: number): number {
+  const timerMs = TIMER_S * 1000;
+  return Math.trunc((points * Math.max(0, timerMs - elapsedMs)) / timerMs);
+}
+
+let emu: DiscordEmulator;
+let bot: BotProcess;
+let guild: EmulatedGuild;
+let quizChannel: string;
+let members: Record<'ada' | 'bob' | 'carol' | 'dave', EmulatedMember>;
+let quizId: number;
+let dbDir: string;
+let dbFile: string;
+const messages: Partial<Record<keyof typeof members, string>> = {};
+
+beforeAll(async () => {
+  emu = await DiscordEmulator.start({ heartbeatIntervalMs: 1000 });
+  guild = emu.addGuild({ name: 'Busy Server', channels: [{ name: 'quiz' }] });
+  quizChannel = guild.channels[0]?.id ?? '';
+  // Badgey may answer interactions here but not post messages: the results post gets a 403 (50013).
+  emu.setChannelPermissions(quizChannel, { botCanSend: false });
+  const admin = emu.addMember(guild.id, {
+    user: { username: 'admin' },
+    permissions: PermissionFlagsBits.ManageGuild,
+  });
+  members = {
+    ada: emu.addMember(guild.id, { user: { username: 'ada' }, permissions: 0n }),
+    bob: emu.addMember(guild.id, { user: { username: 'bob' }, permissions: 0n }),
+    carol: emu.addMember(guild.id, { user: { username: 'carol' }, permissions: 0n }),
+    dave: emu.addMember(guild.id, { user: { username: 'dave' }, permissions: 0n }),
+  };
+  const seeded = await seedDatabase({
+    guildId: guild.id,
+    creatorId: admin.user.id,
+    quizzes: [{ quiz: quizInput('Sums', TIMER_S), questions: QUESTIONS }],
+  });
+  dbDir = seeded.dir;
+  dbFile = join(seeded.dir, 'badgey.sqlite');
+  quizId = seeded.quizIds[0] ?? 0;
+  bot = await BotProcess.start({
+    env: {
+      DISCORD_API_URL: emu.apiBase,
+      DISCORD_TOKEN: emu.token,
+      DISCORD_GUILD_IDS: guild.id,
+      DATABASE_URL: seeded.url,
+      QUIZ_MAX_SESSIONS: '1',
+    },
+  });
+  await bot.waitForStatus('/ready', 200, 20_000);
+  await bot.waitForLog(
+    (l) => typeof l.msg === 'string' && /slash commands (registered|unchanged)/.test(l.msg),
+  );
+}, 40_000);
+
+afterAll(async () => {
+  await bot?.stop();
+  await emu?.close();
+  if (dbDir) rmSync(dbDir, { recursive: true, force: true });
+});
+
+function take(who: keyof typeof members): InteractionHandle {
+  return injectTake(emu, { guildId: guild.id, channelId: quizChannel }, members[who].user.id, quizId);
+}
+
+function content(who: keyof typeof members): string {
+  const id = messages[who];
+  return id ? String(currentMessage(emu, id).content ?? '') : '';
+}
+
+async function answerCorrectly(who: keyof typeof members, questionNumber: number, afterMs: number) {
+  const messageId = messages[who] ?? '';
+  const question = await waitForTitle(emu, messageId, new RegExp(`^Question ${questionNumber}/`));
+  const button = buttons(question)[QUESTIONS[questionNumber - 1]?.correctIndex ?? 0];
+  await click(emu, messageId, button?.custom_id ?? '', members[who].user.id, editedAt(question) + afterMs);
+  await waitForTitle(emu, messageId, new RegExp(`^Correct! ✅ · Question ${questionNumber}/`));
+}
+
+async function next(who: keyof typeof members) {
+  const messageId = messages[who] ?? '';
+  const button = buttons(currentMessage(emu, messageId)).find((b) =>
+    /Next question|See results/.test(b.label ?? ''),
+  );
+  await click(emu, messageId, button?.custom_id ?? '', members[who].user.id);
+}
+
+async function metric(series: string): Promise<number | undefined> {
+  const text = String((await bot.get('/metrics')).body);
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+describe('the session cap (QUIZ_MAX_SESSIONS=1)', () => {
+  it('queues members beyond the cap and tells each their position', async () => {
+    const adaTake = take('ada');
+    messages.ada = await sessionMessageId(adaTake);
+    await waitForTitle(emu, messages.ada, /^Question 1\/2/);
+    for (const who of ['bob', 'carol', 'dave'] as const) {
+      messages[who] = await sessionMessageId(take(who));
+      await waitUntil(() => content(who).includes('queue') || content(who).includes('next'), `${who} queued`);
+    }
+    expect(content('bob')).toMatch(/You're next for "Sums"/);
+    expect(content('carol')).toMatch(/You're number \*\*2\*\* in the queue/);
+    expect(content('dave')).toMatch(/You're number \*\*3\*\* in the queue/);
+    expect(await metric('badgey_sessions_running')).toBe(1);
+    expect(await metric('badgey_sessions_queued')).toBe(3);
+  });
+
+  it('a member may leave the queue; the others keep their places', async () => {
+    const leave = buttons(currentMessage(emu, messages.dave ?? '')).find(
+      (b) => b.label === 'Leave the queue',
+    );
+    await click(emu, messages.dave ?? '', leave?.custom_id ?? '', members.dave.user.id);
+    await waitUntil(() => content('dave') === 'You left the queue.', 'dave left');
+    expect(content('carol')).toMatch(/number \*\*2\*\*/);
+    expect(await metric('badgey_sessions_queued')).toBe(2);
+  });
+
+  it('tells the member when the results cannot be posted, and the next in line starts', async () => {
+    await answerCorrectly('ada', 1, 200);
+    await next('ada');
+    await answerCorrectly('ada', 2, 200);
+    await next('ada');
+    const summary = await waitForTitle(emu, messages.ada ?? '', /^Quiz complete: Sums/);
+    expect(firstEmbed(summary)?.description).toContain(`I couldn't post your results in <#${quizChannel}>`);
+    expect(emu.messages(quizChannel).filter((m) => ((m.flags ?? 0) & 64) === 0)).toHaveLength(0);
+
+    // bob's queue message becomes his first question; carol moves up.
+    await waitForTitle(emu, messages.bob ?? '', /^Question 1\/2/);
+    await waitUntil(() => /You're next/.test(content('carol')), 'carol next');
+  });
+
+  it('SIGTERM mid-quiz tells the member, stores the interrupted attempt and exits 0', async () => {
+    await answerCorrectly('bob', 1, 300);
+    await next('bob');
+    await waitForTitle(emu, messages.bob ?? '', /^Question 2\/2/);
+
+    bot.signal('SIGTERM');
+    expect((await bot.waitForExit(20_000)).code).toBe(0);
+    expect(firstEmbed(currentMessage(emu, messages.bob ?? ''))?.title).toBe('Badgey is restarting: Sums');
+    expect(firstEmbed(currentMessage(emu, messages.bob ?? ''))?.description).toContain(
+      'progress so far was saved',
+    );
+    expect(content('carol')).toMatch(/Badgey is restarting, so your place in the queue was dropped/);
+
+    const steps = bot.logs.filter((l) => l.msg === 'shutdown step done').map((l) => String(l.step));
+    expect(steps.indexOf('end-sessions')).toBeGreaterThanOrEqual(0);
+    expect(steps.indexOf('end-sessions')).toBeLessThan(steps.indexOf('close-gateway'));
+    expect(bot.logs.find((l) => l.msg === 'quiz sessions ended for shutdown')?.interrupted).toBe(1);
+
+    const db = new Database(dbFile, { readonly: true });
+    try {
+      const rows = db
+        .prepare('select user_id, status, score, correct_count from attempts order by id')
+        .all() as { user_id: string; status: string; score: number; correct_count: number }[];
+      expect(rows).toEqual([
+        {
+          user_id: members.ada.user.id,
+          status: 'completed',
+          score: 2 * expectedPoints(10, 200),
+          correct_count: 2,
+        },
+        {
+          user_id: members.bob.user.id,
+          status: 'interrupted',
+          score: expectedPoints(10, 300),
+          correct_count: 1,
+        },
+      ]);
+    } finally {
+      db.close();
+    }
+  }, 30_000);
+});
