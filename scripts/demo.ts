@@ -6,6 +6,7 @@
  * Extend the conversation in `conversation()` below: `use(member, 'command', options)` injects a
  * slash command and prints Badgey's answers (buttons: `emu.injectComponent` + `printAnswers`).
  */
+import { readFileSync } from 'node:fs';
 import type { APIApplicationCommandInteractionDataOption } from 'discord-api-types/v10';
 import { BotProcess } from '../test/support/botProcess.js';
 import type {
@@ -47,6 +48,10 @@ function printResponse(response: InteractionResponse): void {
       : `${bold('Badgey')} ›`;
   if (response.type === 5) {
     console.log(`${who} ${dim('Badgey is thinking…')}`);
+    return;
+  }
+  if (response.type === 9) {
+    console.log(`${who} ${dim(`(opens a form: "${String(data.title ?? '')}")`)}`);
     return;
   }
   console.log(data.content ? `${who} ${plain(data.content)}` : who);
@@ -113,9 +118,15 @@ async function main(): Promise<void> {
       name: string,
       options: APIApplicationCommandInteractionDataOption[] = [],
     ): Promise<InteractionHandle> => {
-      const shown = options
-        .map((o) => ('value' in o ? ` ${o.name}:${String(o.value)}` : ` ${o.name}`))
-        .join('');
+      const show = (list: APIApplicationCommandInteractionDataOption[]): string =>
+        list
+          .map((o) =>
+            'value' in o
+              ? ` ${o.name}:${String(o.value)}`
+              : ` ${o.name}${'options' in o && o.options ? show(o.options as APIApplicationCommandInteractionDataOption[]) : ''}`,
+          )
+          .join('');
+      const shown = show(options);
       console.log(`${bold(nameOf(member))} › /${name}${shown}`);
       const handle = emu.injectChatInput({
         guildId: guild.id,
@@ -128,7 +139,7 @@ async function main(): Promise<void> {
       return handle;
     };
 
-    await conversation({ ada, admin, use });
+    await conversation({ emu, guildId: guild.id, channelId, ada, admin, use });
   } catch (err) {
     exitCode = 1;
     console.error(`demo failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -144,16 +155,51 @@ async function main(): Promise<void> {
   process.exit(exitCode);
 }
 
+type Option = APIApplicationCommandInteractionDataOption;
+const subcommand = (name: string, options: Option[] = []) => ({ type: 1, name, options }) as Option;
+const text = (name: string, value: string) => ({ type: 3, name, value }) as Option;
+
 /** The scripted conversation. Later features add their steps here. */
 async function conversation(ctx: {
+  emu: DiscordEmulator;
+  guildId: string;
+  channelId: string;
   ada: EmulatedMember;
   admin: EmulatedMember;
-  use: (member: EmulatedMember, name: string) => Promise<InteractionHandle>;
+  use: (member: EmulatedMember, name: string, options?: Option[]) => Promise<InteractionHandle>;
 }): Promise<void> {
-  const { ada, admin, use } = ctx;
+  const { emu, ada, admin, use } = ctx;
   await use(ada, 'help');
   await use(ada, 'status');
   await use(admin, 'status');
+
+  // Authoring: a member may not create; the admin imports a quiz file and adds a question through the form.
+  await use(ada, 'quiz', [subcommand('create', [text('name', 'My own quiz')])]);
+  const file = emu.addAttachment(
+    'planets.yaml',
+    readFileSync(new URL('../test/fixtures/quizzes/planets.yaml', import.meta.url)),
+    'application/yaml',
+  );
+  await use(admin, 'quiz', [subcommand('import', [{ type: 11, name: 'file', value: file.id } as Option])]);
+  const form = await use(admin, 'quiz', [subcommand('add-question', [text('quiz', 'Planets: the basics')])]);
+  const fields = {
+    question: 'Which planet has the most moons?',
+    options: 'Jupiter\nSaturn\nNeptune',
+    correct: 'Saturn',
+    points: '10',
+    explanation: 'Saturn had 146 known moons in 2023.',
+  };
+  console.log(`${bold('Admiral')} › ${dim(`(fills in the form: ${fields.question} → ${fields.correct})`)}`);
+  await printAnswers(
+    emu.injectModalSubmit({
+      guildId: ctx.guildId,
+      channelId: ctx.channelId,
+      userId: admin.user.id,
+      customId: String(form.responses[0]?.data.custom_id ?? ''),
+      fields,
+    }),
+  );
+  await use(ada, 'quiz', [subcommand('list')]);
 }
 
 /** Prints the first answer and whatever follows within a short settle time (edits, follow-ups). */
