@@ -328,8 +328,13 @@ export class TakeService<TReply> {
    */
   async shutdown(): Promise<number> {
     const interrupted = this.#manager.shutdown();
-    await Promise.allSettled([...this.#chains.values()]);
+    await this.whenIdle();
     return interrupted.length;
+  }
+
+  /** Resolves once every member's pending presenter and store work is done. */
+  async whenIdle(): Promise<void> {
+    while (this.#chains.size > 0) await Promise.allSettled([...this.#chains.values()]);
   }
 
   // ── events ──────────────────────────────────────────────────────────────────────────────────
