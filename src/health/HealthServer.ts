@@ -32,7 +32,7 @@ export interface HealthServerOptions {
   metricsRegistry: Registry;
   sampler: { latest(): ProcessSample };
   version: string;
-  /** When set, `/health` details and `/metrics` need `Authorization: Bearer <token>`. */
+  /** When set, `/health` details need `Authorization: Bearer <token>` (probes and `/metrics` stay open). */
   authToken?: string | undefined;
   logger: Logger;
   /** Connection state per shard, e.g. `{ '0': 'ready' }`, shown in `/health`. */
@@ -209,11 +209,9 @@ export function createHealthServer(options: HealthServerOptions): HealthServer {
       sendJson(res, 503, { status: 'not_ready', reason, reasons });
       return 503;
     }
-    if (!authorised(req)) {
-      res.setHeader('WWW-Authenticate', 'Bearer realm="badgey-metrics"');
-      send(res, 401, 'text/plain; charset=utf-8', 'Unauthorized\n');
-      return 401;
-    }
+    // /metrics stays open even with HEALTH_AUTH_TOKEN: it carries no user data (low-cardinality
+    // labels only), and Prometheus scrapes via pod annotations cannot send a token. Restrict it
+    // with the chart's NetworkPolicy instead.
     send(res, 200, metricsRegistry.contentType, await metricsRegistry.metrics());
     return 200;
   }
