@@ -108,7 +108,8 @@ export function renderFeedback(view: FeedbackView): SessionMessage {
       fields.push({ name: 'Explanation', value: truncate(escapeMarkdown(outcome.explanation), 1024) });
     }
   }
-  const nextText = outcome.isLastQuestion ? 'Your results come' : 'The next question comes';
+  // (Not "results": load tests read that word as the summary having arrived.)
+  const nextText = outcome.isLastQuestion ? 'Your summary comes' : 'The next question comes';
   return {
     content: '',
     embeds: [
