@@ -10,10 +10,18 @@ import type { APIMessage } from 'discord-api-types/v10';
 import type { BotProcess } from '../botProcess.js';
 import type { InteractionHandle, StoredMessage } from '../discord-emulator/index.js';
 import type { LoadWorld } from './LoadWorld.js';
-import { answerButtons, isErrorReply, isResultMessage, messageText } from './quizMessages.js';
+import {
+  answerButtons,
+  isErrorReply,
+  isFinalMessage,
+  isResultMessage,
+  messageText,
+  nextButton,
+  questionKey,
+} from './quizMessages.js';
 import type { SeededQuiz } from './seedQuizzes.js';
 
-export type InteractionKind = 'take' | 'answer' | 'help' | 'status';
+export type InteractionKind = 'take' | 'answer' | 'next' | 'help' | 'status';
 
 export interface TrackedInteraction {
   kind: InteractionKind;
@@ -38,6 +46,8 @@ export interface MemberRunOptions {
   quizzesPerMember?: number;
   /** 'take': stop a member after this many answers in its current quiz (leaves the session running). */
   answersPerQuiz?: number;
+  /** 'take': press "Next question" after the feedback instead of waiting for the auto-advance. Default true. */
+  clickNext?: boolean;
   /** Abort everything (e.g. the test saw enough). */
   signal?: AbortSignal;
 }
@@ -102,7 +112,6 @@ export interface LoadSummary {
 }
 
 interface MemberView {
-  version: number;
   latest: APIMessage | undefined;
   wake: Set<() => void>;
 }
@@ -168,7 +177,6 @@ export class LoadDriver {
       const userId = stored.message.interaction_metadata?.user?.id;
       if (!userId) return;
       const view = this.#view(userId);
-      view.version += 1;
       view.latest = stored.message;
       for (const wake of view.wake) wake();
     };
@@ -238,8 +246,13 @@ export class LoadDriver {
 
   // ── interactions ───────────────────────────────────────────────────────
 
+  /** Called synchronously for every injected interaction (before the bot can answer it). */
+  onTrack: ((tracked: TrackedInteraction) => void) | undefined;
+
   track(kind: InteractionKind, member: number, handle: InteractionHandle): InteractionHandle {
-    this.tracked.push({ kind, member, handle });
+    const tracked = { kind, member, handle };
+    this.tracked.push(tracked);
+    this.onTrack?.(tracked);
     return handle;
   }
 
@@ -295,32 +308,31 @@ export class LoadDriver {
   }
 
   /**
-   * Waits until the member is shown a question (enabled answer buttons) or a result newer than
-   * `afterVersion`; resolves with that message and its version, or undefined after `timeoutMs`.
+   * Waits until `ready(latest message)` holds for the member's newest quiz message; resolves with
+   * that message, or undefined after `timeoutMs` (or on abort).
    */
-  async nextQuizMessage(
+  async waitForMemberMessage(
     member: number,
-    afterVersion: number,
+    ready: (message: APIMessage) => boolean,
     timeoutMs: number,
     signal?: AbortSignal,
-  ): Promise<{ message: APIMessage; version: number } | undefined> {
+  ): Promise<APIMessage | undefined> {
     const user = this.world.members[member];
     if (!user) throw new Error(`no member ${member}`);
     const view = this.#view(user.user.id);
-    const ready = () =>
-      view.version > afterVersion &&
-      view.latest !== undefined &&
-      (answerButtons(view.latest).length > 0 || isResultMessage(view.latest));
-    if (ready()) return { message: view.latest as APIMessage, version: view.version };
+    const check = () => (view.latest !== undefined && ready(view.latest) ? view.latest : undefined);
+    const now = check();
+    if (now) return now;
     return new Promise((resolve) => {
-      const done = (value: { message: APIMessage; version: number } | undefined) => {
+      const done = (value: APIMessage | undefined) => {
         clearTimeout(timer);
         view.wake.delete(wake);
         signal?.removeEventListener('abort', onAbort);
         resolve(value);
       };
       const wake = () => {
-        if (ready()) done({ message: view.latest as APIMessage, version: view.version });
+        const found = check();
+        if (found) done(found);
       };
       const onAbort = () => done(undefined);
       const timer = setTimeout(() => done(undefined), timeoutMs);
@@ -329,41 +341,39 @@ export class LoadDriver {
     });
   }
 
-  memberVersion(member: number): number {
-    const user = this.world.members[member];
-    return user ? this.#view(user.user.id).version : 0;
-  }
-
   /** Presses the answer button `choice` (default random) on `message`. */
   answer(member: number, message: APIMessage, choice?: number): InteractionHandle | undefined {
-    const user = this.world.members[member];
     const buttons = answerButtons(message);
-    if (!user || buttons.length === 0) return undefined;
+    if (buttons.length === 0) return undefined;
     const index = choice ?? Math.floor(Math.random() * buttons.length);
     const button = buttons[Math.min(index, buttons.length - 1)] as { customId: string };
+    return this.click(member, message, button.customId, 'answer');
+  }
+
+  click(member: number, message: APIMessage, customId: string, kind: InteractionKind): InteractionHandle {
+    const user = this.world.members[member];
+    if (!user) throw new Error(`no member ${member}`);
     return this.track(
-      'answer',
+      kind,
       member,
-      this.world.emu.injectComponent({
-        messageId: message.id,
-        customId: button.customId,
-        userId: user.user.id,
-      }),
+      this.world.emu.injectComponent({ messageId: message.id, customId, userId: user.user.id }),
     );
   }
 
   /**
-   * One member takes one quiz: `/quiz take`, then for every question a think time and a click,
-   * until the result (or `answersPerQuiz` answers, or the signal). Returns how it ended.
+   * One member takes one quiz: `/quiz take`, then for every question a think time and a click on
+   * an answer (and, when `clickNext`, on "Next question" instead of waiting for the auto-advance),
+   * until the result (or `answers` answers, or the signal). Returns how it ended.
    */
   async takeQuiz(
     member: number,
     quiz: SeededQuiz,
-    options: { thinkMs?: [number, number]; answers?: number; signal?: AbortSignal } = {},
-  ): Promise<'completed' | 'stopped' | 'stalled' | 'failed'> {
+    options: { thinkMs?: [number, number]; answers?: number; clickNext?: boolean; signal?: AbortSignal } = {},
+  ): Promise<'completed' | 'ended' | 'stopped' | 'stalled' | 'failed'> {
     const [thinkMin, thinkMax] = options.thinkMs ?? [300, 1500];
+    const think = () => sleep(thinkMin + Math.random() * (thinkMax - thinkMin), options.signal);
     const waitMs = quiz.timerSeconds * 1000 + 15_000; // a timeout + the feedback pause + slack
-    let version = this.memberVersion(member);
+    this.#forgetLatest(member); // the previous quiz's result is not this one's
     const start = this.take(member, quiz);
     this.#quizzesStarted += 1;
     if (start.deliveredTo === 0) return 'failed';
@@ -374,28 +384,52 @@ export class LoadDriver {
     }
     let answers = 0;
     let leftRunning = false;
+    let answered: string | undefined; // question key of the last answered question
+    let nextClicked: string | undefined;
     try {
       for (;;) {
-        const next = await this.nextQuizMessage(member, version, waitMs, options.signal);
+        const message = await this.waitForMemberMessage(
+          member,
+          (m) =>
+            isFinalMessage(m) ||
+            (questionKey(m) !== undefined && questionKey(m) !== answered) ||
+            (options.clickNext === true && nextButton(m) !== undefined && nextClicked !== answered),
+          waitMs,
+          options.signal,
+        );
         if (options.signal?.aborted) return 'stopped';
-        if (!next) {
+        if (!message) {
           this.#stalled += 1;
           return 'stalled';
         }
-        version = next.version;
-        if (answerButtons(next.message).length === 0) {
+        if (isFinalMessage(message)) {
+          if (!isResultMessage(message)) return 'ended'; // refused, or ended early (e.g. shutdown)
           this.#quizzesCompleted += 1;
           return 'completed';
+        }
+        const key = questionKey(message);
+        if (key === undefined || key === answered) {
+          // Feedback with a "Next question" button: press it after a moment.
+          const next = nextButton(message);
+          nextClicked = answered;
+          await think();
+          if (options.signal?.aborted) return 'stopped';
+          if (next)
+            await this.click(member, message, next, 'next')
+              .waitForResponse(10_000)
+              .catch(() => undefined);
+          continue;
         }
         this.#markRunning(member, true);
         if (options.answers !== undefined && answers >= options.answers) {
           leftRunning = true; // the session stays open on purpose (e.g. to be interrupted)
           return 'stopped';
         }
-        await sleep(thinkMin + Math.random() * (thinkMax - thinkMin), options.signal);
+        await think();
         if (options.signal?.aborted) return 'stopped';
-        const click = this.answer(member, next.message);
+        const click = this.answer(member, message);
         if (!click) continue;
+        answered = key;
         answers += 1;
         if (click.deliveredTo === 0) return 'failed';
         try {
@@ -404,8 +438,6 @@ export class LoadDriver {
         } catch {
           return 'failed';
         }
-        // The feedback itself is not a new question: only what comes after the click's reply.
-        version = this.memberVersion(member);
       }
     } finally {
       if (!leftRunning) this.#markRunning(member, false);
@@ -452,11 +484,12 @@ export class LoadDriver {
           taken += 1;
           const outcome = await this.takeQuiz(member, quiz, {
             thinkMs: think,
+            clickNext: options.clickNext ?? true,
             ...(options.answersPerQuiz !== undefined ? { answers: options.answersPerQuiz } : {}),
             ...(stop ? { signal: stop } : {}),
           });
           if (outcome === 'stopped' && options.answersPerQuiz !== undefined) break;
-          if (outcome === 'failed') await sleep(think[1], stop);
+          if (outcome === 'failed' || outcome === 'ended') await sleep(think[1], stop);
         } else {
           const handle = this.help(member);
           // Not delivered (no gateway session): nobody will answer, as on Discord.
@@ -550,10 +583,15 @@ export class LoadDriver {
     };
   }
 
+  #forgetLatest(member: number): void {
+    const user = this.world.members[member];
+    if (user) this.#view(user.user.id).latest = undefined;
+  }
+
   #view(userId: string): MemberView {
     let view = this.#views.get(userId);
     if (!view) {
-      view = { version: 0, latest: undefined, wake: new Set() };
+      view = { latest: undefined, wake: new Set() };
       this.#views.set(userId, view);
     }
     return view;

@@ -19,6 +19,7 @@ const BUTTON = 2;
 const LINK_STYLE = 5;
 /** Badgey's answer buttons carry `answer` as their custom-id action (`bdg1:<handler>:answer:…`). */
 const ANSWER_ACTION = /^bdg1:[a-z0-9-]+:answer(:|$)/;
+const NEXT_ACTION = /^bdg1:[a-z0-9-]+:next(:|$)/;
 
 /** The enabled answer buttons of a message, in display order. */
 export function answerButtons(message: APIMessage | undefined): AnswerButton[] {
@@ -41,6 +42,32 @@ export function answerButtons(message: APIMessage | undefined): AnswerButton[] {
   return out;
 }
 
+/** `<session>:<question>` of the answer buttons shown (undefined: no answer buttons). */
+export function questionKey(message: APIMessage | undefined): string | undefined {
+  const first = answerButtons(message)[0];
+  // bdg1:quiz-play:answer:<session>:<question>:<option> → drop the option
+  return first ? first.customId.split(':').slice(3, -1).join(':') : undefined;
+}
+
+/** The custom id of an enabled "Next question" / "See results" button, if shown. */
+export function nextButton(message: APIMessage | undefined): string | undefined {
+  let found: string | undefined;
+  const visit = (components: readonly RawComponent[] | undefined): void => {
+    for (const c of components ?? []) {
+      if (
+        c.type === BUTTON &&
+        !c.disabled &&
+        typeof c.custom_id === 'string' &&
+        NEXT_ACTION.test(c.custom_id)
+      )
+        found ??= c.custom_id;
+      visit(c.components);
+    }
+  };
+  visit(message?.components as readonly RawComponent[] | undefined);
+  return found;
+}
+
 /** Every text a member reads in a message: content, embed titles, descriptions, fields, footers. */
 export function messageText(message: APIMessage | undefined): string {
   if (!message) return '';
@@ -52,12 +79,21 @@ export function messageText(message: APIMessage | undefined): string {
   return parts.filter((p) => p !== '').join('\n');
 }
 
-/** A result summary: no answer buttons left and the text talks about the final score. */
+/** The member's personal result summary (the embed titled "Quiz complete: …"). */
 export function isResultMessage(message: APIMessage | undefined): boolean {
-  return (
-    answerButtons(message).length === 0 &&
-    /\b(results?|final score|your score|quiz complete|finished|you scored)\b/i.test(messageText(message))
+  return (message?.embeds ?? []).some((e) => /^quiz complete\b/i.test(e.title ?? ''));
+}
+
+/**
+ * Nothing more will happen on this message: no buttons left and something written (a result, the
+ * session ended, or the take was refused). A deferred reply still loading is not final.
+ */
+export function isFinalMessage(message: APIMessage | undefined): boolean {
+  if (!message) return false;
+  const hasButtons = (message.components ?? []).some((row) =>
+    ((row as RawComponent).components ?? []).some((c) => c.type === BUTTON && !c.disabled),
   );
+  return !hasButtons && messageText(message).trim() !== '';
 }
 
 /** Badgey's reply to a failure: the error boundary's message or a "could not be recorded/saved" notice. */
