@@ -409,6 +409,12 @@ describe('quiz authoring through Discord (bot process + emulator)', () => {
     expect(text(edited)).toMatch(
       /Updated \*\*Solar system\*\*: new description, timer 20 s → 45 s, question limit all → 2/,
     );
+    const opens = await quiz(admin, 'edit', { quiz: solarId, opens: '2026-06-01T00:00:00Z' });
+    expect(text(opens)).toMatch(/new opening times\.\nNow: .* · opens <t:1780272000:f>\.$/);
+    const cleared = await quiz(admin, 'edit', { quiz: solarId, opens: '-' });
+    expect(text(cleared)).toMatch(
+      /new opening times\.\nNow: 45 s per question · at most 2 per attempt · shuffled\.$/,
+    );
     const tooMany = await quiz(admin, 'edit', { quiz: solarId, 'question-limit': 5 });
     expect(text(tooMany)).toMatch(/Question limit must be at most the number of questions \(2\), got 5/);
 
@@ -645,6 +651,91 @@ describe('quiz authoring through Discord (bot process + emulator)', () => {
     );
     expect(text(removed)).toMatch(/no longer a manager role/);
     expect(text(await quiz(roleMember, 'create', { name: 'Again' }))).toMatch(/Manage Server/);
+  });
+
+  it('handles a quiz at every limit: 100 maximal questions import, page through review, export round-trips', async () => {
+    const long = (ch: string, n: number) => ch.repeat(n);
+    const name = `Limits ${long('L', 93)}`;
+    const file = {
+      version: 1,
+      name,
+      description: long('d', 1024),
+      questions: Array.from({ length: 100 }, (_, i) => ({
+        question: `${i + 1} ${long('q', 1020)}`,
+        options: ['a', 'b', 'c', 'd', 'e'].map((letter) => `${letter}${i} ${long(letter, 76)}`),
+        answer: `c${i} ${long('c', 76)}`,
+        points: 1000,
+        explanation: long('x', 1024),
+      })),
+    };
+    const imported = await importFile(admin, upload('max.json', JSON.stringify(file)).id);
+    expect(text(imported)).toMatch(/Created \*\*Limits L+\*\* \(#(\d+)\) with 100 questions/);
+    const id = /#(\d+)/.exec(text(imported))?.[1] ?? '';
+
+    // Every page of the review fits Discord's embed limits (the emulator refuses what would 400).
+    let page = await quiz(admin, 'questions', { quiz: id });
+    const embedOf = (r: InteractionResponse) =>
+      (r.data.embeds?.[0] ?? { fields: [], footer: { text: '' } }) as {
+        fields: { name: string }[];
+        footer: { text: string };
+      };
+    const footer = () => embedOf(page).footer.text;
+    const pages = Number(/of (\d+)/.exec(footer())?.[1]);
+    expect(pages).toBeGreaterThan(10);
+    const seen = new Set<string>();
+    for (let i = 1; i < pages; i++) {
+      for (const f of embedOf(page).fields) seen.add(f.name);
+      const [, next] = buttonIds(page);
+      page = await click(admin, page.messageId ?? '', next ?? '');
+      expect(page.type).toBe(7);
+      expect(footer()).toBe(`Page ${i + 1} of ${pages}`);
+    }
+    for (const f of embedOf(page).fields) seen.add(f.name);
+    expect(seen.size).toBe(100);
+
+    const full = await quiz(admin, 'add-question', { quiz: id });
+    expect(text(full)).toMatch(/already has the maximum of 100 questions/);
+    const removed = await quiz(admin, 'remove-question', { quiz: id, number: 100 });
+    expect(text(removed)).toMatch(/Removed question 100 from \*\*Limits L+\*\*/);
+    const modal = await openModal(inject(admin, 'quiz', ['add-question'], { quiz: id }));
+    expect(modal.title).toMatch(/^Add question 100 · Limits L+…$/);
+    expect(modal.title).toHaveLength(45);
+
+    // The question-number autocomplete: 25 choices, managers only.
+    const numbers = (who: Who) => {
+      const handle = emu.injectAutocomplete({
+        guildId: guildA.id,
+        channelId: channelA,
+        userId: who.user.id,
+        name: 'quiz',
+        options: [
+          {
+            type: T.Subcommand,
+            name: 'edit-question',
+            options: [
+              { type: T.String, name: 'quiz', value: id },
+              { type: T.Integer, name: 'number', value: '1', focused: true },
+            ],
+          },
+        ] as unknown as APIApplicationCommandInteractionDataOption[],
+      });
+      handles.push(handle);
+      return handle.waitForResponse().then((r) => r.data.choices ?? []);
+    };
+    const choices = await numbers(admin);
+    expect(choices.map((c) => c.value).slice(0, 3)).toEqual([1, 10, 11]);
+    expect(choices.every((c) => c.name.length <= 100)).toBe(true);
+    expect(await numbers(member)).toEqual([]);
+
+    const exported = await quiz(admin, 'export', { quiz: id, format: 'json' });
+    const content = exported.files[0]?.content.toString('utf8') ?? '';
+    const again = await importFile(admin, upload('again.json', content).id, true);
+    expect(text(again)).toMatch(/Replaced .* with 99 questions/);
+    const second = await quiz(admin, 'export', { quiz: id, format: 'json' });
+    expect(second.files[0]?.content.toString('utf8')).toBe(content);
+    expect(text(await quiz(admin, 'remove-question', { quiz: id, number: 100 }))).toMatch(
+      /has no question 100: its questions are numbered 1 to 99/,
+    );
   });
 
   it('made no unexpected REST calls, no refused interaction callbacks, no error logs', () => {
