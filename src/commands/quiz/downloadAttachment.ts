@@ -43,12 +43,10 @@ export async function downloadAttachmentText(
     const chunks: Uint8Array[] = [];
     let received = 0;
     try {
+      // Leaving the loop early cancels the body: the rest is never read.
       for await (const chunk of response.body ?? []) {
         received += chunk.byteLength;
-        if (received > options.maxBytes) {
-          controller.abort();
-          return err({ kind: 'fileTooLarge', actualBytes: null });
-        }
+        if (received > options.maxBytes) break;
         chunks.push(chunk);
       }
     } catch (error) {
@@ -57,6 +55,7 @@ export async function downloadAttachmentText(
         reason: networkReason(error, controller.signal, options.timeoutMs),
       });
     }
+    if (received > options.maxBytes) return err({ kind: 'fileTooLarge', actualBytes: null });
     try {
       return ok(new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks)));
     } catch {
@@ -69,7 +68,7 @@ export async function downloadAttachmentText(
 
 /** A short, secret-free reason (no URL: attachment URLs carry signed query strings). */
 function networkReason(error: unknown, signal: AbortSignal, timeoutMs: number): string {
-  if (signal.aborted) return `no answer within ${Math.round(timeoutMs / 1000)} s`;
+  if (signal.aborted) return `no answer within ${timeoutMs / 1000} s`;
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
   const code = (cause as { code?: unknown } | undefined)?.code;
   if (code === 'ECONNREFUSED') return 'connection refused';
