@@ -1,0 +1,174 @@
+import { describe, expect, it } from 'vitest';
+import type { RecordedRestCall } from '../support/discord-emulator/index.js';
+import { callbacksOf, type LoadDriver, type TrackedInteraction } from '../support/load/LoadDriver.js';
+import { isErrorReply, messageText } from '../support/load/quizMessages.js';
+import { backgroundLoad, driverFor, loadWorld, notAnsweredExactlyOnce } from './faultHarness.js';
+
+// REST faults on Badgey's replies WHILE members take quizzes (one 429 / one 500 storm without load
+// is in test/e2e/discordFaults.test.ts). Faults are aimed at chosen interactions (by id/token) as
+// they are injected, so every expectation is exact: retries honour Retry-After (the emulator
+// records when each request arrived), 5xx retries are bounded, every delivered interaction gets
+// exactly one initial callback, and a member whose reply failed every retry is told so.
+
+const MEMBERS = 10;
+/** Arrival-time jitter between the bot sending a request and the emulator recording it. */
+const CLOCK_SLACK_MS = 25;
+
+async function setUp() {
+  const world = await loadWorld({ members: MEMBERS });
+  const bot = await world.startBot();
+  const driver = driverFor(world, bot);
+  return { world, bot, driver };
+}
+
+async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`${what} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const callbackPath = (t: TrackedInteraction) => `/interactions/${t.handle.id}/${t.handle.token}/callback`;
+/** Webhook calls (edits, followups) made with this interaction's token. */
+const webhookPattern = (t: TrackedInteraction) => new RegExp(`^/webhooks/[^/]+/${t.handle.token}/`);
+
+function callsTo(calls: readonly RecordedRestCall[], match: (path: string) => boolean): RecordedRestCall[] {
+  return calls.filter((c) => match(c.path)).sort((a, b) => a.at - b.at);
+}
+
+const statusOf = (c: RecordedRestCall): number | 'ok' => (c.status < 300 ? 'ok' : c.status);
+
+function expectNothingLost(driver: LoadDriver): void {
+  expect(driver.tracked.filter((t) => callbacksOf(t.handle) > 0).length).toBeGreaterThan(2 * MEMBERS);
+  expect(notAnsweredExactlyOnce(driver.tracked)).toEqual([]);
+}
+
+/** Runs quiz load until `enough()`; then stops it and waits for the replies. */
+async function loadUntil(driver: LoadDriver, enough: () => boolean): Promise<void> {
+  const load = backgroundLoad(driver, { members: MEMBERS, mode: 'take' });
+  try {
+    await until(enough, 40_000, 'not enough targeted interactions');
+  } finally {
+    await load.stop();
+  }
+  await driver.drain(10_000);
+}
+
+describe('REST faults on replies during quiz load (real bot process, emulator)', () => {
+  it('429s on callbacks and message edits: every retry waits at least Retry-After; nothing lost or doubled', async () => {
+    const { world, driver } = await setUp();
+    expect(world.takingAvailable()).toBe(true);
+    const retryAfterSeconds = 0.3;
+    const targeted: TrackedInteraction[] = [];
+    driver.onTrack = (t) => {
+      if (driver.tracked.length % 3 !== 0) return;
+      targeted.push(t);
+      world.emu.injectFault({
+        path: new RegExp(`^/interactions/${t.handle.id}/`),
+        status: 429,
+        times: 2,
+        retryAfterSeconds,
+      });
+      world.emu.injectFault({ path: webhookPattern(t), status: 429, times: 1, retryAfterSeconds });
+    };
+    await loadUntil(driver, () => targeted.length >= 15);
+    driver.onTrack = undefined;
+    expectNothingLost(driver);
+
+    const minGapMs = retryAfterSeconds * 1000 - CLOCK_SLACK_MS;
+    for (const t of targeted) {
+      if (t.handle.deliveredTo === 0) continue;
+      const callbacks = callsTo(world.emu.restCalls, (p) => p === callbackPath(t));
+      expect(callbacks.map(statusOf).slice(0, 3), `${t.kind} ${t.handle.id}`).toEqual([429, 429, 'ok']);
+      expect(callbacks[1]!.at - callbacks[0]!.at).toBeGreaterThanOrEqual(minGapMs);
+      expect(callbacks[2]!.at - callbacks[1]!.at).toBeGreaterThanOrEqual(minGapMs);
+      const edits = callsTo(world.emu.restCalls, (p) => webhookPattern(t).test(p));
+      if (edits.length > 0) {
+        expect(edits[0]?.status).toBe(429);
+        expect(edits[1], `${t.kind} ${t.handle.id}: edit not retried`).toBeDefined();
+        expect(edits[1]!.at - edits[0]!.at).toBeGreaterThanOrEqual(minGapMs);
+      }
+      const reply = t.handle.responses.map((r) => messageText(r.data as never)).join('\n');
+      expect(isErrorReply(reply), reply).toBe(false);
+    }
+  });
+
+  it('a global 429 on a message edit: no rate-limited request until Retry-After has passed', async () => {
+    const { world, driver } = await setUp();
+    const retryAfterSeconds = 1;
+    let limitedAt = 0;
+    const fault = world.emu.injectFault({
+      method: 'PATCH',
+      path: /^\/webhooks\//,
+      status: 429,
+      times: 1,
+      retryAfterSeconds,
+      global: true,
+    });
+    await loadUntil(driver, () => {
+      const hit = world.emu.restCalls.find((c) => c.fault);
+      if (hit) limitedAt = hit.at;
+      return fault.remaining === 0 && world.emu.restCalls.some((c) => c.at > limitedAt + 1500);
+    });
+    expectNothingLost(driver);
+    // Interaction callbacks are exempt from the global limit (Discord's rule, and discord.js's);
+    // everything else waits. Requests already on the wire may still arrive just after the 429.
+    const during = world.emu.restCalls.filter(
+      (c) =>
+        !c.path.endsWith('/callback') &&
+        c.at > limitedAt + 100 &&
+        c.at < limitedAt + retryAfterSeconds * 1000 - CLOCK_SLACK_MS,
+    );
+    expect(during.map((c) => `${c.method} ${c.path} at +${c.at - limitedAt} ms`)).toEqual([]);
+  });
+
+  it('5xx on callbacks: 1–3 are retried away; 4 in a row lose the reply and the member is told instead', async () => {
+    const { world, driver } = await setUp();
+    const statuses = [500, 502, 503, 504] as const;
+    const recovered: TrackedInteraction[] = [];
+    const exhausted: TrackedInteraction[] = [];
+    driver.onTrack = (t) => {
+      const n = driver.tracked.length;
+      if (n % 4 === 1) {
+        recovered.push(t);
+        // 1..3 failures: within discord.js's 3 retries.
+        for (let i = 0; i < 1 + (n % 3); i++)
+          world.emu.injectFault({
+            path: new RegExp(`^/interactions/${t.handle.id}/`),
+            status: statuses[(n + i) % 4]!,
+            times: 1,
+          });
+      } else if (n % 8 === 3) {
+        exhausted.push(t);
+        world.emu.injectFault({ path: new RegExp(`^/interactions/${t.handle.id}/`), status: 500, times: 4 });
+      }
+    };
+    await loadUntil(driver, () => recovered.length >= 10 && exhausted.length >= 4);
+    driver.onTrack = undefined;
+    expectNothingLost(driver);
+
+    const replyText = (t: TrackedInteraction) =>
+      messageText(t.handle.responses.find((r) => r.kind === 'callback')?.data as never);
+    for (const t of recovered) {
+      const callbacks = callsTo(world.emu.restCalls, (p) => p === callbackPath(t));
+      expect(callbacks.at(-1)?.status, `${t.kind} ${t.handle.id}`).toBeLessThan(300);
+      expect(callbacks.length).toBeLessThanOrEqual(4);
+      expect(isErrorReply(replyText(t)), replyText(t)).toBe(false);
+    }
+    for (const t of exhausted) {
+      const callbacks = callsTo(world.emu.restCalls, (p) => p === callbackPath(t));
+      // The handler's reply: 1 try + 3 retries, all 500; then the error boundary's reply gets through.
+      expect(callbacks.map(statusOf), `${t.kind} ${t.handle.id}`).toEqual([500, 500, 500, 500, 'ok']);
+      const text = replyText(t);
+      if (t.kind === 'answer') {
+        // The answer was taken before its feedback failed to show; the session carries on through
+        // the same interaction (next question or summary), or the member is told something failed.
+        expect(isErrorReply(text) || /^(Question \d+\/\d+|Quiz complete)/.test(text), text).toBe(true);
+      } else {
+        expect(isErrorReply(text), `${t.kind}: ${text}`).toBe(true);
+      }
+    }
+    expect(exhausted.some((t) => isErrorReply(replyText(t)))).toBe(true);
+  });
+});
