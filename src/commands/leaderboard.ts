@@ -1,7 +1,7 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import type { Clock } from '../clock.js';
 import { deferIfSlow, replyError, respond } from '../discord/replies.js';
-import type { LeaderboardRepository, QuizRepository } from '../quiz/ports.js';
+import { DatabaseUnavailableError, type LeaderboardRepository, type QuizRepository } from '../quiz/ports.js';
 import { LEADERBOARD_PERIODS, type LeaderboardPeriod, type Quiz } from '../quiz/types.js';
 import { PERIOD_LABELS, renderLeaderboard } from '../render/leaderboard.js';
 import { quoted, truncate } from '../render/quizText.js';
@@ -14,6 +14,8 @@ export interface LeaderboardCommandDeps {
 }
 
 export const LEADERBOARD_DEFAULT_ROWS = 10;
+export const DATABASE_UNAVAILABLE_MESSAGE =
+  "I can't reach my database right now. Please try again in a moment.";
 export const LEADERBOARD_MAX_ROWS = 25;
 
 function isPeriod(value: string | null): value is LeaderboardPeriod {
@@ -56,7 +58,7 @@ export function createLeaderboardCommand(deps: LeaderboardCommandDeps): Command 
       )
       .toJSON(),
 
-    async execute(interaction) {
+    async execute(interaction, ctx) {
       if (!interaction.inGuild()) return replyError(interaction, { kind: 'guildOnly' });
       const guildId = interaction.guildId;
       const userId = interaction.user.id;
@@ -78,7 +80,15 @@ export function createLeaderboardCommand(deps: LeaderboardCommandDeps): Command 
         ]);
         return { kind: 'board', quiz, top, own, participants } as const;
       })();
-      const result = await deferIfSlow(interaction, work, { ephemeral: false });
+      const result = await deferIfSlow(interaction, work, { ephemeral: false }).catch((error: unknown) => {
+        if (error instanceof DatabaseUnavailableError) return { kind: 'databaseUnavailable' } as const;
+        throw error;
+      });
+      if (result.kind === 'databaseUnavailable') {
+        ctx.logger.warn({ guildId }, 'leaderboard: database unavailable');
+        await respond(interaction, { content: DATABASE_UNAVAILABLE_MESSAGE, ephemeral: true });
+        return 'rejected';
+      }
       if (result.kind === 'notFound') {
         await respond(interaction, {
           content: `I can't find a quiz called ${quoted(truncate(result.ref, 100))} in this server.`,

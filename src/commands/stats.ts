@@ -1,10 +1,21 @@
-import { InteractionContextType, MessageFlags, SlashCommandBuilder } from 'discord.js';
+import {
+  type ChatInputCommandInteraction,
+  InteractionContextType,
+  MessageFlags,
+  SlashCommandBuilder,
+} from 'discord.js';
 import type { AnalyticsStatistics } from '../analytics/index.js';
 import { replyError, respond } from '../discord/replies.js';
 import { isManager } from '../quiz/permissions.js';
-import type { GuildSettingsRepository, StatsRepository } from '../quiz/ports.js';
+import {
+  DatabaseUnavailableError,
+  type GuildSettingsRepository,
+  type StatsRepository,
+} from '../quiz/ports.js';
+import type { Actor } from '../quiz/QuizService.js';
 import { renderBotStats, renderGuildStats } from '../render/stats.js';
-import type { Command } from './Command.js';
+import type { Command, CommandResult } from './Command.js';
+import { DATABASE_UNAVAILABLE_MESSAGE } from './leaderboard.js';
 import { actorOf } from './quiz/interactionActor.js';
 
 export interface StatsCommandDeps {
@@ -22,7 +33,7 @@ export interface StatsCommandDeps {
  * Always ephemeral.
  */
 export function createStatsCommand(deps: StatsCommandDeps): Command {
-  return {
+  const command: Command = {
     definition: new SlashCommandBuilder()
       .setName('stats')
       .setDescription("Quiz statistics for this server (managers); bot-wide for Badgey's owners")
@@ -38,7 +49,7 @@ export function createStatsCommand(deps: StatsCommandDeps): Command {
       )
       .toJSON(),
 
-    async execute(interaction) {
+    async execute(interaction, ctx) {
       const actor = actorOf(interaction);
       if (!actor) return replyError(interaction, { kind: 'guildOnly' });
       const isBotOwner = deps.botOwnerIds.includes(actor.userId);
@@ -50,27 +61,41 @@ export function createStatsCommand(deps: StatsCommandDeps): Command {
       }
       // Aggregates over every attempt of the guild: defer first, the query may take a while.
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-      const settings = await deps.guildSettings.get(actor.guildId);
-      const allowed =
-        isBotOwner ||
-        isManager({
-          memberPermissions: actor.permissions,
-          memberRoleIds: actor.roleIds,
-          settings,
-          isOwner: actor.isOwner,
-        });
-      if (!allowed) {
-        return replyError(interaction, {
-          kind: 'missingPermission',
-          permission: 'Manage Server (or a quiz manager role)',
-        });
+      try {
+        return await guildStats(interaction, actor);
+      } catch (error) {
+        if (!(error instanceof DatabaseUnavailableError)) throw error;
+        ctx.logger.warn({ guildId: actor.guildId }, 'stats: database unavailable');
+        await respond(interaction, { content: DATABASE_UNAVAILABLE_MESSAGE, ephemeral: true });
+        return 'rejected';
       }
-      const stats = await deps.stats.guildStats(actor.guildId);
-      await respond(interaction, {
-        embeds: [renderGuildStats(interaction.guild?.name ?? 'this server', stats)],
-        ephemeral: true,
-      });
-      return undefined;
     },
   };
+
+  /** This guild's numbers, for its managers (and the bot owners). */
+  async function guildStats(interaction: ChatInputCommandInteraction, actor: Actor): Promise<CommandResult> {
+    const settings = await deps.guildSettings.get(actor.guildId);
+    const allowed =
+      deps.botOwnerIds.includes(actor.userId) ||
+      isManager({
+        memberPermissions: actor.permissions,
+        memberRoleIds: actor.roleIds,
+        settings,
+        isOwner: actor.isOwner,
+      });
+    if (!allowed) {
+      return replyError(interaction, {
+        kind: 'missingPermission',
+        permission: 'Manage Server (or a quiz manager role)',
+      });
+    }
+    const stats = await deps.stats.guildStats(actor.guildId);
+    await respond(interaction, {
+      embeds: [renderGuildStats(interaction.guild?.name ?? 'this server', stats)],
+      ephemeral: true,
+    });
+    return undefined;
+  }
+
+  return command;
 }
