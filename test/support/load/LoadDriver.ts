@@ -4,6 +4,7 @@
  * second (RSS, event-loop delay, and how long `/health` itself took). Used by `npm run load`
  * (bench/load.ts) and by the fault tests in test/faults/.
  */
+import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { APIMessage } from 'discord-api-types/v10';
@@ -473,6 +474,8 @@ export class LoadDriver {
     const deadline = start + options.durationMs;
     const think = options.thinkMs ?? [300, 1500];
     const stop = options.signal;
+    // Every member waits on the same signal.
+    if (stop) setMaxListeners(count * 4 + 10, stop);
     const memberScript = async (member: number) => {
       await sleep(count > 1 ? (options.rampMs * member) / count : 0, stop);
       let taken = 0;
