@@ -55,6 +55,8 @@ export type AuthoringError =
   /** `number` is 1-based, as the member typed it (null: the question was deleted meanwhile). */
   | { kind: 'questionNotFound'; quizName: string; number: number | null; questionCount: number }
   | { kind: 'tooManyManagerRoles'; max: number }
+  /** @everyone (its id is the guild's) would make every member a manager. */
+  | { kind: 'everyoneCannotManage' }
   | { kind: 'quizNameTaken'; name: string }
   /** Import of a name that exists, without `replace: true`. */
   | { kind: 'quizExists'; name: string }
@@ -426,6 +428,9 @@ export class QuizService {
   updateSettings(actor: Actor, change: SettingsChange): AuthoringResult<SettingsUpdate> {
     const allowed = this.requireServerManager(actor);
     if (!allowed.ok) return Promise.resolve(allowed);
+    if (change.kind === 'addManagerRole' && change.roleId === actor.guildId) {
+      return Promise.resolve(err({ kind: 'everyoneCannotManage' }));
+    }
     return guarded(async (): AuthoringResult<SettingsUpdate> => {
       const current = await this.#settings.get(actor.guildId);
       if (

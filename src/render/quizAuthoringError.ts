@@ -56,6 +56,8 @@ export function renderAuthoringError(error: AuthoringError): string {
       return `A quiz called ${quoted(error.name)} already exists in this server, so nothing was imported. To overwrite it with this file, run \`/quiz import\` again with \`replace: True\` (its scores are kept).`;
     case 'tooManyQuestions':
       return `${quoted(error.quizName)} already has the maximum of ${error.max} questions. Remove one first with \`/quiz remove-question\`.`;
+    case 'everyoneCannotManage':
+      return '@everyone cannot be a manager role: every member could then edit, delete and see the answers of every quiz. Pick a role only quiz managers have.';
     case 'tooManyManagerRoles':
       return `This server already has ${error.max} manager roles, the most Badgey keeps. Remove one first with \`/settings manager-role remove\`.`;
     case 'invalidQuestion':

@@ -646,6 +646,10 @@ describe('quiz authoring through Discord (bot process + emulator)', () => {
     expect(fields).toContain(`<#${results}>`);
     expect(fields).toContain('unlimited');
 
+    const everyone = await answer(
+      inject(admin, 'settings', ['manager-role', 'add'], { role: { type: T.Role, value: guildA.id } }),
+    );
+    expect(text(everyone)).toMatch(/@everyone cannot be a manager role/);
     const removed = await answer(
       inject(admin, 'settings', ['manager-role', 'remove'], { role: { type: T.Role, value: quizRole.id } }),
     );

@@ -2,7 +2,7 @@ import type { ChatInputCommandInteraction } from 'discord.js';
 import { deferIfSlow, respond } from '../../discord/replies.js';
 import type { QuizService, QuizSettingsChanges } from '../../quiz/QuizService.js';
 import { renderQuizCreated, renderQuizEdited } from '../../render/quizAuthoringReplies.js';
-import type { CommandResult } from '../Command.js';
+import type { CommandContext, CommandResult } from '../Command.js';
 import { replyAuthoringError, withActor } from './authoringReplies.js';
 
 /** `-` in an optional text option of `/quiz edit` clears the setting. */
@@ -15,7 +15,7 @@ function clearable(value: string | null): string | null | undefined {
 
 /** `/quiz create name [description] [timer] [question-limit] [shuffle] [opens] [closes]`. */
 export function createQuizHandler(service: QuizService) {
-  return (interaction: ChatInputCommandInteraction): Promise<CommandResult> =>
+  return (interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<CommandResult> =>
     withActor(interaction, async (actor) => {
       const o = interaction.options;
       const result = await deferIfSlow(
@@ -32,6 +32,7 @@ export function createQuizHandler(service: QuizService) {
         { ephemeral: true },
       );
       if (!result.ok) return replyAuthoringError(interaction, result.error);
+      ctx.logger.info({ guildId: actor.guildId, quizId: result.value.id }, 'quiz created');
       await respond(interaction, { content: renderQuizCreated(result.value), ephemeral: true });
       return undefined;
     });

@@ -10,7 +10,7 @@ import {
   renderNotYourButton,
   renderQuizDeleted,
 } from '../../render/quizAuthoringReplies.js';
-import type { CommandResult, ComponentHandler } from '../Command.js';
+import type { CommandContext, CommandResult, ComponentHandler } from '../Command.js';
 import { replyAuthoringError, withActor } from './authoringReplies.js';
 
 /** `/quiz delete quiz`: asks for confirmation with buttons only the requesting member may press. */
@@ -37,6 +37,7 @@ export function deleteConfirmationComponents(service: QuizService): Record<strin
   const handler: ComponentHandler = async (
     interaction: MessageComponentInteraction,
     customId: ParsedCustomId,
+    ctx: CommandContext,
   ): Promise<CommandResult> => {
     const [quizIdText, ownerId] = customId.args;
     const quizId = Number(quizIdText);
@@ -60,6 +61,7 @@ export function deleteConfirmationComponents(service: QuizService): Record<strin
         await finish(renderAuthoringError(result.error));
         return 'rejected';
       }
+      ctx.logger.info({ guildId: actor.guildId, quizId }, 'quiz deleted');
       await finish(renderQuizDeleted(result.value));
       return undefined;
     });

@@ -4,7 +4,7 @@ import { QUIZ_LIMITS } from '../../quiz/limits.js';
 import type { QuizService } from '../../quiz/QuizService.js';
 import type { QuizFileFormat } from '../../quiz/quizFile.js';
 import { renderImported } from '../../render/quizAuthoringReplies.js';
-import type { CommandResult } from '../Command.js';
+import type { CommandContext, CommandResult } from '../Command.js';
 import { replyAuthoringError, withActor } from './authoringReplies.js';
 import { downloadAttachmentText } from './downloadAttachment.js';
 
@@ -30,7 +30,7 @@ export function formatOfFileName(name: string): QuizFileFormat | 'auto' {
 
 /** `/quiz import file [replace]`: YAML or JSON; creates, or replaces with `replace: True`; all-or-nothing. */
 export function importQuizHandler(service: QuizService, options: QuizImportOptions) {
-  return (interaction: ChatInputCommandInteraction): Promise<CommandResult> =>
+  return (interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<CommandResult> =>
     withActor(interaction, async (actor) => {
       // Downloading and a big transaction can outlast Discord's 3 s: acknowledge first.
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
@@ -66,6 +66,11 @@ export function importQuizHandler(service: QuizService, options: QuizImportOptio
         replace: interaction.options.getBoolean('replace') ?? false,
       });
       if (!result.ok) return replyAuthoringError(interaction, result.error);
+      const { quiz, questions, created } = result.value;
+      ctx.logger.info(
+        { guildId: actor.guildId, quizId: quiz.id, questions: questions.length, created },
+        'quiz imported',
+      );
       await respond(interaction, { content: renderImported(result.value) });
       return undefined;
     });
