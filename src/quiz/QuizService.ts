@@ -358,13 +358,11 @@ export class QuizService {
   }
 
   /** Question titles for autocomplete of a question number (managers only; others get none). */
-  questionChoices(actor: Actor, ref: string): Promise<Question[]> {
-    return (async () => {
-      const manager = await this.requireManager(actor);
-      if (!manager.ok) return [];
-      const quiz = await this.#findQuiz(actor.guildId, ref);
-      return quiz ? this.#quizzes.listQuestions(actor.guildId, quiz.id) : [];
-    })();
+  async questionChoices(actor: Actor, ref: string): Promise<Question[]> {
+    const manager = await this.requireManager(actor);
+    if (!manager.ok) return [];
+    const quiz = await this.#findQuiz(actor.guildId, ref);
+    return quiz ? this.#quizzes.listQuestions(actor.guildId, quiz.id) : [];
   }
 
   // ── files ────────────────────────────────────────────────────────────────────────────────
