@@ -21,7 +21,11 @@ import { loadConfig } from './config/loadConfig.js';
 import { requireDiscordToken } from './config/requireDiscordToken.js';
 import { ConnectionTracker } from './discord/ConnectionTracker.js';
 import { DiscordBot } from './discord/DiscordBot.js';
-import { DiscordSessionPresenter, type SessionInteraction } from './discord/DiscordSessionPresenter.js';
+import {
+  createInteractionWebhookRest,
+  DiscordSessionPresenter,
+  type SessionInteraction,
+} from './discord/DiscordSessionPresenter.js';
 import { FATAL_GATEWAY_EXIT_CODE } from './discord/gatewayCloseCodes.js';
 import { InteractionRouter } from './discord/InteractionRouter.js';
 import { createSessionMetrics } from './discord/sessionMetrics.js';
@@ -162,7 +166,10 @@ async function main(): Promise<void> {
     attempts: database.attempts,
     guildSettings: database.guildSettings,
     analytics,
-    presenter: new DiscordSessionPresenter({ clock: systemClock }),
+    presenter: new DiscordSessionPresenter({
+      clock: systemClock,
+      webhooks: createInteractionWebhookRest(config.discordApiUrl),
+    }),
     clock: systemClock,
     logger: logger.child({ module: 'quiz-sessions' }),
     observer: createSessionMetrics(metricsRegistry, () => sessions.counts()),

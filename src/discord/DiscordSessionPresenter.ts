@@ -2,16 +2,24 @@
  * Draws quiz sessions in Discord. A session's message is the ephemeral reply of `/quiz take`; every
  * later change edits it through the NEWEST interaction of the session (the SessionManager hands it
  * over), so no edit depends on a token older than the manager's token-age limit.
+ *
+ * A click is answered with an update (the interaction callback). Edits without a click (timeouts,
+ * auto-advance, results) go to the interaction webhook through a REST client of their own: Discord
+ * does not count interaction endpoints against the bot's global rate limit, but discord.js's
+ * client-side limiter (50/s per process) would, and with hundreds of sessions running every
+ * timed-out question would queue behind it for seconds.
  */
+
 import {
   type ChatInputCommandInteraction,
   DiscordAPIError,
-  type Message,
   type MessageComponentInteraction,
   MessageFlags,
+  REST,
   RESTJSONErrorCodes,
   Routes,
 } from 'discord.js';
+import type { APIMessage } from 'discord-api-types/v10';
 import type { Clock } from '../clock.js';
 import type { QueueLeftReason } from '../quiz/SessionManager.js';
 import type {
@@ -45,42 +53,49 @@ const NOT_ALLOWED_CODES: ReadonlySet<number> = new Set([
   RESTJSONErrorCodes.UnknownChannel,
 ]);
 
-/**
- * Edits the session message: a button click not yet answered is answered with an update (that IS
- * the edit); otherwise the interaction's original message is edited. Returns the edited message.
- */
-export async function editSessionMessage(
-  interaction: SessionInteraction,
-  message: SessionMessage,
-): Promise<Message | null> {
-  const body = { ...message, allowedMentions: NO_MENTIONS };
-  if (!interaction.deferred && !interaction.replied) {
-    if (interaction.isMessageComponent()) {
-      const response = await interaction.update({ ...body, withResponse: true });
-      return response.resource?.message ?? null;
-    }
-    const response = await interaction.reply({ ...body, flags: MessageFlags.Ephemeral, withResponse: true });
-    return response.resource?.message ?? null;
-  }
-  return interaction.editReply(body);
+/** A REST client for interaction webhooks only: no client-side global limit (Discord applies none). */
+export function createInteractionWebhookRest(apiUrl: string): REST {
+  return new REST({ api: apiUrl, globalRequestsPerSecond: Number.MAX_SAFE_INTEGER });
 }
 
 export class DiscordSessionPresenter implements SessionPresenter<SessionInteraction> {
   readonly #clock: Clock;
+  readonly #webhooks: REST;
 
-  constructor(options: { clock: Clock }) {
+  constructor(options: { clock: Clock; webhooks: REST }) {
     this.#clock = options.clock;
+    this.#webhooks = options.webhooks;
+  }
+
+  /**
+   * Edits the session message: a click not yet answered gets an update (that IS the edit);
+   * otherwise the interaction's original message is edited through its webhook. Resolves with
+   * Discord's time of the edit when Discord says it.
+   */
+  async edit(interaction: SessionInteraction, message: SessionMessage): Promise<number | null> {
+    if (!interaction.deferred && !interaction.replied) {
+      const body = { ...message, allowedMentions: NO_MENTIONS, withResponse: true as const };
+      const response = interaction.isMessageComponent()
+        ? await interaction.update(body)
+        : await interaction.reply({ ...body, flags: MessageFlags.Ephemeral });
+      const sent = response.resource?.message;
+      return sent ? (sent.editedTimestamp ?? sent.createdTimestamp) : null;
+    }
+    const edited = (await this.#webhooks.patch(
+      Routes.webhookMessage(interaction.applicationId, interaction.token, '@original'),
+      { body: { ...message, allowed_mentions: NO_MENTIONS }, auth: false },
+    )) as APIMessage;
+    return edited.edited_timestamp ? Date.parse(edited.edited_timestamp) : null;
   }
 
   async showQuestion(reply: SessionInteraction, view: QuestionView): Promise<number | undefined> {
-    const message = await editSessionMessage(reply, renderQuestion(view));
     // Discord's own time of the edit: the click's interaction id uses the same clock, so scoring
     // measures exactly what the member saw. Without it, now (just after Discord answered).
-    return message?.editedTimestamp ?? this.#clock.now();
+    return (await this.edit(reply, renderQuestion(view))) ?? this.#clock.now();
   }
 
   async showFeedback(reply: SessionInteraction, view: FeedbackView): Promise<void> {
-    await editSessionMessage(reply, renderFeedback(view));
+    await this.edit(reply, renderFeedback(view));
   }
 
   async postResults(reply: SessionInteraction, post: ResultsPost): Promise<ResultsPostOutcome> {
@@ -102,18 +117,18 @@ export class DiscordSessionPresenter implements SessionPresenter<SessionInteract
   }
 
   async showSummary(reply: SessionInteraction, view: SummaryView): Promise<void> {
-    await editSessionMessage(reply, renderSummary(view));
+    await this.edit(reply, renderSummary(view));
   }
 
   async showEnded(reply: SessionInteraction, view: EndedView): Promise<void> {
-    await editSessionMessage(reply, renderEnded(view));
+    await this.edit(reply, renderEnded(view));
   }
 
   async showQueued(reply: SessionInteraction, view: { quizName: string; position: number }): Promise<void> {
-    await editSessionMessage(reply, renderQueued(view));
+    await this.edit(reply, renderQueued(view));
   }
 
   async showQueueLeft(reply: SessionInteraction, view: { reason: QueueLeftReason }): Promise<void> {
-    await editSessionMessage(reply, renderQueueLeft(view));
+    await this.edit(reply, renderQueueLeft(view));
   }
 }

@@ -17,7 +17,10 @@ import type { ManagerAnswerRejection, NextRejection, QueueLeftReason } from '../
 import type { EndedView, FeedbackView, QuestionView, SummaryView, TakeError } from '../quiz/TakeService.js';
 import { discordTime, escapeMarkdown, quoted, truncate } from './quizText.js';
 
-/** Custom-id handler of the play buttons: `quiz-play:answer:<session>:<question>:<option>`, `quiz-play:next:<session>:<question>`. */
+/**
+ * Custom-id handler of the play buttons: `quiz-play:answer:<session>:<question>:<option>`,
+ * `quiz-play:next:<session>:<question>[:last]`, `quiz-play:leave`.
+ */
 export const QUIZ_PLAY_HANDLER = 'quiz-play';
 
 export interface SessionMessage {
@@ -128,7 +131,14 @@ export function renderFeedback(view: FeedbackView): SessionMessage {
       row({
         type: ComponentType.Button,
         style: ButtonStyle.Secondary,
-        custom_id: encodeCustomId(QUIZ_PLAY_HANDLER, 'next', view.sessionId, outcome.questionIndex),
+        // `last`: storing and posting come before the summary (the click is acknowledged first).
+        custom_id: encodeCustomId(
+          QUIZ_PLAY_HANDLER,
+          'next',
+          view.sessionId,
+          outcome.questionIndex,
+          ...(outcome.isLastQuestion ? ['last'] : []),
+        ),
         label: outcome.isLastQuestion ? 'See results' : 'Next question',
       }),
     ],

@@ -64,9 +64,9 @@ export function createTakeSubcommand(deps: TakeSubcommandDeps): QuizSubcommand {
       return 'rejected';
     }
     if (customId.action === 'next') {
-      // After the last question, "next" means storing the attempt and posting the results before
-      // the summary is drawn: acknowledge now so Discord's 3 s deadline never depends on that.
-      await interaction.deferUpdate();
+      // The next question is drawn as this click's update. After the last one the attempt is stored
+      // and the results posted first: acknowledge now so Discord's 3 s deadline never depends on that.
+      if (second === 'last') await interaction.deferUpdate();
       const result = await service.next({
         sessionId,
         userId: interaction.user.id,
