@@ -14,6 +14,14 @@ import {
   type EmulatedRole,
   type InteractionResponse,
 } from '../support/discord-emulator/index.js';
+import {
+  buttons,
+  currentMessage,
+  injectTake,
+  sessionMessageId,
+  waitForTitle,
+  waitUntil,
+} from './takingHarness.js';
 
 // Quiz authoring end to end: the real bot process (`node dist/main.js`, SQLite in a temp dir)
 // against the Discord emulator. ONE bot for the whole file; the cases run in order and build on
@@ -616,6 +624,27 @@ describe('quiz authoring through Discord (bot process + emulator)', () => {
     expect(text(await quiz(admin, 'questions', { quiz: planetsId }))).toMatch(
       /There is no quiz #\d+ in this server/,
     );
+  });
+
+  it('deleting a quiz while a member is taking it ends that session politely', async () => {
+    const take = injectTake(
+      emu,
+      { guildId: guildA.id, channelId: channelA },
+      member.user.id,
+      Number(solarId),
+    );
+    handles.push(take);
+    const messageId = await sessionMessageId(take);
+    await waitUntil(() => buttons(currentMessage(emu, messageId)).length > 0, 'the first question');
+
+    const ask = await quiz(admin, 'delete', { quiz: solarId });
+    const [confirm] = buttonIds(ask);
+    const done = await click(admin, ask.messageId ?? '', confirm ?? '');
+    expect(text(done)).toMatch(/Deleted \*\*Solar system\*\*/);
+
+    const ended = await waitForTitle(emu, messageId, /^Quiz removed: Solar system$/);
+    expect(ended.embeds[0]?.description).toMatch(/A server manager deleted this quiz, so it ends here/);
+    expect(buttons(ended)).toEqual([]);
   });
 
   it('/settings: manager roles by id grant authoring, retakes and results channel; only Manage Server changes them', async () => {
