@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { QuestionDrafts } from '../../../src/commands/quiz/questionModal.js';
+import { FakeClock } from '../../support/FakeClock.js';
+
+const draft = (userId: string) => ({
+  userId,
+  target: { mode: 'add' as const, quizId: 1, quizName: '', number: null },
+  values: { question: 'Q', options: 'a\nb', correct: 'a', points: '', explanation: '' },
+});
+
+describe('QuestionDrafts (what "Fix it" reopens)', () => {
+  it('keeps a refused form for 15 minutes, then forgets it', () => {
+    const clock = new FakeClock();
+    const drafts = new QuestionDrafts(clock);
+    const id = drafts.save(draft('7'));
+    expect(id).toMatch(/^[A-Za-z0-9_-]{12}$/);
+    clock.advance(15 * 60_000 - 1);
+    expect(drafts.get(id)?.userId).toBe('7');
+    clock.advance(1);
+    expect(drafts.get(id)).toBeUndefined();
+  });
+
+  it('holds at most 500 drafts, dropping the oldest first', () => {
+    const drafts = new QuestionDrafts(new FakeClock());
+    const ids = Array.from({ length: 501 }, (_, i) => drafts.save(draft(String(i))));
+    expect(drafts.get(ids[0] ?? '')).toBeUndefined();
+    expect(drafts.get(ids[1] ?? '')?.userId).toBe('1');
+    expect(drafts.get(ids[500] ?? '')?.userId).toBe('500');
+  });
+
+  it('does not know ids it never issued', () => {
+    expect(new QuestionDrafts(new FakeClock()).get('made-up')).toBeUndefined();
+  });
+});
