@@ -24,7 +24,7 @@ import { DiscordBot } from './discord/DiscordBot.js';
 import {
   createInteractionWebhookRest,
   DiscordSessionPresenter,
-  type SessionInteraction,
+  type SessionReply,
 } from './discord/DiscordSessionPresenter.js';
 import { FATAL_GATEWAY_EXIT_CODE } from './discord/gatewayCloseCodes.js';
 import { InteractionRouter } from './discord/InteractionRouter.js';
@@ -150,7 +150,7 @@ async function main(): Promise<void> {
     onFatal: (close) => void shutdown.exitAfterCleanup(FATAL_GATEWAY_EXIT_CODE, `gateway: ${close.name}`),
   });
   // Members taking quizzes: sessions (cap + queue, timers) drawn in Discord, stored, counted.
-  const sessions = new SessionManager<SessionInteraction>({
+  const sessions = new SessionManager<SessionReply>({
     clock: systemClock,
     scheduler: systemScheduler,
     maxSessions: config.quizMaxSessions,
@@ -160,7 +160,7 @@ async function main(): Promise<void> {
       analytics.recordError('session_listener_failed', error);
     },
   });
-  const takeService = new TakeService<SessionInteraction>({
+  const takeService = new TakeService<SessionReply>({
     manager: sessions,
     quizzes: database.quizzes,
     attempts: database.attempts,

@@ -53,12 +53,41 @@ const NOT_ALLOWED_CODES: ReadonlySet<number> = new Set([
   RESTJSONErrorCodes.UnknownChannel,
 ]);
 
+/**
+ * What a session keeps of an interaction: its webhook (application id + token), its channel, the
+ * bot's REST client (shared) and — only until it is answered — the interaction itself. Holding the
+ * discord.js objects of every running session for up to 14 minutes would cost memory for nothing.
+ */
+export class SessionReply {
+  readonly applicationId: string;
+  readonly token: string;
+  readonly channelId: string | null;
+  /** The bot's REST client (bot-authenticated: the public results post). */
+  readonly rest: REST;
+  #pending: SessionInteraction | undefined;
+
+  constructor(interaction: SessionInteraction) {
+    this.applicationId = interaction.applicationId;
+    this.token = interaction.token;
+    this.channelId = interaction.channelId;
+    this.rest = interaction.client.rest;
+    this.#pending = interaction;
+  }
+
+  /** The interaction if it still awaits its first answer (then forgotten); otherwise undefined. */
+  takeUnanswered(): SessionInteraction | undefined {
+    const interaction = this.#pending;
+    this.#pending = undefined;
+    return interaction && !interaction.deferred && !interaction.replied ? interaction : undefined;
+  }
+}
+
 /** A REST client for interaction webhooks only: no client-side global limit (Discord applies none). */
 export function createInteractionWebhookRest(apiUrl: string): REST {
   return new REST({ api: apiUrl, globalRequestsPerSecond: Number.MAX_SAFE_INTEGER });
 }
 
-export class DiscordSessionPresenter implements SessionPresenter<SessionInteraction> {
+export class DiscordSessionPresenter implements SessionPresenter<SessionReply> {
   readonly #clock: Clock;
   readonly #webhooks: REST;
 
@@ -72,8 +101,9 @@ export class DiscordSessionPresenter implements SessionPresenter<SessionInteract
    * otherwise the interaction's original message is edited through its webhook. Resolves with
    * Discord's time of the edit when Discord says it.
    */
-  async edit(interaction: SessionInteraction, message: SessionMessage): Promise<number | null> {
-    if (!interaction.deferred && !interaction.replied) {
+  async edit(reply: SessionReply, message: SessionMessage): Promise<number | null> {
+    const interaction = reply.takeUnanswered();
+    if (interaction) {
       const body = { ...message, allowedMentions: NO_MENTIONS, withResponse: true as const };
       const response = interaction.isMessageComponent()
         ? await interaction.update(body)
@@ -82,27 +112,27 @@ export class DiscordSessionPresenter implements SessionPresenter<SessionInteract
       return sent ? (sent.editedTimestamp ?? sent.createdTimestamp) : null;
     }
     const edited = (await this.#webhooks.patch(
-      Routes.webhookMessage(interaction.applicationId, interaction.token, '@original'),
+      Routes.webhookMessage(reply.applicationId, reply.token, '@original'),
       { body: { ...message, allowed_mentions: NO_MENTIONS }, auth: false },
     )) as APIMessage;
     return edited.edited_timestamp ? Date.parse(edited.edited_timestamp) : null;
   }
 
-  async showQuestion(reply: SessionInteraction, view: QuestionView): Promise<number | undefined> {
+  async showQuestion(reply: SessionReply, view: QuestionView): Promise<number | undefined> {
     // Discord's own time of the edit: the click's interaction id uses the same clock, so scoring
     // measures exactly what the member saw. Without it, now (just after Discord answered).
     return (await this.edit(reply, renderQuestion(view))) ?? this.#clock.now();
   }
 
-  async showFeedback(reply: SessionInteraction, view: FeedbackView): Promise<void> {
+  async showFeedback(reply: SessionReply, view: FeedbackView): Promise<void> {
     await this.edit(reply, renderFeedback(view));
   }
 
-  async postResults(reply: SessionInteraction, post: ResultsPost): Promise<ResultsPostOutcome> {
+  async postResults(reply: SessionReply, post: ResultsPost): Promise<ResultsPostOutcome> {
     const channelId = post.channelId ?? reply.channelId;
     if (channelId === null) return { status: 'failed', channelId: null };
     try {
-      await reply.client.rest.post(Routes.channelMessages(channelId), { body: renderResultsPost(post) });
+      await reply.rest.post(Routes.channelMessages(channelId), { body: renderResultsPost(post) });
       return { status: 'posted', channelId };
     } catch (error) {
       if (
@@ -116,19 +146,19 @@ export class DiscordSessionPresenter implements SessionPresenter<SessionInteract
     }
   }
 
-  async showSummary(reply: SessionInteraction, view: SummaryView): Promise<void> {
+  async showSummary(reply: SessionReply, view: SummaryView): Promise<void> {
     await this.edit(reply, renderSummary(view));
   }
 
-  async showEnded(reply: SessionInteraction, view: EndedView): Promise<void> {
+  async showEnded(reply: SessionReply, view: EndedView): Promise<void> {
     await this.edit(reply, renderEnded(view));
   }
 
-  async showQueued(reply: SessionInteraction, view: { quizName: string; position: number }): Promise<void> {
+  async showQueued(reply: SessionReply, view: { quizName: string; position: number }): Promise<void> {
     await this.edit(reply, renderQueued(view));
   }
 
-  async showQueueLeft(reply: SessionInteraction, view: { reason: QueueLeftReason }): Promise<void> {
+  async showQueueLeft(reply: SessionReply, view: { reason: QueueLeftReason }): Promise<void> {
     await this.edit(reply, renderQueueLeft(view));
   }
 }

@@ -4,7 +4,7 @@
  */
 import { type BaseInteraction, MessageFlags } from 'discord.js';
 import type { Clock } from '../../clock.js';
-import type { SessionInteraction } from '../../discord/DiscordSessionPresenter.js';
+import { type SessionInteraction, SessionReply } from '../../discord/DiscordSessionPresenter.js';
 import { replyError, respond } from '../../discord/replies.js';
 import type { InteractionRef } from '../../quiz/SessionManager.js';
 import { snowflakeTimestampMs } from '../../quiz/snowflake.js';
@@ -14,16 +14,19 @@ import type { CommandResult, ComponentHandler } from '../Command.js';
 import type { QuizSubcommand } from './index.js';
 
 export interface TakeSubcommandDeps {
-  service: TakeService<SessionInteraction>;
+  service: TakeService<SessionReply>;
   clock: Clock;
 }
 
 /** The interaction as the session manager sees it: the reply handle and when Discord issued it. */
-function refOf<T extends SessionInteraction>(
-  interaction: T & BaseInteraction,
+function refOf(
+  interaction: SessionInteraction & BaseInteraction,
   clock: Clock,
-): InteractionRef<SessionInteraction> {
-  return { reply: interaction, issuedAtMs: snowflakeTimestampMs(interaction.id) ?? clock.now() };
+): InteractionRef<SessionReply> {
+  return {
+    reply: new SessionReply(interaction),
+    issuedAtMs: snowflakeTimestampMs(interaction.id) ?? clock.now(),
+  };
 }
 
 /** A non-negative integer argument of a custom id, or null. */
