@@ -48,7 +48,7 @@ export function renderQuizList(view: QuizListView): {
       lines.push(`${questionCountText(quiz.questionCount)} · by <@${quiz.creatorId}>`);
       lines.push(quizSettingsSummary(quiz));
       return {
-        name: truncate(`#${quiz.id} · ${quiz.name}`, 256),
+        name: truncate(`#${quiz.id} · ${escapeMarkdown(quiz.name)}`, 256),
         value: truncate(lines.join('\n'), 1024),
       };
     }),
