@@ -284,6 +284,34 @@ describe('/quiz take', () => {
     expect(lines[0]).toBe(`🥇 <@${bob.user.id}> — **${results.bob}** points · 1 attempt`);
     expect(lines[1]).toBe('…');
     expect(lines[2]).toBe(`🥈 <@${ada.user.id}> (you) — **${results.ada}** points · 1 attempt`);
+
+    // One quiz (by its autocomplete value), the last 24 hours, as bob.
+    const filtered = emu.injectChatInput({
+      ...where(),
+      userId: bob.user.id,
+      name: 'leaderboard',
+      options: [
+        { type: T.String, name: 'quiz', value: String(quizId) },
+        { type: T.String, name: 'period', value: 'day' },
+      ],
+    });
+    const board = (await filtered.waitForResponse(8000)).data.embeds?.[0] as
+      | { description?: string; title?: string; footer?: { text?: string } }
+      | undefined;
+    expect(board?.title).toBe('Leaderboard · Planets · Last 24 hours');
+    expect(board?.description?.split('\n')).toHaveLength(2);
+    expect(board?.description).toContain(`<@${bob.user.id}> (you)`);
+    expect(board?.footer?.text).toBe('2 players');
+
+    const unknown = emu.injectChatInput({
+      ...where(),
+      userId: bob.user.id,
+      name: 'leaderboard',
+      options: [{ type: T.String, name: 'quiz', value: 'Nope' }],
+    });
+    const refused = await unknown.waitForResponse(8000);
+    expect(refused.data.flags).toBe(EPHEMERAL);
+    expect(String(refused.data.content)).toMatch(/can't find a quiz called "Nope"/);
   });
 
   it('/stats shows this server’s numbers to managers and bot-wide analytics only to owners', async () => {
@@ -370,7 +398,7 @@ describe('/quiz take', () => {
     expect(play?.count).toBe(clicks);
     expect(play?.outcomes.rejected).toBe(rejectedClicks);
     expect(stats.command_performance.quiz_take?.count).toBe(2);
-    expect(stats.command_performance.leaderboard?.count).toBe(1);
+    expect(stats.command_performance.leaderboard?.count).toBe(3);
     expect(stats.command_performance.stats?.count).toBe(4);
     expect(JSON.stringify(file)).not.toContain(ada.user.id);
   }, 30_000);
