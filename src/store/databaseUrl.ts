@@ -1,4 +1,5 @@
-/** Parsing and secret-free display of `DATABASE_URL`. */
+/** Parsing of `DATABASE_URL` (shown only through `redactUrl`). */
+import { redactUrl } from '../config/redactUrl.js';
 
 export type DatabaseTarget =
   | { kind: 'sqlite' /** A file path, or `:memory:`. */; path: string }
@@ -23,14 +24,7 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value))
     throw new Error(
-      `DATABASE_URL: unsupported scheme in ${maskDatabaseUrl(value)} (use sqlite:PATH or postgres://…)`,
+      `DATABASE_URL: unsupported scheme in ${redactUrl(value)} (use sqlite:PATH or postgres://…)`,
     );
   return { kind: 'sqlite', path: value };
-}
-
-/** The URL with any password replaced by `***`, safe to log. */
-export function maskDatabaseUrl(url: string): string {
-  return url
-    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*):[^/?#]*@/i, '$1:***@')
-    .replace(/([?&]password=)[^&#]*/gi, '$1***');
 }

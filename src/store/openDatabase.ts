@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
 import { type Clock, systemClock } from '../clock.js';
+import { redactUrl } from '../config/redactUrl.js';
 import type { ReadinessRegistry } from '../health/ReadinessRegistry.js';
 import {
   type AttemptRepository,
@@ -18,7 +19,7 @@ import {
 } from '../quiz/ports.js';
 import { DatabaseHealth } from './DatabaseHealth.js';
 import { unavailableReason } from './databaseErrors.js';
-import { maskDatabaseUrl, parseDatabaseUrl } from './databaseUrl.js';
+import { parseDatabaseUrl } from './databaseUrl.js';
 import { GuardedDialect } from './GuardedDialect.js';
 import { migrateToLatest } from './migrations.js';
 import { SqlAttemptRepository } from './SqlAttemptRepository.js';
@@ -226,7 +227,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   const backend =
     target.kind === 'sqlite' ? openSqlite(target.path) : openPostgres(target.url, options, logger);
   logger.info(
-    { dialect: backend.dialect, url: target.kind === 'sqlite' ? target.path : maskDatabaseUrl(target.url) },
+    { dialect: backend.dialect, url: target.kind === 'sqlite' ? target.path : redactUrl(target.url) },
     'database opened',
   );
 

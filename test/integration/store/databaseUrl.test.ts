@@ -2,7 +2,7 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { DatabaseUnavailableError } from '../../../src/quiz/ports.js';
 import { unavailableReason } from '../../../src/store/databaseErrors.js';
-import { DEFAULT_SQLITE_PATH, maskDatabaseUrl, parseDatabaseUrl } from '../../../src/store/databaseUrl.js';
+import { DEFAULT_SQLITE_PATH, parseDatabaseUrl } from '../../../src/store/databaseUrl.js';
 import { openDatabase } from '../../../src/store/openDatabase.js';
 
 describe('DATABASE_URL', () => {
@@ -20,20 +20,10 @@ describe('DATABASE_URL', () => {
 
   it('rejects an unknown scheme without showing the password', () => {
     expect(() => parseDatabaseUrl('mysql://root:hunter2@db/x')).toThrow(
-      /unsupported scheme in mysql:\/\/root:\*\*\*@db\/x/,
+      /unsupported scheme in mysql:\/\/root:\[REDACTED\]@db\/x/,
     );
     expect(() => parseDatabaseUrl('mysql://root:hunter2@db/x')).not.toThrow(/hunter2/);
     expect(() => parseDatabaseUrl('sqlite:')).toThrow(/needs a file path/);
-  });
-
-  it('masks passwords, including ones containing @ and in the query string', () => {
-    expect(maskDatabaseUrl('postgres://badgey:s3cr@t@db.internal:5432/badgey')).toBe(
-      'postgres://badgey:***@db.internal:5432/badgey',
-    );
-    expect(maskDatabaseUrl('postgres://db/badgey?user=a&password=hunter2&x=1')).toBe(
-      'postgres://db/badgey?user=a&password=***&x=1',
-    );
-    expect(maskDatabaseUrl('postgres://badgey@db/badgey')).toBe('postgres://badgey@db/badgey');
   });
 
   it('never logs the password when opening', async () => {
@@ -46,7 +36,7 @@ describe('DATABASE_URL', () => {
     });
     await expect(db.migrate()).rejects.toBeInstanceOf(DatabaseUnavailableError);
     await db.close();
-    expect(lines.join('')).toContain('postgres://badgey:***@127.0.0.1:1/none');
+    expect(lines.join('')).toContain('postgres://badgey:[REDACTED]@127.0.0.1:1/none');
     expect(lines.join('')).not.toContain('hunter2');
   });
 });
