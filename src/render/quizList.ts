@@ -1,12 +1,7 @@
-import {
-  type APIActionRowComponent,
-  type APIComponentInMessageActionRow,
-  type APIEmbed,
-  ButtonStyle,
-  ComponentType,
-} from 'discord-api-types/v10';
+import type { APIActionRowComponent, APIComponentInMessageActionRow, APIEmbed } from 'discord-api-types/v10';
 import { encodeCustomId } from '../discord/customId.js';
 import type { QuizPage } from '../quiz/ports.js';
+import { pageButtons } from './pageButtons.js';
 import { questionCountText, quizSettingsSummary } from './quizSummary.js';
 import { escapeMarkdown, truncate } from './quizText.js';
 
@@ -56,29 +51,8 @@ export function renderQuizList(view: QuizListView): {
       text: `Page ${page + 1} of ${pages} · ${view.result.total} quiz${view.result.total === 1 ? '' : 'zes'}`,
     },
   };
-  if (pages <= 1) return { embeds: [embed], components: [] };
   return {
     embeds: [embed],
-    components: [
-      {
-        type: ComponentType.ActionRow,
-        components: [
-          {
-            type: ComponentType.Button,
-            style: ButtonStyle.Secondary,
-            label: '◀ Previous',
-            custom_id: encodeCustomId(QUIZ_LIST_HANDLER, 'page', page - 1),
-            disabled: page === 0,
-          },
-          {
-            type: ComponentType.Button,
-            style: ButtonStyle.Secondary,
-            label: 'Next ▶',
-            custom_id: encodeCustomId(QUIZ_LIST_HANDLER, 'page', page + 1),
-            disabled: page >= pages - 1,
-          },
-        ],
-      },
-    ],
+    components: pageButtons(page, pages, (target) => encodeCustomId(QUIZ_LIST_HANDLER, 'page', target)),
   };
 }

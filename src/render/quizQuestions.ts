@@ -1,14 +1,13 @@
-import {
-  type APIActionRowComponent,
-  type APIComponentInMessageActionRow,
-  type APIEmbed,
-  type APIEmbedField,
-  ButtonStyle,
-  ComponentType,
+import type {
+  APIActionRowComponent,
+  APIComponentInMessageActionRow,
+  APIEmbed,
+  APIEmbedField,
 } from 'discord-api-types/v10';
 import { encodeCustomId } from '../discord/customId.js';
 import { OPTION_LETTERS } from '../quiz/limits.js';
 import type { Question, Quiz } from '../quiz/types.js';
+import { pageButtons } from './pageButtons.js';
 import { questionCountText, quizSettingsSummary } from './quizSummary.js';
 import { escapeMarkdown, truncate } from './quizText.js';
 
@@ -77,29 +76,10 @@ export function renderQuizQuestions(view: { quiz: Quiz; questions: readonly Ques
     fields: view.questions.slice(start, end).map((q, i) => questionField(q, start + i)),
     footer: { text: `Page ${page + 1} of ${pages.length}` },
   };
-  if (pages.length <= 1) return { embeds: [embed], components: [] };
   return {
     embeds: [embed],
-    components: [
-      {
-        type: ComponentType.ActionRow,
-        components: [
-          {
-            type: ComponentType.Button,
-            style: ButtonStyle.Secondary,
-            label: '◀ Previous',
-            custom_id: encodeCustomId(QUIZ_QUESTIONS_HANDLER, 'page', view.quiz.id, page - 1),
-            disabled: page === 0,
-          },
-          {
-            type: ComponentType.Button,
-            style: ButtonStyle.Secondary,
-            label: 'Next ▶',
-            custom_id: encodeCustomId(QUIZ_QUESTIONS_HANDLER, 'page', view.quiz.id, page + 1),
-            disabled: page >= pages.length - 1,
-          },
-        ],
-      },
-    ],
+    components: pageButtons(page, pages.length, (target) =>
+      encodeCustomId(QUIZ_QUESTIONS_HANDLER, 'page', view.quiz.id, target),
+    ),
   };
 }
