@@ -71,6 +71,19 @@ function withQuizOption(
   );
 }
 
+/** The 1-based `number` option of edit-question and remove-question (autocompleted for managers). */
+function withQuestionNumberOption(sub: SlashCommandSubcommandBuilder): SlashCommandSubcommandBuilder {
+  return sub.addIntegerOption((o) =>
+    o
+      .setName('number')
+      .setDescription('Question number (see /quiz questions)')
+      .setRequired(true)
+      .setMinValue(1)
+      .setMaxValue(L.maxQuestions)
+      .setAutocomplete(true),
+  );
+}
+
 /** Options shared by create and edit (edit makes `name` optional). */
 function withSettingsOptions(
   sub: SlashCommandSubcommandBuilder,
@@ -160,29 +173,15 @@ export function buildQuizDefinition(take?: QuizSubcommand) {
       withQuizOption(sub.setName('add-question').setDescription('Add a question to a quiz (managers)')),
     )
     .addSubcommand((sub) =>
-      withQuizOption(
-        sub.setName('edit-question').setDescription('Edit a question of a quiz (managers)'),
-      ).addIntegerOption((o) =>
-        o
-          .setName('number')
-          .setDescription('Question number (see /quiz questions)')
-          .setRequired(true)
-          .setMinValue(1)
-          .setMaxValue(L.maxQuestions)
-          .setAutocomplete(true),
+      withQuestionNumberOption(
+        withQuizOption(sub.setName('edit-question').setDescription('Edit a question of a quiz (managers)')),
       ),
     )
     .addSubcommand((sub) =>
-      withQuizOption(
-        sub.setName('remove-question').setDescription('Remove a question from a quiz (managers)'),
-      ).addIntegerOption((o) =>
-        o
-          .setName('number')
-          .setDescription('Question number (see /quiz questions)')
-          .setRequired(true)
-          .setMinValue(1)
-          .setMaxValue(L.maxQuestions)
-          .setAutocomplete(true),
+      withQuestionNumberOption(
+        withQuizOption(
+          sub.setName('remove-question').setDescription('Remove a question from a quiz (managers)'),
+        ),
       ),
     )
     .addSubcommand((sub) =>
