@@ -202,10 +202,8 @@ export class QuizService {
     ref: string,
     changes: QuizSettingsChanges,
   ): AuthoringResult<{ before: Quiz; after: Quiz }> {
-    return this.#asManager(actor, async () => {
-      const before = await this.#findQuiz(actor.guildId, ref);
-      if (!before) return err({ kind: 'quizNotFound', ref: ref.trim() });
-      const questionCount = (await this.#quizzes.listQuestions(actor.guildId, before.id)).length;
+    return this.#withQuiz(actor, ref, async (before) => {
+      const questionCount = await this.#questionCount(actor.guildId, before.id);
       const merged: QuizSettingsInput = {
         name: changes.name ?? before.name,
         description: changes.description === undefined ? before.description : changes.description,
@@ -233,12 +231,9 @@ export class QuizService {
 
   /** What the delete confirmation shows. */
   prepareDelete(actor: Actor, ref: string): AuthoringResult<{ quiz: Quiz; questionCount: number }> {
-    return this.#asManager(actor, async () => {
-      const quiz = await this.#findQuiz(actor.guildId, ref);
-      if (!quiz) return err({ kind: 'quizNotFound', ref: ref.trim() });
-      const questionCount = (await this.#quizzes.listQuestions(actor.guildId, quiz.id)).length;
-      return ok({ quiz, questionCount });
-    });
+    return this.#withQuiz(actor, ref, async (quiz) =>
+      ok({ quiz, questionCount: await this.#questionCount(actor.guildId, quiz.id) }),
+    );
   }
 
   /** Deletes the quiz with its questions, attempts and scores (after the member confirmed). */
@@ -257,14 +252,10 @@ export class QuizService {
 
   /** Before the add-question modal opens: the quiz exists and has room. */
   prepareAddQuestion(actor: Actor, ref: string): AuthoringResult<{ quiz: Quiz; questionCount: number }> {
-    return this.#asManager(actor, async () => {
-      const quiz = await this.#findQuiz(actor.guildId, ref);
-      if (!quiz) return err({ kind: 'quizNotFound', ref: ref.trim() });
-      const questionCount = (await this.#quizzes.listQuestions(actor.guildId, quiz.id)).length;
-      if (questionCount >= QUIZ_LIMITS.maxQuestions) {
-        return err({ kind: 'tooManyQuestions', quizName: quiz.name, max: QUIZ_LIMITS.maxQuestions });
-      }
-      return ok({ quiz, questionCount });
+    return this.#withQuiz(actor, ref, async (quiz) => {
+      const questionCount = await this.#questionCount(actor.guildId, quiz.id);
+      const full = noRoomForQuestion(quiz, questionCount);
+      return full ? err(full) : ok({ quiz, questionCount });
     });
   }
 
@@ -278,10 +269,8 @@ export class QuizService {
       if (!valid.ok) return err({ kind: 'invalidQuestion', errors: valid.error });
       const quiz = await this.#quizzes.getById(actor.guildId, quizId);
       if (!quiz) return err({ kind: 'quizNotFound', ref: String(quizId) });
-      const count = (await this.#quizzes.listQuestions(actor.guildId, quizId)).length;
-      if (count >= QUIZ_LIMITS.maxQuestions) {
-        return err({ kind: 'tooManyQuestions', quizName: quiz.name, max: QUIZ_LIMITS.maxQuestions });
-      }
+      const full = noRoomForQuestion(quiz, await this.#questionCount(actor.guildId, quizId));
+      if (full) return err(full);
       try {
         return ok({ quiz, question: await this.#quizzes.addQuestion(actor.guildId, quizId, valid.value) });
       } catch (error) {
@@ -297,11 +286,7 @@ export class QuizService {
     ref: string,
     number: number,
   ): AuthoringResult<{ quiz: Quiz; question: Question }> {
-    return this.#asManager(actor, async () => {
-      const quiz = await this.#findQuiz(actor.guildId, ref);
-      if (!quiz) return err({ kind: 'quizNotFound', ref: ref.trim() });
-      return this.#questionAt(actor.guildId, quiz, number);
-    });
+    return this.#withQuiz(actor, ref, (quiz) => this.#questionAt(actor.guildId, quiz, number));
   }
 
   editQuestion(
@@ -338,9 +323,7 @@ export class QuizService {
     ref: string,
     number: number,
   ): AuthoringResult<{ quiz: Quiz; question: Question }> {
-    return this.#asManager(actor, async () => {
-      const quiz = await this.#findQuiz(actor.guildId, ref);
-      if (!quiz) return err({ kind: 'quizNotFound', ref: ref.trim() });
+    return this.#withQuiz(actor, ref, async (quiz) => {
       const found = await this.#questionAt(actor.guildId, quiz, number);
       if (!found.ok) return found;
       await this.#quizzes.deleteQuestion(actor.guildId, found.value.question.id);
@@ -350,11 +333,9 @@ export class QuizService {
 
   /** Managers only: the one place correct answers are shown. */
   listQuestions(actor: Actor, ref: string): AuthoringResult<{ quiz: Quiz; questions: Question[] }> {
-    return this.#asManager(actor, async () => {
-      const quiz = await this.#findQuiz(actor.guildId, ref);
-      if (!quiz) return err({ kind: 'quizNotFound', ref: ref.trim() });
-      return ok({ quiz, questions: await this.#quizzes.listQuestions(actor.guildId, quiz.id) });
-    });
+    return this.#withQuiz(actor, ref, async (quiz) =>
+      ok({ quiz, questions: await this.#quizzes.listQuestions(actor.guildId, quiz.id) }),
+    );
   }
 
   /** Question titles for autocomplete of a question number (managers only; others get none). */
@@ -402,9 +383,7 @@ export class QuizService {
 
   /** The quiz in the file format: importing the result gives the same quiz back. */
   exportQuiz(actor: Actor, ref: string, format: QuizFileFormat): AuthoringResult<QuizExport> {
-    return this.#asManager(actor, async () => {
-      const quiz = await this.#findQuiz(actor.guildId, ref);
-      if (!quiz) return err({ kind: 'quizNotFound', ref: ref.trim() });
+    return this.#withQuiz(actor, ref, async (quiz) => {
       const questions = await this.#quizzes.listQuestions(actor.guildId, quiz.id);
       return ok({
         quiz,
@@ -454,6 +433,19 @@ export class QuizService {
     });
   }
 
+  /** As a manager, with the guild's quiz that `ref` names (`quizNotFound` otherwise). */
+  #withQuiz<T>(actor: Actor, ref: string, work: (quiz: Quiz) => AuthoringResult<T>): AuthoringResult<T> {
+    return this.#asManager(actor, async () => {
+      const quiz = await this.#findQuiz(actor.guildId, ref);
+      if (!quiz) return err({ kind: 'quizNotFound', ref: ref.trim() });
+      return work(quiz);
+    });
+  }
+
+  async #questionCount(guildId: string, quizId: number): Promise<number> {
+    return (await this.#quizzes.listQuestions(guildId, quizId)).length;
+  }
+
   async #findQuiz(guildId: string, ref: string): Promise<Quiz | null> {
     const text = ref.trim();
     if (text === '') return null;
@@ -487,6 +479,12 @@ async function guarded<T>(work: () => AuthoringResult<T>): AuthoringResult<T> {
     if (error instanceof DatabaseUnavailableError) return err({ kind: 'databaseUnavailable' });
     throw error;
   }
+}
+
+/** The refusal when a quiz with `questionCount` questions cannot take another one. */
+function noRoomForQuestion(quiz: Quiz, questionCount: number): AuthoringError | null {
+  if (questionCount < QUIZ_LIMITS.maxQuestions) return null;
+  return { kind: 'tooManyQuestions', quizName: quiz.name, max: QUIZ_LIMITS.maxQuestions };
 }
 
 function settingsChanges(current: GuildSettings, change: SettingsChange): GuildSettingsChanges | null {
