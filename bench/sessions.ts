@@ -71,6 +71,7 @@ export async function benchSessions(options: { sessions?: number } = {}): Promis
       postResults: async () => ({ status: 'posted', channelId: '1' }),
       showSummary: nothing,
       showEnded: nothing,
+      showResumed: nothing,
       showQueued: nothing,
       showQueueLeft: nothing,
     };

@@ -38,6 +38,7 @@ import {
   renderQueued,
   renderQueueLeft,
   renderResultsPost,
+  renderResumed,
   renderSummary,
   type SessionMessage,
 } from '../render/sessionMessages.js';
@@ -152,6 +153,10 @@ export class DiscordSessionPresenter implements SessionPresenter<SessionReply> {
 
   async showEnded(reply: SessionReply, view: EndedView): Promise<void> {
     await this.edit(reply, renderEnded(view));
+  }
+
+  async showResumed(reply: SessionReply, view: { quizName: string }): Promise<void> {
+    await this.edit(reply, renderResumed(view));
   }
 
   async showQueued(reply: SessionReply, view: { quizName: string; position: number }): Promise<void> {

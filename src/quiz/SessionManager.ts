@@ -279,6 +279,26 @@ export class SessionManager<TReply = unknown> {
     return true;
   }
 
+  /**
+   * The member asked for their quiz again (e.g. they dismissed its message): the session adopts
+   * this interaction, so everything from now on is drawn in its reply. Returns the session's state
+   * for the caller to redraw; nothing else changes (the question keeps its delivery time).
+   */
+  reattach(input: {
+    guildId: string;
+    userId: string;
+    interaction: InteractionRef<TReply>;
+  }): Result<
+    { sessionId: string; state: SoloSessionState; deadlineMs: number },
+    { kind: 'sessionNotFound' }
+  > {
+    const sessionId = this.sessionByMember.get(memberKey(input.guildId, input.userId));
+    const running = sessionId === undefined ? undefined : this.sessions.get(sessionId);
+    if (sessionId === undefined || running === undefined) return err({ kind: 'sessionNotFound' });
+    this.touch(running, input.interaction);
+    return ok({ sessionId, state: running.state, deadlineMs: this.deadlineOf(running.state) });
+  }
+
   /** Removes a waiting member from the queue (e.g. a Cancel button). */
   leaveQueue(guildId: string, userId: string): boolean {
     const waiting = this.queue.find((w) => w.request.guildId === guildId && w.request.userId === userId);

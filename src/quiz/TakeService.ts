@@ -132,6 +132,8 @@ export interface SessionPresenter<TReply> {
   showSummary(reply: TReply, view: SummaryView): Promise<void>;
   /** Inactivity, token age, quiz deleted, or Badgey restarting. */
   showEnded(reply: TReply, view: EndedView): Promise<void>;
+  /** The member ran `/quiz take` again during a session: it continues in this reply (the next question is on its way). */
+  showResumed(reply: TReply, view: { quizName: string }): Promise<void>;
   showQueued(reply: TReply, view: { quizName: string; position: number }): Promise<void>;
   showQueueLeft(reply: TReply, view: { reason: QueueLeftReason }): Promise<void>;
 }
@@ -149,7 +151,9 @@ export type TakeError =
 
 export type TakeResult =
   | { status: 'started'; sessionId: string; quiz: Quiz }
-  | { status: 'queued'; position: number; quiz: Quiz };
+  | { status: 'queued'; position: number; quiz: Quiz }
+  /** The member already had a session: it continues in this interaction's reply. */
+  | { status: 'resumed'; sessionId: string; quizName: string };
 
 export interface TakeRequest<TReply> {
   guildId: string;
@@ -211,12 +215,12 @@ export class TakeService<TReply> {
   /**
    * `/quiz take`: checks (quiz of this guild, open, retake policy, has questions), then starts the
    * session or queues the member. Resolves once the first message (question or queue position) is
-   * shown. Errors are for the caller to render.
+   * shown. A member who already has a session gets it back in this reply (they may have dismissed
+   * its message), whatever quiz they named. Errors are for the caller to render.
    */
   async take(request: TakeRequest<TReply>): Promise<Result<TakeResult, TakeError>> {
     const { guildId, userId } = request;
-    const runningId = this.#manager.sessionIdFor(guildId, userId);
-    if (runningId !== undefined) return err({ kind: 'alreadyRunning' });
+    if (this.#manager.sessionIdFor(guildId, userId) !== undefined) return this.#resume(request);
     const queued = this.#manager.queuePositionOf(guildId, userId);
     if (queued !== null) return err({ kind: 'alreadyQueued', position: queued });
 
@@ -275,6 +279,37 @@ export class TakeService<TReply> {
     }
     await this.#chains.get(key);
     return ok({ status: 'started', sessionId: started.value.sessionId, quiz });
+  }
+
+  async #resume(request: TakeRequest<TReply>): Promise<Result<TakeResult, TakeError>> {
+    const attached = this.#manager.reattach(request);
+    if (!attached.ok) return err({ kind: 'alreadyRunning' }); // it ended meanwhile
+    const { sessionId, state, deadlineMs } = attached.value;
+    const reply = request.interaction.reply;
+    const question = state.questions[state.currentIndex];
+    await this.#enqueue(memberKey(state.guildId, state.userId), 'resume', async () => {
+      if (state.status === 'awaiting_answer' && question) {
+        // Redrawn as it was: same deadline, and scoring keeps counting from the first delivery.
+        await this.#presenter.showQuestion(reply, {
+          sessionId,
+          quizName: state.quizName,
+          questionIndex: state.currentIndex,
+          questionNumber: state.currentIndex + 1,
+          questionCount: state.questions.length,
+          question,
+          deadlineMs,
+          timerSeconds: state.timerSeconds,
+          score: state.score,
+        });
+      } else {
+        await this.#presenter.showResumed(reply, { quizName: state.quizName });
+      }
+    });
+    this.#logger.info(
+      { guildId: state.guildId, quizId: state.quizId },
+      'quiz session resumed in a new reply',
+    );
+    return ok({ status: 'resumed', sessionId, quizName: state.quizName });
   }
 
   /**

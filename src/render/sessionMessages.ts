@@ -255,6 +255,14 @@ export function renderEnded(view: EndedView): SessionMessage {
   };
 }
 
+export function renderResumed(view: { quizName: string }): SessionMessage {
+  return {
+    content: `You already have ${quoted(view.quizName)} running — it continues here. The next question is on its way.`,
+    embeds: [],
+    components: [],
+  };
+}
+
 export function renderQueued(view: { quizName: string; position: number }): SessionMessage {
   const who = view.position === 1 ? "You're next" : `You're number **${view.position}** in the queue`;
   const quiz = view.quizName ? ` for ${quoted(view.quizName)}` : '';

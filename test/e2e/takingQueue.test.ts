@@ -151,6 +151,18 @@ describe('the session cap (QUIZ_MAX_SESSIONS=1)', () => {
     expect(await metric('badgey_sessions_queued')).toBe(2);
   });
 
+  it('a second /quiz take brings the running quiz back in the new reply (e.g. after dismissing it)', async () => {
+    const first = messages.ada ?? '';
+    const again = take('ada');
+    messages.ada = await sessionMessageId(again);
+    expect(messages.ada).not.toBe(first);
+    const redrawn = await waitForTitle(emu, messages.ada, /^Question 1\/2/);
+    expect(buttons(redrawn).map((b) => b.custom_id)).toEqual(
+      buttons(currentMessage(emu, first)).map((b) => b.custom_id),
+    );
+    expect(await metric('badgey_quizzes_started_total')).toBe(1);
+  });
+
   it('tells the member when the results cannot be posted, and the next in line starts', async () => {
     await answerCorrectly('ada', 1, 200);
     await next('ada');

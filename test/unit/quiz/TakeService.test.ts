@@ -32,6 +32,7 @@ type Call =
   | { method: 'postResults'; reply: string; view: ResultsPost }
   | { method: 'showSummary'; reply: string; view: SummaryView }
   | { method: 'showEnded'; reply: string; view: EndedView }
+  | { method: 'showResumed'; reply: string; view: { quizName: string } }
   | { method: 'showQueued'; reply: string; view: { quizName: string; position: number } }
   | { method: 'showQueueLeft'; reply: string; view: { reason: string } };
 
@@ -70,6 +71,9 @@ class RecordingPresenter implements SessionPresenter<string> {
   }
   async showEnded(reply: string, view: EndedView) {
     this.#record({ method: 'showEnded', reply, view });
+  }
+  async showResumed(reply: string, view: { quizName: string }) {
+    this.#record({ method: 'showResumed', reply, view });
   }
   async showQueued(reply: string, view: { quizName: string; position: number }) {
     this.#record({ method: 'showQueued', reply, view });
@@ -283,7 +287,7 @@ describe('TakeService', () => {
     const later = await createQuiz({ name: 'Later', opensAt: now + 3_600_000 });
     const over = await createQuiz({ name: 'Over', closesAt: now - 1 });
     const empty = await createQuiz({ name: 'Empty' }, []);
-    const open = await createQuiz({ name: 'Open' });
+    await createQuiz({ name: 'Open' });
     const kinds = async (ref: string) => {
       const result = await take(ADA, ref);
       return result.ok ? result.value.status : result.error.kind;
@@ -293,8 +297,36 @@ describe('TakeService', () => {
     expect(await kinds(String(empty.id))).toBe('noQuestions');
     expect(await kinds('No such quiz')).toBe('quizNotFound');
     expect(await kinds('open')).toBe('started'); // by name, ignoring case
-    expect(await kinds(String(open.id))).toBe('alreadyRunning');
     expect(analytics.getStatistics().quizzes_started).toBe(1);
+  });
+
+  it('a second /quiz take continues the running session in the new reply (the old message may be gone)', async () => {
+    const quiz = await createQuiz();
+    await take(ADA, String(quiz.id));
+    const first = presenter.last('showQuestion')!.view;
+    await advance(3_000);
+    const again = await take(ADA, 'another quiz name entirely', 'take2');
+    expect(again.ok && again.value).toMatchObject({
+      status: 'resumed',
+      sessionId: first.sessionId,
+      quizName: 'Planets',
+    });
+    // The same question, the same deadline, drawn in the new reply.
+    expect(presenter.last('showQuestion')).toMatchObject({
+      reply: 'take2',
+      view: { sessionId: first.sessionId, questionIndex: 0, deadlineMs: first.deadlineMs },
+    });
+    expect(analytics.getStatistics().quizzes_started).toBe(1);
+    // Scoring still counts from the first delivery: clicked 5 s after it → trunc(10 × 15/20) = 7.
+    await advance(2_000);
+    const answered = await answer(ADA, 0, 0, 'click');
+    expect(answered.ok && answered.value.pointsAwarded).toBe(7);
+    // During feedback, a resume says the next question is coming.
+    const during = await take(ADA, String(quiz.id), 'take3');
+    expect(during.ok && during.value.status).toBe('resumed');
+    expect(presenter.last('showResumed')).toMatchObject({ reply: 'take3', view: { quizName: 'Planets' } });
+    await advance(FEEDBACK_MS);
+    expect(presenter.last('showQuestion')).toMatchObject({ reply: 'take3', view: { questionNumber: 2 } });
   });
 
   it('asks at most the question limit, in a shuffled order when the quiz says so', async () => {
