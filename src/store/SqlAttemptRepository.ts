@@ -14,6 +14,7 @@ import type { AttemptsTable, BestScoresTable } from './schema.js';
 import {
   type Executor,
   runOperation,
+  runTransaction,
   type StoreContext,
   toNullableNumber,
   toNumber,
@@ -112,43 +113,41 @@ export class SqlAttemptRepository implements AttemptRepository {
   }
 
   complete(attemptId: number, outcome: AttemptOutcome): Promise<CompletionResult> {
-    return runOperation(this.ctx, 'attempts.complete', () =>
-      this.ctx.db.transaction().execute(async (trx) => {
-        const attempt = await this.#finish(trx, attemptId, outcome, 'completed');
-        // Atomic on both dialects: the conflicting row is locked and the WHERE re-checked, so
-        // concurrent completions can never lower the best score.
-        await trx
-          .insertInto('best_scores')
-          .values({
-            guild_id: attempt.guildId,
-            user_id: attempt.userId,
-            quiz_id: attempt.quizId,
-            score: attempt.score,
-            attempt_id: attempt.id,
-            achieved_at: outcome.completedAt,
-          })
-          .onConflict((oc) =>
-            oc
-              .columns(['guild_id', 'user_id', 'quiz_id'])
-              .doUpdateSet((eb) => ({
-                score: eb.ref('excluded.score'),
-                attempt_id: eb.ref('excluded.attempt_id'),
-                achieved_at: eb.ref('excluded.achieved_at'),
-              }))
-              .where((eb) => eb('excluded.score', '>', eb.ref('best_scores.score'))),
-          )
-          .execute();
-        const best = await trx
-          .selectFrom('best_scores')
-          .selectAll()
-          .where('guild_id', '=', attempt.guildId)
-          .where('user_id', '=', attempt.userId)
-          .where('quiz_id', '=', attempt.quizId)
-          .executeTakeFirstOrThrow();
-        const bestScore = bestFromRow(best);
-        return { attempt, best: bestScore, isNewBest: bestScore.attemptId === attempt.id };
-      }),
-    );
+    return runTransaction(this.ctx, 'attempts.complete', async (trx) => {
+      const attempt = await this.#finish(trx, attemptId, outcome, 'completed');
+      // Atomic on both dialects: the conflicting row is locked and the WHERE re-checked, so
+      // concurrent completions can never lower the best score.
+      await trx
+        .insertInto('best_scores')
+        .values({
+          guild_id: attempt.guildId,
+          user_id: attempt.userId,
+          quiz_id: attempt.quizId,
+          score: attempt.score,
+          attempt_id: attempt.id,
+          achieved_at: outcome.completedAt,
+        })
+        .onConflict((oc) =>
+          oc
+            .columns(['guild_id', 'user_id', 'quiz_id'])
+            .doUpdateSet((eb) => ({
+              score: eb.ref('excluded.score'),
+              attempt_id: eb.ref('excluded.attempt_id'),
+              achieved_at: eb.ref('excluded.achieved_at'),
+            }))
+            .where((eb) => eb('excluded.score', '>', eb.ref('best_scores.score'))),
+        )
+        .execute();
+      const best = await trx
+        .selectFrom('best_scores')
+        .selectAll()
+        .where('guild_id', '=', attempt.guildId)
+        .where('user_id', '=', attempt.userId)
+        .where('quiz_id', '=', attempt.quizId)
+        .executeTakeFirstOrThrow();
+      const bestScore = bestFromRow(best);
+      return { attempt, best: bestScore, isNewBest: bestScore.attemptId === attempt.id };
+    });
   }
 
   markInterrupted(attemptId: number, outcome: AttemptOutcome): Promise<Attempt> {

@@ -6,7 +6,7 @@ import {
 } from '../quiz/ports.js';
 import { type GuildSettings, RETAKE_POLICIES, type RetakePolicy } from '../quiz/types.js';
 import type { GuildSettingsTable } from './schema.js';
-import { type Executor, runOperation, type StoreContext } from './storeContext.js';
+import { type Executor, runOperation, runTransaction, type StoreContext } from './storeContext.js';
 
 function settingsFromRow(row: Selectable<GuildSettingsTable>): GuildSettings {
   const roles: unknown = JSON.parse(row.manager_role_ids);
@@ -37,29 +37,27 @@ export class SqlGuildSettingsRepository implements GuildSettingsRepository {
   }
 
   update(guildId: string, changes: GuildSettingsChanges): Promise<GuildSettings> {
-    return runOperation(this.ctx, 'guild_settings.update', () =>
-      this.ctx.db.transaction().execute(async (trx) => {
-        const current = await this.#get(trx, guildId);
-        const next: GuildSettings = {
-          guildId,
-          resultsChannelId:
-            changes.resultsChannelId !== undefined ? changes.resultsChannelId : current.resultsChannelId,
-          managerRoleIds: [...new Set(changes.managerRoleIds ?? current.managerRoleIds)],
-          retakePolicy: changes.retakePolicy ?? current.retakePolicy,
-        };
-        const values = {
-          results_channel_id: next.resultsChannelId,
-          manager_role_ids: JSON.stringify(next.managerRoleIds),
-          retake_policy: next.retakePolicy,
-          updated_at: this.ctx.clock.now(),
-        };
-        await trx
-          .insertInto('guild_settings')
-          .values({ guild_id: guildId, ...values })
-          .onConflict((oc) => oc.column('guild_id').doUpdateSet(values))
-          .execute();
-        return next;
-      }),
-    );
+    return runTransaction(this.ctx, 'guild_settings.update', async (trx) => {
+      const current = await this.#get(trx, guildId);
+      const next: GuildSettings = {
+        guildId,
+        resultsChannelId:
+          changes.resultsChannelId !== undefined ? changes.resultsChannelId : current.resultsChannelId,
+        managerRoleIds: [...new Set(changes.managerRoleIds ?? current.managerRoleIds)],
+        retakePolicy: changes.retakePolicy ?? current.retakePolicy,
+      };
+      const values = {
+        results_channel_id: next.resultsChannelId,
+        manager_role_ids: JSON.stringify(next.managerRoleIds),
+        retake_policy: next.retakePolicy,
+        updated_at: this.ctx.clock.now(),
+      };
+      await trx
+        .insertInto('guild_settings')
+        .values({ guild_id: guildId, ...values })
+        .onConflict((oc) => oc.column('guild_id').doUpdateSet(values))
+        .execute();
+      return next;
+    });
   }
 }

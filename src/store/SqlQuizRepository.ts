@@ -16,6 +16,7 @@ import {
   checkLimit,
   type Executor,
   runOperation,
+  runTransaction,
   type StoreContext,
   toNullableNumber,
   toNumber,
@@ -272,69 +273,61 @@ export class SqlQuizRepository implements QuizRepository {
   }
 
   addQuestion(guildId: string, quizId: number, input: QuestionInput): Promise<Question> {
-    return runOperation(this.ctx, 'questions.add', () =>
-      this.ctx.db.transaction().execute(async (trx) => {
-        await this.#touchQuiz(trx, guildId, quizId);
-        const next = await trx
-          .selectFrom('questions')
-          .select((eb) => eb.fn.max('position').as('max'))
-          .where('quiz_id', '=', quizId)
-          .executeTakeFirst();
-        const position = next?.max === null || next?.max === undefined ? 0 : toNumber(next.max) + 1;
-        const row = await trx
-          .insertInto('questions')
-          .values({ quiz_id: quizId, position, ...questionColumns(input) })
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        return questionFromRow(row);
-      }),
-    );
+    return runTransaction(this.ctx, 'questions.add', async (trx) => {
+      await this.#touchQuiz(trx, guildId, quizId);
+      const next = await trx
+        .selectFrom('questions')
+        .select((eb) => eb.fn.max('position').as('max'))
+        .where('quiz_id', '=', quizId)
+        .executeTakeFirst();
+      const position = next?.max === null || next?.max === undefined ? 0 : toNumber(next.max) + 1;
+      const row = await trx
+        .insertInto('questions')
+        .values({ quiz_id: quizId, position, ...questionColumns(input) })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return questionFromRow(row);
+    });
   }
 
   updateQuestion(guildId: string, questionId: number, input: QuestionInput): Promise<Question> {
-    return runOperation(this.ctx, 'questions.update', () =>
-      this.ctx.db.transaction().execute(async (trx) => {
-        const existing = await this.#questionInGuild(trx, guildId, questionId);
-        if (!existing) throw new QuestionNotFoundError(questionId);
-        await this.#touchQuiz(trx, guildId, existing.quiz_id);
-        const row = await trx
-          .updateTable('questions')
-          .set(questionColumns(input))
-          .where('id', '=', questionId)
-          .returningAll()
-          .executeTakeFirst();
-        if (!row) throw new QuestionNotFoundError(questionId);
-        return questionFromRow(row);
-      }),
-    );
+    return runTransaction(this.ctx, 'questions.update', async (trx) => {
+      const existing = await this.#questionInGuild(trx, guildId, questionId);
+      if (!existing) throw new QuestionNotFoundError(questionId);
+      await this.#touchQuiz(trx, guildId, existing.quiz_id);
+      const row = await trx
+        .updateTable('questions')
+        .set(questionColumns(input))
+        .where('id', '=', questionId)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) throw new QuestionNotFoundError(questionId);
+      return questionFromRow(row);
+    });
   }
 
   deleteQuestion(guildId: string, questionId: number): Promise<boolean> {
-    return runOperation(this.ctx, 'questions.delete', () =>
-      this.ctx.db.transaction().execute(async (trx) => {
-        const existing = await this.#questionInGuild(trx, guildId, questionId);
-        if (!existing) return false;
-        await this.#touchQuiz(trx, guildId, existing.quiz_id);
-        const deleted = await trx.deleteFrom('questions').where('id', '=', questionId).executeTakeFirst();
-        if (Number(deleted.numDeletedRows) === 0) return false;
-        await trx
-          .updateTable('questions')
-          .set((eb) => ({ position: eb('position', '-', 1) }))
-          .where('quiz_id', '=', existing.quiz_id)
-          .where('position', '>', existing.position)
-          .execute();
-        return true;
-      }),
-    );
+    return runTransaction(this.ctx, 'questions.delete', async (trx) => {
+      const existing = await this.#questionInGuild(trx, guildId, questionId);
+      if (!existing) return false;
+      await this.#touchQuiz(trx, guildId, existing.quiz_id);
+      const deleted = await trx.deleteFrom('questions').where('id', '=', questionId).executeTakeFirst();
+      if (Number(deleted.numDeletedRows) === 0) return false;
+      await trx
+        .updateTable('questions')
+        .set((eb) => ({ position: eb('position', '-', 1) }))
+        .where('quiz_id', '=', existing.quiz_id)
+        .where('position', '>', existing.position)
+        .execute();
+      return true;
+    });
   }
 
   replaceQuestions(guildId: string, quizId: number, questions: QuestionInput[]): Promise<Question[]> {
-    return runOperation(this.ctx, 'questions.replace', () =>
-      this.ctx.db.transaction().execute(async (trx) => {
-        await this.#touchQuiz(trx, guildId, quizId);
-        return this.#replaceQuestions(trx, guildId, quizId, questions);
-      }),
-    );
+    return runTransaction(this.ctx, 'questions.replace', async (trx) => {
+      await this.#touchQuiz(trx, guildId, quizId);
+      return this.#replaceQuestions(trx, guildId, quizId, questions);
+    });
   }
 
   async #replaceQuestions(
@@ -361,24 +354,22 @@ export class SqlQuizRepository implements QuizRepository {
     input: QuizInput,
     questions: QuestionInput[],
   ): Promise<ImportResult> {
-    return runOperation(this.ctx, 'quizzes.import', () =>
-      this.ctx.db.transaction().execute(async (trx) => {
-        const existing = await this.#findByName(trx, guildId, input.name);
-        let quiz: Quiz;
-        if (existing) {
-          const row = await trx
-            .updateTable('quizzes')
-            .set({ ...quizColumns(input), updated_at: this.ctx.clock.now() })
-            .where('id', '=', existing.id)
-            .returningAll()
-            .executeTakeFirstOrThrow();
-          quiz = quizFromRow(row);
-        } else {
-          quiz = await this.#insert(trx, guildId, creatorId, input);
-        }
-        const stored = await this.#replaceQuestions(trx, guildId, quiz.id, questions);
-        return { quiz, questions: stored, created: !existing };
-      }),
-    );
+    return runTransaction(this.ctx, 'quizzes.import', async (trx) => {
+      const existing = await this.#findByName(trx, guildId, input.name);
+      let quiz: Quiz;
+      if (existing) {
+        const row = await trx
+          .updateTable('quizzes')
+          .set({ ...quizColumns(input), updated_at: this.ctx.clock.now() })
+          .where('id', '=', existing.id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        quiz = quizFromRow(row);
+      } else {
+        quiz = await this.#insert(trx, guildId, creatorId, input);
+      }
+      const stored = await this.#replaceQuestions(trx, guildId, quiz.id, questions);
+      return { quiz, questions: stored, created: !existing };
+    });
   }
 }

@@ -48,6 +48,15 @@ export async function runOperation<T>(
   }
 }
 
+/** `runOperation` with the work in one transaction (rolled back when it throws). */
+export function runTransaction<T>(
+  ctx: StoreContext,
+  operation: string,
+  work: (trx: Transaction<StoreSchema>) => Promise<T>,
+): Promise<T> {
+  return runOperation(ctx, operation, () => ctx.db.transaction().execute(work));
+}
+
 /** Rows come back as numbers on both dialects (int8 is parsed on our pg pool); this guards the rest. */
 export function toNumber(value: unknown): number {
   if (typeof value === 'number') return value;
