@@ -299,6 +299,32 @@ export class SessionManager<TReply = unknown> {
     return ok({ sessionId, state: running.state, deadlineMs: this.deadlineOf(running.state) });
   }
 
+  /**
+   * A waiting member asked again: they keep their place, and the newer interaction's reply is where
+   * their position and then their quiz are drawn (its token also lives longer). Returns the
+   * position, or null when not waiting.
+   */
+  reattachQueued(input: {
+    guildId: string;
+    userId: string;
+    interaction: InteractionRef<TReply>;
+  }): number | null {
+    const index = this.queue.findIndex(
+      (w) => w.request.guildId === input.guildId && w.request.userId === input.userId,
+    );
+    const waiting = this.queue[index];
+    if (waiting === undefined) return null;
+    if (input.interaction.issuedAtMs >= waiting.request.interaction.issuedAtMs) {
+      waiting.request = { ...waiting.request, interaction: input.interaction };
+      waiting.cancelTokenTimer();
+      waiting.cancelTokenTimer = this.scheduler.schedule(
+        input.interaction.issuedAtMs + this.tokenMaxAgeMs - this.clock.now(),
+        () => this.leaveQueueWith(waiting, 'tokenAge'),
+      );
+    }
+    return index + 1;
+  }
+
   /** Removes a waiting member from the queue (e.g. a Cancel button). */
   leaveQueue(guildId: string, userId: string): boolean {
     const waiting = this.queue.find((w) => w.request.guildId === guildId && w.request.userId === userId);

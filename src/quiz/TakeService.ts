@@ -153,7 +153,9 @@ export type TakeResult =
   | { status: 'started'; sessionId: string; quiz: Quiz }
   | { status: 'queued'; position: number; quiz: Quiz }
   /** The member already had a session: it continues in this interaction's reply. */
-  | { status: 'resumed'; sessionId: string; quizName: string };
+  | { status: 'resumed'; sessionId: string; quizName: string }
+  /** The member was already waiting: same place, shown (and later started) in this reply. */
+  | { status: 'stillQueued'; position: number; quizName: string };
 
 export interface TakeRequest<TReply> {
   guildId: string;
@@ -221,8 +223,14 @@ export class TakeService<TReply> {
   async take(request: TakeRequest<TReply>): Promise<Result<TakeResult, TakeError>> {
     const { guildId, userId } = request;
     if (this.#manager.sessionIdFor(guildId, userId) !== undefined) return this.#resume(request);
-    const queued = this.#manager.queuePositionOf(guildId, userId);
-    if (queued !== null) return err({ kind: 'alreadyQueued', position: queued });
+    const queued = this.#manager.reattachQueued(request);
+    if (queued !== null) {
+      const quizName = this.#queuedQuizNames.get(memberKey(guildId, userId)) ?? '';
+      await this.#enqueue(memberKey(guildId, userId), 'showQueued', () =>
+        this.#presenter.showQueued(request.interaction.reply, { quizName, position: queued }),
+      );
+      return ok({ status: 'stillQueued', position: queued, quizName });
+    }
 
     let quiz: Quiz | null;
     let questions: Awaited<ReturnType<QuizRepository['listQuestions']>>;

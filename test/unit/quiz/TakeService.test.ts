@@ -357,12 +357,17 @@ describe('TakeService', () => {
       view: { quizName: 'Planets', position: 1 },
     });
 
+    // bob asks again (he dismissed the queue message): same place, drawn in the new reply.
+    const again = await take(BOB, String(quiz.id), 'take2-bob');
+    expect(again.ok && again.value).toEqual({ status: 'stillQueued', position: 1, quizName: 'Planets' });
+    expect(presenter.last('showQueued')?.reply).toBe('take2-bob');
+
     await answer(ADA, 0, 1_000); // trunc(10 × 299/300) = 9
     // Nothing from ada for the idle timeout: the session ends and bob starts.
     await advance(IDLE_MS);
     const end = presenter.calls.find((c) => c.method === 'showEnded');
     expect(end?.view).toMatchObject({ reason: 'idle', saved: true, summary: { score: 9 } });
-    expect(presenter.last('showQuestion')?.reply).toBe(`take-${BOB}`);
+    expect(presenter.last('showQuestion')?.reply).toBe('take2-bob');
     expect(await attempts()).toMatchObject({ attempts: 2, abandoned: 1, inProgress: 1 });
     expect(ended).toEqual(['idle']);
     expect(service.counts()).toEqual({ running: 1, queued: 0 });
