@@ -292,10 +292,13 @@ export class TakeService<TReply> {
   async #resume(request: TakeRequest<TReply>): Promise<Result<TakeResult, TakeError>> {
     const attached = this.#manager.reattach(request);
     if (!attached.ok) return err({ kind: 'alreadyRunning' }); // it ended meanwhile
-    const { sessionId, state, deadlineMs } = attached.value;
+    const { sessionId, state: attachedState } = attached.value;
     const reply = request.interaction.reply;
-    const question = state.questions[state.currentIndex];
-    await this.#enqueue(memberKey(state.guildId, state.userId), 'resume', async () => {
+    await this.#enqueue(memberKey(request.guildId, request.userId), 'resume', async () => {
+      // As it is when drawn (earlier calls of the chain ran first); an ended session drew its end.
+      const state = this.#manager.getState(sessionId);
+      if (!state) return;
+      const question = state.questions[state.currentIndex];
       if (state.status === 'awaiting_answer' && question) {
         // Redrawn as it was: same deadline, and scoring keeps counting from the first delivery.
         await this.#presenter.showQuestion(reply, {
@@ -305,7 +308,7 @@ export class TakeService<TReply> {
           questionNumber: state.currentIndex + 1,
           questionCount: state.questions.length,
           question,
-          deadlineMs,
+          deadlineMs: (state.deliveredAtMs ?? this.#clock.now()) + state.timerSeconds * 1000,
           timerSeconds: state.timerSeconds,
           score: state.score,
         });
@@ -314,10 +317,10 @@ export class TakeService<TReply> {
       }
     });
     this.#logger.info(
-      { guildId: state.guildId, quizId: state.quizId },
+      { guildId: request.guildId, quizId: attachedState.quizId },
       'quiz session resumed in a new reply',
     );
-    return ok({ status: 'resumed', sessionId, quizName: state.quizName });
+    return ok({ status: 'resumed', sessionId, quizName: attachedState.quizName });
   }
 
   /**
