@@ -56,6 +56,17 @@ async function settledRssMb(pid: number | undefined): Promise<number | undefined
   return samples.length > 0 ? Math.min(...samples) : undefined;
 }
 
+/** A gauge from the bot's /metrics (e.g. prom-client's `nodejs_heap_size_used_bytes`). */
+async function metricValue(url: string, name: string): Promise<number | undefined> {
+  try {
+    const text = await (await fetch(url, { signal: AbortSignal.timeout(5000) })).text();
+    const match = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'm').exec(text);
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** One load run, start to finish (world, bot, members, report); always tears everything down. */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const members = Math.min(Math.max(1, Math.floor(options.members)), MAX_MEMBERS);
@@ -144,7 +155,11 @@ export function formatSummary(result: LoadResult): string {
       `${fmt(s.rssMb.idle)} / ${fmt(s.rssMb.peak)} / ${fmt(s.rssMb.atPeakSessions)} MB`,
     ],
     ['peak running sessions', String(s.peakRunningSessions)],
-    ['event-loop delay p99 (worst sample)', `${fmt(s.eventLoopDelayP99MaxMs)} ms`],
+    ['bot event-loop delay p99 (worst sample)', `${fmt(s.eventLoopDelayP99MaxMs)} ms`],
+    [
+      'load generator loop delay p50 / p99 / max',
+      `${fmt(s.loadGeneratorLoopDelayMs.p50)} / ${fmt(s.loadGeneratorLoopDelayMs.p99)} / ${fmt(s.loadGeneratorLoopDelayMs.max)} ms (emulator + members, this process)`,
+    ],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   const lines = rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
@@ -176,19 +191,23 @@ function writeReport(result: LoadResult, file: string): void {
 export interface BenchLoadOptions {
   /** Default 1000. */
   members?: number;
-  /** Seconds the members keep taking part. Default 20. */
+  /** Seconds the members keep taking part. Default 25. */
   durationSeconds?: number;
+  /** Members start linearly over this many seconds. Default 10 (100 new quizzes/s at 1,000). */
+  rampSeconds?: number;
   verbose?: boolean;
 }
 
 /**
- * For `npm run bench` (issue 5): N members (default 1,000) start a quiz within 2 s; each answers
- * its first question and stays in the session. Reports first-reply latency p50/p99 over every
- * interaction and RSS per running session = (RSS with every session running − RSS idle) / N.
+ * For `npm run bench` (issue 5): N members (default 1,000) start a 5-question quiz over a 10 s
+ * ramp; each answers 3 questions (pressing "Next question" in between) and stays in the session, so
+ * at the end all N sessions run at once. Reports first-reply latency p50/p99 over every interaction
+ * and RSS per running session = (RSS with every session running − RSS idle) / sessions running.
  */
 export async function benchLoad(opts: BenchLoadOptions = {}): Promise<BenchRow[]> {
   const members = opts.members ?? 1000;
-  const durationSeconds = Math.min(opts.durationSeconds ?? 20, MAX_DURATION_SECONDS);
+  const durationSeconds = Math.min(opts.durationSeconds ?? 25, MAX_DURATION_SECONDS);
+  const rampMs = Math.min(opts.rampSeconds ?? 10, durationSeconds) * 1000;
   const log = (msg: string) => opts.verbose && process.stderr.write(`[bench load] ${msg}\n`);
   const world = await LoadWorld.create({
     members,
@@ -200,6 +219,7 @@ export async function benchLoad(opts: BenchLoadOptions = {}): Promise<BenchRow[]
     const driver = new LoadDriver(world, bot);
     try {
       const idle = await settledRssMb(bot.child.pid);
+      const heapIdle = await metricValue(bot.url('/metrics'), 'nodejs_heap_size_used_bytes');
       driver.rssIdleMb = idle;
       driver.startHealthPolling(1000);
       const taking = world.takingAvailable();
@@ -207,24 +227,27 @@ export async function benchLoad(opts: BenchLoadOptions = {}): Promise<BenchRow[]
       await driver.runMembers({
         members,
         durationMs: durationSeconds * 1000,
-        rampMs: 2000,
+        rampMs,
         mode: taking ? 'take' : 'commands',
-        thinkMs: [200, 1000],
-        ...(taking ? { quizzesPerMember: 1, answersPerQuiz: 1 } : {}),
+        thinkMs: [500, 2000],
+        ...(taking ? { quizzesPerMember: 1, answersPerQuiz: 3 } : {}),
       });
       const running = driver.runningSessions;
+      // Members are done clicking; give the collector a moment, as an idle bot would.
+      await wait(3000);
       const loaded = taking ? await settledRssMb(bot.child.pid) : undefined;
+      const heapLoaded = await metricValue(bot.url('/metrics'), 'nodejs_heap_size_used_bytes');
       driver.stopHealthPolling();
       const s = driver.summary({
         mode: taking ? 'take' : 'commands',
         members,
         durationMs: durationSeconds * 1000,
-        rampMs: 2000,
+        rampMs,
       });
       const scenario = taking
         ? `${members} members taking quizzes at once`
         : `${members} members, /help fallback`;
-      const errorNote = `interactions ${s.interactions}, unanswered ${s.errors.unanswered}, error replies ${s.errors.errorReplies}, 4xx ${s.errors.http4xx}, 5xx ${s.errors.http5xx}`;
+      const errorNote = `interactions ${s.interactions}, unanswered ${s.errors.unanswered}, error replies ${s.errors.errorReplies}, 4xx ${s.errors.http4xx}, 5xx ${s.errors.http5xx}; bot loop delay p99 ≤ ${round(s.eventLoopDelayP99MaxMs ?? Number.NaN)} ms, load generator (emulator + members, same machine) loop delay p99 ${round(s.loadGeneratorLoopDelayMs.p99)} ms`;
       const rows: BenchRow[] = [
         {
           name: `first-reply latency p50 (${scenario})`,
@@ -247,7 +270,7 @@ export async function benchLoad(opts: BenchLoadOptions = {}): Promise<BenchRow[]
           value: round(((loaded - idle) * 1024) / running),
           unit: 'KB',
           target: '≤ 64 KB',
-          note: `RSS idle ${round(idle)} MB, with ${running} sessions running ${round(loaded)} MB (includes the emulator-side load's REST buffers and V8 heap growth)`,
+          note: `RSS idle ${round(idle)} MB, with ${running} sessions running ${round(loaded)} MB; V8 heap used ${heapIdle !== undefined && heapLoaded !== undefined ? `${round((heapLoaded - heapIdle) / 1024 / running)} KB per session` : 'n/a'}. Includes discord.js's caches of each member's user, member and interaction objects and garbage not yet collected.`,
         });
       } else {
         rows.push({

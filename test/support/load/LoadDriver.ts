@@ -6,7 +6,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
+import { type IntervalHistogram, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { APIMessage } from 'discord-api-types/v10';
 import type { BotProcess } from '../botProcess.js';
 import type { InteractionHandle, StoredMessage } from '../discord-emulator/index.js';
@@ -109,6 +109,11 @@ export interface LoadSummary {
   rssMb: { idle: number | undefined; peak: number | undefined; atPeakSessions: number | undefined };
   peakRunningSessions: number;
   eventLoopDelayP99MaxMs: number | undefined;
+  /**
+   * Event-loop delay of THIS process (emulator + simulated members) over the run: when it is high,
+   * part of the measured latency is the load generator's, not the bot's.
+   */
+  loadGeneratorLoopDelayMs: { p50: number; p99: number; max: number };
   timeline: HealthSample[];
 }
 
@@ -154,6 +159,7 @@ export class LoadDriver {
   readonly timeline: HealthSample[] = [];
   readonly #views = new Map<string, MemberView>();
   readonly #started = performance.now();
+  readonly #ownLoopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
   readonly #onMessage: (stored: StoredMessage) => void;
   #restCallsAtStart: number;
   #healthTimer: NodeJS.Timeout | undefined;
@@ -182,11 +188,13 @@ export class LoadDriver {
       for (const wake of view.wake) wake();
     };
     world.emu.on('message', this.#onMessage);
+    this.#ownLoopDelay.enable();
   }
 
   /** Stops polling and listening. */
   dispose(): void {
     this.stopHealthPolling();
+    this.#ownLoopDelay.disable();
     this.world.emu.off('message', this.#onMessage);
   }
 
@@ -582,6 +590,11 @@ export class LoadDriver {
       },
       peakRunningSessions: this.#peakRunning,
       eventLoopDelayP99MaxMs: loop.length > 0 ? Math.max(...loop) : undefined,
+      loadGeneratorLoopDelayMs: {
+        p50: this.#ownLoopDelay.percentile(50) / 1e6,
+        p99: this.#ownLoopDelay.percentile(99) / 1e6,
+        max: this.#ownLoopDelay.max / 1e6,
+      },
       timeline: this.timeline,
     };
   }
