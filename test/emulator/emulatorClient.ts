@@ -1,6 +1,11 @@
 /** Helpers for the emulator self-tests: a real discord.js Client pointed at the emulator. */
 import { Client, type ClientOptions, Events, GatewayIntentBits, SlashCommandBuilder } from 'discord.js';
-import type { DiscordEmulator } from '../support/discord-emulator/index.js';
+import type { RESTPutAPIApplicationGuildCommandsJSONBody } from 'discord-api-types/v10';
+import {
+  DiscordEmulator,
+  type DiscordEmulatorOptions,
+  type EmulatedGuild,
+} from '../support/discord-emulator/index.js';
 
 export function newClient(emu: DiscordEmulator, extra: Partial<ClientOptions> = {}): Client {
   return new Client({
@@ -44,7 +49,33 @@ export const testCommands = [
     ),
 ].map((b) => b.toJSON());
 
-/** Registers `testCommands` in the guild once the client is ready. */
-export async function registerGuildCommands(client: Client, guildId: string): Promise<void> {
-  await client.application!.commands.set(testCommands, guildId);
+export interface ClientWorld {
+  emu: DiscordEmulator;
+  client: Client;
+  guild: EmulatedGuild;
+  /** The guild's first channel. */
+  channelId: string;
+  /** The member `ada`. */
+  userId: string;
+}
+
+/**
+ * An emulator with one guild and its member `ada`, and a discord.js client with `install`ed
+ * handlers, logged in and with `commands` (default `testCommands`) registered in the guild.
+ */
+export async function startClientWorld(options: {
+  emulator?: DiscordEmulatorOptions;
+  guild: Parameters<DiscordEmulator['addGuild']>[0];
+  install: (client: Client) => void;
+  commands?: RESTPutAPIApplicationGuildCommandsJSONBody;
+}): Promise<ClientWorld> {
+  const emu = await DiscordEmulator.start(options.emulator);
+  const guild = emu.addGuild(options.guild);
+  const channelId = guild.channels[0]!.id;
+  const userId = emu.addMember(guild.id, { user: { username: 'ada' } }).user.id;
+  const client = newClient(emu);
+  options.install(client);
+  await loginReady(client, emu.token);
+  await client.application!.commands.set(options.commands ?? testCommands, guild.id);
+  return { emu, client, guild, channelId, userId };
 }

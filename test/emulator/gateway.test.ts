@@ -1,7 +1,7 @@
 import { type Client, Events, type Interaction } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DiscordEmulator, type EmulatedGuild } from '../support/discord-emulator/index.js';
-import { loginReady, newClient, registerGuildCommands } from './emulatorClient.js';
+import { loginReady, newClient, startClientWorld } from './emulatorClient.js';
 
 function answerPings(client: Client): void {
   client.on(Events.InteractionCreate, (interaction: Interaction) => {
@@ -30,14 +30,11 @@ describe('discord.js against the emulator: gateway behaviour', () => {
   let userId: string;
 
   beforeEach(async () => {
-    emu = await DiscordEmulator.start({ heartbeatIntervalMs: 1000 });
-    guild = emu.addGuild({ name: 'Gateway guild' });
-    channelId = guild.channels[0]!.id;
-    userId = emu.addMember(guild.id, { user: { username: 'ada' } }).user.id;
-    client = newClient(emu);
-    answerPings(client);
-    await loginReady(client, emu.token);
-    await registerGuildCommands(client, guild.id);
+    ({ emu, client, guild, channelId, userId } = await startClientWorld({
+      emulator: { heartbeatIntervalMs: 1000 },
+      guild: { name: 'Gateway guild' },
+      install: answerPings,
+    }));
   });
 
   afterEach(async () => {

@@ -13,11 +13,11 @@ import {
 import { InteractionResponseType } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  DiscordEmulator,
+  type DiscordEmulator,
   type EmulatedGuild,
   snowflakeTimestamp,
 } from '../support/discord-emulator/index.js';
-import { loginReady, newClient, registerGuildCommands, testCommands } from './emulatorClient.js';
+import { startClientWorld, testCommands } from './emulatorClient.js';
 
 /** A tiny bot written with discord.js, answering the test commands in the ways a real bot does. */
 function installHandlers(client: Client): void {
@@ -94,14 +94,11 @@ describe('discord.js against the emulator: interactions', () => {
   let userId: string;
 
   beforeAll(async () => {
-    emu = await DiscordEmulator.start({ heartbeatIntervalMs: 1000 });
-    guild = emu.addGuild({ name: 'Test guild', channels: [{ name: 'general' }] });
-    channelId = guild.channels[0]!.id;
-    userId = emu.addMember(guild.id, { user: { username: 'ada' } }).user.id;
-    client = newClient(emu);
-    installHandlers(client);
-    await loginReady(client, emu.token);
-    await registerGuildCommands(client, guild.id);
+    ({ emu, client, guild, channelId, userId } = await startClientWorld({
+      emulator: { heartbeatIntervalMs: 1000 },
+      guild: { name: 'Test guild', channels: [{ name: 'general' }] },
+      install: installHandlers,
+    }));
   });
 
   afterAll(async () => {

@@ -14,7 +14,7 @@ import {
 import { InteractionResponseType, Routes } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordEmulator, type EmulatedGuild } from '../support/discord-emulator/index.js';
-import { loginReady, newClient } from './emulatorClient.js';
+import { loginReady, newClient, startClientWorld } from './emulatorClient.js';
 
 const commands = [
   new SlashCommandBuilder().setName('ping').setDescription('pong'),
@@ -102,18 +102,12 @@ describe('discord.js against the emulator: REST behaviour', () => {
 
   beforeAll(async () => {
     // Short deadlines so the late/expired paths are quick; every other handler answers in a few ms.
-    emu = await DiscordEmulator.start({
-      heartbeatIntervalMs: 5000,
-      ackDeadlineMs: 400,
-      tokenLifetimeMs: 1000,
-    });
-    guild = emu.addGuild({ name: 'REST guild', channels: [{ name: 'general' }, { name: 'read-only' }] });
-    channelId = guild.channels[0]!.id;
-    userId = emu.addMember(guild.id, { user: { username: 'ada' } }).user.id;
-    client = newClient(emu);
-    installHandlers(client);
-    await loginReady(client, emu.token);
-    await client.application!.commands.set(commands, guild.id);
+    ({ emu, client, guild, channelId, userId } = await startClientWorld({
+      emulator: { heartbeatIntervalMs: 5000, ackDeadlineMs: 400, tokenLifetimeMs: 1000 },
+      guild: { name: 'REST guild', channels: [{ name: 'general' }, { name: 'read-only' }] },
+      install: installHandlers,
+      commands,
+    }));
   });
 
   afterAll(async () => {
@@ -253,18 +247,12 @@ describe('deadlines: ack (10062) and token lifetime (50027)', () => {
 
   beforeAll(async () => {
     // Short deadlines so the late/expired paths are quick; the handlers overshoot them by far.
-    emu = await DiscordEmulator.start({
-      heartbeatIntervalMs: 5000,
-      ackDeadlineMs: 400,
-      tokenLifetimeMs: 1000,
-    });
-    guild = emu.addGuild({ name: 'deadline guild' });
-    channelId = guild.channels[0]!.id;
-    userId = emu.addMember(guild.id, { user: { username: 'ada' } }).user.id;
-    client = newClient(emu);
-    installHandlers(client);
-    await loginReady(client, emu.token);
-    await client.application!.commands.set(commands, guild.id);
+    ({ emu, client, guild, channelId, userId } = await startClientWorld({
+      emulator: { heartbeatIntervalMs: 5000, ackDeadlineMs: 400, tokenLifetimeMs: 1000 },
+      guild: { name: 'deadline guild' },
+      install: installHandlers,
+      commands,
+    }));
   });
 
   afterAll(async () => {
