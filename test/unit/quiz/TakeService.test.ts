@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { QuizAnalytics } from '../../../src/analytics/index.js';
+import { DatabaseUnavailableError } from '../../../src/quiz/ports.js';
 import { SessionManager } from '../../../src/quiz/SessionManager.js';
 import {
   type EndedView,
@@ -11,6 +12,7 @@ import {
   type SessionPresenter,
   type SummaryView,
   TakeService,
+  type TakeServiceOptions,
 } from '../../../src/quiz/TakeService.js';
 import type { QuestionInput, QuizInput } from '../../../src/quiz/types.js';
 import { type Database, openDatabase } from '../../../src/store/openDatabase.js';
@@ -116,7 +118,13 @@ let analytics: QuizAnalytics;
 let service: TakeService<string>;
 let ended: string[];
 
-function setup(options: { maxSessions?: number } = {}) {
+function setup(
+  options: {
+    maxSessions?: number;
+    attempts?: TakeServiceOptions<string>['attempts'];
+    quizzes?: TakeServiceOptions<string>['quizzes'];
+  } = {},
+) {
   const manager = new SessionManager<string>({
     clock,
     scheduler: clock,
@@ -127,8 +135,8 @@ function setup(options: { maxSessions?: number } = {}) {
   });
   service = new TakeService<string>({
     manager,
-    quizzes: db.quizzes,
-    attempts: db.attempts,
+    quizzes: options.quizzes ?? db.quizzes,
+    attempts: options.attempts ?? db.attempts,
     guildSettings: db.guildSettings,
     analytics,
     presenter,
@@ -425,5 +433,36 @@ describe('TakeService', () => {
     await advance(FEEDBACK_MS);
     expect(presenter.last('showSummary')?.view.post).toEqual({ status: 'forbidden', channelId: 'locked' });
     expect(presenter.last('showSummary')?.view.bestScore).toBe(10);
+  });
+
+  it('an unreachable database refuses the start politely; a failed store still ends in a summary', async () => {
+    const quiz = await createQuiz({}, QUESTIONS.slice(0, 1));
+    const down = new DatabaseUnavailableError('connection refused');
+    setup({
+      quizzes: {
+        getById: () => Promise.reject(down),
+        findByName: () => Promise.reject(down),
+        listQuestions: () => Promise.reject(down),
+      },
+    });
+    const refused = await take(ADA, String(quiz.id));
+    expect(refused.ok ? 'started' : refused.error.kind).toBe('databaseUnavailable');
+
+    // The attempt cannot be stored: the member still plays, and the summary says the score is not saved.
+    setup({
+      attempts: {
+        ...db.attempts,
+        start: () => Promise.reject(down),
+        complete: db.attempts.complete.bind(db.attempts),
+        markInterrupted: db.attempts.markInterrupted.bind(db.attempts),
+        markAbandoned: db.attempts.markAbandoned.bind(db.attempts),
+        hasCompleted: db.attempts.hasCompleted.bind(db.attempts),
+      },
+    });
+    await take(ADA, String(quiz.id));
+    await answer(ADA, 0, 0);
+    await advance(FEEDBACK_MS);
+    expect(presenter.last('showSummary')?.view).toMatchObject({ bestScore: null, summary: { score: 10 } });
+    expect(analytics.getStatistics().error_counts).toEqual({ attempt_store_failed: 1 });
   });
 });
