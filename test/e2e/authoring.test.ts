@@ -75,10 +75,7 @@ beforeAll(async () => {
       DISCORD_GUILD_IDS: `${guildA.id},${guildB.id}`,
     },
   });
-  await bot.waitForStatus('/ready', 200, 20_000);
-  await bot.waitForLog(
-    (l) => typeof l.msg === 'string' && /slash commands (registered|unchanged)/.test(l.msg),
-  );
+  await bot.waitUntilServing();
 }, 40_000);
 
 afterAll(async () => {

@@ -54,10 +54,7 @@ beforeAll(async () => {
       DATABASE_URL: pgUrlForSchema(schema, `postgres://postgres@127.0.0.1:${proxy.port}/test`),
     },
   });
-  await bot.waitForStatus('/ready', 200, 20_000);
-  await bot.waitForLog(
-    (l) => typeof l.msg === 'string' && /slash commands (registered|unchanged)/.test(l.msg),
-  );
+  await bot.waitUntilServing();
 }, 40_000);
 
 afterAll(async () => {

@@ -5,8 +5,7 @@ import { isMsg, readyWithinOneSecond, startBot, startWorld, type World } from '.
 
 async function readyBot(world: World) {
   const bot = await startBot(world);
-  await bot.waitForStatus('/ready', 200, 15_000);
-  await bot.waitForLog(isMsg(/slash commands (registered|unchanged)/));
+  await bot.waitUntilServing(15_000);
   return bot;
 }
 

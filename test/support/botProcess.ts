@@ -146,6 +146,14 @@ export class BotProcess {
     );
   }
 
+  /** `/ready` answers 200 and the slash commands are registered: the bot serves interactions. */
+  async waitUntilServing(readyTimeoutMs = 20_000): Promise<void> {
+    await this.waitForStatus('/ready', 200, readyTimeoutMs);
+    await this.waitForLog(
+      (line) => typeof line.msg === 'string' && /slash commands (registered|unchanged)/.test(line.msg),
+    );
+  }
+
   /** Resolves with the first log line (already seen or future) matching `predicate`. */
   async waitForLog(predicate: (line: LogLine) => boolean, timeoutMs = 10_000): Promise<LogLine> {
     return this.#waitUntil(() => this.logs.find(predicate), timeoutMs, 'log line');
