@@ -715,27 +715,24 @@ describe.each(STORE_TARGETS)('repositories on $name', (target) => {
       const base = { guildId: guild, quizId: popular.id, maxScore: 200, questionCount: 5 };
       const inProgress = await db.attempts.start({ ...base, userId: 'p9', startedAt: day + 20 * HOUR });
       void inProgress;
-      const ab1 = await db.attempts.start({ ...base, userId: 'p1', startedAt: day + 8 * HOUR });
-      await db.attempts.markAbandoned(ab1.id, {
-        score: 0,
-        correctCount: 0,
-        completedAt: day + 9 * HOUR,
-        durationSeconds: 1,
-      });
-      const ab2 = await db.attempts.start({ ...base, userId: 'p1', startedAt: day + 3 * HOUR });
-      await db.attempts.markAbandoned(ab2.id, {
-        score: 0,
-        correctCount: 0,
-        completedAt: day + 4 * HOUR,
-        durationSeconds: 1,
-      });
-      const int1 = await db.attempts.start({ ...base, userId: 'p2', startedAt: day + 3 * HOUR });
-      await db.attempts.markInterrupted(int1.id, {
-        score: 5,
-        correctCount: 0,
-        completedAt: day + 4 * HOUR,
-        durationSeconds: 1,
-      });
+      /** An attempt started at `hour` of the day that ended unfinished an hour later. */
+      const endedEarly = async (
+        end: 'markAbandoned' | 'markInterrupted',
+        userId: string,
+        hour: number,
+        score: number,
+      ) => {
+        const attempt = await db.attempts.start({ ...base, userId, startedAt: day + hour * HOUR });
+        await db.attempts[end](attempt.id, {
+          score,
+          correctCount: 0,
+          completedAt: day + (hour + 1) * HOUR,
+          durationSeconds: 1,
+        });
+      };
+      await endedEarly('markAbandoned', 'p1', 8, 0);
+      await endedEarly('markAbandoned', 'p1', 3, 0);
+      await endedEarly('markInterrupted', 'p2', 3, 5);
 
       const stats = await db.stats.guildStats(guild);
       expect(stats).toMatchObject({
