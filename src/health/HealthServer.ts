@@ -98,7 +98,7 @@ function digest(value: string): Buffer {
 }
 
 /** Constant-time check of an `Authorization: Bearer <token>` header (digests make lengths equal). */
-export function hasBearerToken(header: string | undefined, token: string): boolean {
+function hasBearerToken(header: string | undefined, token: string): boolean {
   const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? '');
   const presented = match?.[1] ?? '';
   const equal = timingSafeEqual(digest(presented), digest(token));

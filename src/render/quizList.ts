@@ -18,7 +18,7 @@ export interface QuizListView {
   pageSize?: number;
 }
 
-export function quizListPageCount(total: number, pageSize = QUIZ_LIST_PAGE_SIZE): number {
+function quizListPageCount(total: number, pageSize = QUIZ_LIST_PAGE_SIZE): number {
   return Math.max(1, Math.ceil(total / pageSize));
 }
 

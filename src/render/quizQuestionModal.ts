@@ -23,7 +23,7 @@ export type QuestionModalTarget =
   | { mode: 'add'; quizId: number; quizName: string; number: number | null }
   | { mode: 'edit'; quizId: number; questionId: number; quizName: string; number: number | null };
 
-export function questionModalCustomId(target: QuestionModalTarget): string {
+function questionModalCustomId(target: QuestionModalTarget): string {
   return target.mode === 'add'
     ? encodeCustomId(QUESTION_MODAL_HANDLER, 'add', target.quizId)
     : encodeCustomId(QUESTION_MODAL_HANDLER, 'edit', target.quizId, target.questionId);

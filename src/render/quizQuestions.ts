@@ -38,7 +38,7 @@ function questionField(question: Question, index: number): APIEmbedField {
 }
 
 /** Splits the questions into pages that fit an embed: [start, end) index pairs. */
-export function questionPages(questions: readonly Question[]): [number, number][] {
+function questionPages(questions: readonly Question[]): [number, number][] {
   const pages: [number, number][] = [];
   let start = 0;
   let size = 0;

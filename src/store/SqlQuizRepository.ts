@@ -22,7 +22,7 @@ import {
   toNumber,
 } from './storeContext.js';
 
-export function quizFromRow(row: Selectable<QuizzesTable>): Quiz {
+function quizFromRow(row: Selectable<QuizzesTable>): Quiz {
   return {
     id: toNumber(row.id),
     guildId: row.guild_id,

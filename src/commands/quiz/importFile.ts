@@ -21,7 +21,7 @@ export const DEFAULT_IMPORT_OPTIONS: QuizImportOptions = {
 };
 
 /** The format named by the file's extension; anything else is detected from the content. */
-export function formatOfFileName(name: string): QuizFileFormat | 'auto' {
+function formatOfFileName(name: string): QuizFileFormat | 'auto' {
   const lower = name.toLowerCase();
   if (lower.endsWith('.json')) return 'json';
   if (lower.endsWith('.yaml') || lower.endsWith('.yml')) return 'yaml';
