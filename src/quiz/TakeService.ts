@@ -108,7 +108,11 @@ export interface SummaryView {
   /** Best score on this quiz after this attempt; null when it could not be stored. */
   bestScore: number | null;
   isNewBest: boolean;
-  post: ResultsPostOutcome;
+  /**
+   * `pending`: the post is on its way (the summary is drawn first); the summary is drawn again only
+   * when the post then fails. `channelId` null: the channel the quiz was taken in.
+   */
+  post: ResultsPostOutcome | { status: 'pending'; channelId: string | null };
 }
 
 export interface EndedView {
@@ -198,6 +202,8 @@ export class TakeService<TReply> {
   readonly #chains = new Map<string, Promise<void>>();
   /** Per session: the id of its stored attempt (null when storing failed). */
   readonly #attemptIds = new Map<string, Promise<number | null>>();
+  /** Results posts in flight (they run beside the members' chains). */
+  readonly #background = new Set<Promise<void>>();
   /** Quiz names of queued members (the queue events carry no quiz). */
   readonly #queuedQuizNames = new Map<string, string>();
 
@@ -380,7 +386,9 @@ export class TakeService<TReply> {
 
   /** Resolves once every member's pending presenter and store work is done. */
   async whenIdle(): Promise<void> {
-    while (this.#chains.size > 0) await Promise.allSettled([...this.#chains.values()]);
+    while (this.#chains.size > 0 || this.#background.size > 0) {
+      await Promise.allSettled([...this.#chains.values(), ...this.#background]);
+    }
   }
 
   // ── events ──────────────────────────────────────────────────────────────────────────────────
@@ -498,26 +506,43 @@ export class TakeService<TReply> {
           },
         ),
       ]);
-      const post = await this.#presenter
-        .postResults(e.reply, {
-          channelId: resultsChannelId,
-          guildId: state.guildId,
-          userId: state.userId,
-          quizName: state.quizName,
-          summary,
-        })
-        .catch((error: unknown): ResultsPostOutcome => {
-          this.#failed('results_post_failed', error, { quizId: state.quizId });
-          return { status: 'failed', channelId: resultsChannelId };
-        });
-      await this.#presenter.showSummary(e.reply, {
+      const view = {
         quizName: state.quizName,
         summary,
         bestScore: completion?.best.score ?? null,
         isNewBest: completion?.isNewBest ?? false,
-        post,
+      };
+      await this.#presenter.showSummary(e.reply, {
+        ...view,
+        post: { status: 'pending', channelId: resultsChannelId },
+      });
+      // Off the member's chain: Discord allows ~5 posts per 5 s in a channel, so a busy results
+      // channel must delay neither this summary nor the member's next quiz. Only a failed post
+      // comes back to say so.
+      this.#inBackground(async () => {
+        const post = await this.#presenter
+          .postResults(e.reply, {
+            channelId: resultsChannelId,
+            guildId: state.guildId,
+            userId: state.userId,
+            quizName: state.quizName,
+            summary,
+          })
+          .catch((error: unknown): ResultsPostOutcome => {
+            this.#failed('results_post_failed', error, { quizId: state.quizId });
+            return { status: 'failed', channelId: resultsChannelId };
+          });
+        if (post.status !== 'posted') await this.#presenter.showSummary(e.reply, { ...view, post });
       });
     });
+  }
+
+  /** Work that no member's chain waits for (whenIdle does). A failure is recorded, not thrown. */
+  #inBackground(work: () => Promise<void>): void {
+    const task: Promise<void> = work()
+      .catch((error: unknown) => this.#failed('session_render_failed', error, { step: 'background' }))
+      .finally(() => this.#background.delete(task));
+    this.#background.add(task);
   }
 
   async #complete(

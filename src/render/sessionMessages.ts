@@ -155,6 +155,10 @@ function summaryFields(summary: SummaryView['summary']): APIEmbedField[] {
 
 function postLine(post: SummaryView['post']): string {
   switch (post.status) {
+    case 'pending':
+      return post.channelId === null
+        ? 'Your results are being posted in this channel.'
+        : `Your results are being posted in <#${post.channelId}>.`;
     case 'posted':
       return `Your results were posted in <#${post.channelId}>.`;
     case 'forbidden':

@@ -168,8 +168,15 @@ describe('the session cap (QUIZ_MAX_SESSIONS=1)', () => {
     await next('ada');
     await answerCorrectly('ada', 2, 200);
     await next('ada');
-    const summary = await waitForTitle(emu, messages.ada ?? '', /^Quiz complete: Sums/);
-    expect(firstEmbed(summary)?.description).toContain(`I couldn't post your results in <#${quizChannel}>`);
+    await waitForTitle(emu, messages.ada ?? '', /^Quiz complete: Sums/);
+    // First "being posted", then — the post refused (50013) — the member is told.
+    await waitUntil(
+      () =>
+        firstEmbed(currentMessage(emu, messages.ada ?? ''))?.description?.includes(
+          `I couldn't post your results in <#${quizChannel}>`,
+        ),
+      'the refused-post notice',
+    );
     expect(emu.messages(quizChannel).filter((m) => ((m.flags ?? 0) & 64) === 0)).toHaveLength(0);
 
     // bob's queue message becomes his first question; carol moves up.

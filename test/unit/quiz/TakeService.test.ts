@@ -234,8 +234,9 @@ describe('TakeService', () => {
     expect(presenter.last('showSummary')?.view).toMatchObject({
       bestScore: 7,
       isNewBest: true,
-      post: { status: 'posted', channelId: 'results-channel' },
+      post: { status: 'pending', channelId: 'results-channel' },
     });
+    expect(presenter.count('showSummary')).toBe(1); // posted: no second summary
     expect(await db.attempts.getBestScore(GUILD, ADA, quiz.id)).toMatchObject({ score: 7 });
     expect(await attempts()).toMatchObject({ attempts: 1, completed: 1, inProgress: 0 });
 

@@ -169,6 +169,16 @@ describe('results', () => {
     expect(refused.embeds[0]?.description).toMatch(
       /couldn't save this score[\s\S]*couldn't post your results in <#9>/,
     );
+    const pending = renderSummary({
+      quizName: 'Planets',
+      summary: SUMMARY,
+      bestScore: 30,
+      isNewBest: true,
+      post: { status: 'pending', channelId: null },
+    });
+    expect(pending.embeds[0]?.description).toBe(
+      '🏅 A new personal best on this quiz!\nYour results are being posted in this channel.',
+    );
   });
 
   it('an early end only claims the progress was saved when it was', () => {
