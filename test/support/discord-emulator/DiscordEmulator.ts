@@ -407,7 +407,13 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
     const command = this.findCommand(input.name, input.guildId);
     const options = input.options ?? [];
     const resolved = this.resolveOptions(input.guildId, options);
-    const base = this.interactionBase(input.guildId, input.channelId, input.userId, input.locale, input.createdAt);
+    const base = this.interactionBase(
+      input.guildId,
+      input.channelId,
+      input.userId,
+      input.locale,
+      input.createdAt,
+    );
     const payload: APIChatInputApplicationCommandGuildInteraction = {
       ...base,
       type: InteractionType.ApplicationCommand,
