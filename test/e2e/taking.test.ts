@@ -64,6 +64,12 @@ const QUESTIONS = [
   },
 ];
 
+/**
+ * Click offsets sit just past a point boundary for every question's points (multiples of 500 ms are
+ * boundaries for 10/20/30/40 points at 5 s), so the expected score holds with ≥ 100 ms to spare.
+ */
+const BOB_AFTER_MS = 510;
+
 /** The formula, independently: trunc(points × (timer − t) / timer) for a correct answer. */
 function expectedPoints(points: number, elapsedMs: number): number {
   const timerMs = TIMER_S * 1000;
@@ -217,10 +223,10 @@ describe('/quiz take', () => {
       expect(fieldValue(adaMessage, 'The correct answer')).toContain('Mars');
       expect(fieldValue(adaMessage, 'Explanation')).toContain('Iron oxide');
 
-      // Q4 (auto-advanced) right after 2.56 s.
-      await answerAt(adaMessage, ada.user.id, 4, 1, 2560);
+      // Q4 (auto-advanced) right after 2.51 s.
+      await answerAt(adaMessage, ada.user.id, 4, 1, 2510);
       await waitForTitle(emu, adaMessage, /^Correct! ✅ · Question 4\/4/);
-      const q4Points = expectedPoints(40, 2560);
+      const q4Points = expectedPoints(40, 2510);
       await nextQuestion(adaMessage, ada.user.id); // "See results"
       return q1Points + q4Points;
     })();
@@ -228,9 +234,9 @@ describe('/quiz take', () => {
     const bobPlays = (async () => {
       let total = 0;
       for (const [i, q] of QUESTIONS.entries()) {
-        await answerAt(bobMessage, bob.user.id, i + 1, q.correctIndex, 200);
+        await answerAt(bobMessage, bob.user.id, i + 1, q.correctIndex, BOB_AFTER_MS);
         await waitForTitle(emu, bobMessage, new RegExp(`^Correct! ✅ · Question ${i + 1}/4`));
-        total += expectedPoints(q.points, 200);
+        total += expectedPoints(q.points, BOB_AFTER_MS);
         await nextQuestion(bobMessage, bob.user.id);
       }
       return total;
