@@ -38,8 +38,7 @@ import { QuizService } from './quiz/QuizService.js';
 import { SessionManager } from './quiz/SessionManager.js';
 import { TakeService } from './quiz/TakeService.js';
 import { installFatalHandlers, ShutdownSequence } from './shutdown.js';
-import { unavailableReason } from './store/databaseErrors.js';
-import { type Database, openDatabase } from './store/openDatabase.js';
+import { openDatabase } from './store/openDatabase.js';
 
 const EXIT_CONFIG_ERROR = 2;
 const ANALYTICS_EXPORT_COMPONENT = 'analytics-export';
@@ -247,31 +246,19 @@ async function main(): Promise<void> {
   // Discord is unreachable, while /health answers 200 and /ready 503 names what is missing.
   void (async () => {
     // Commands read and write the database, so the bot logs in only once the schema is in place.
-    if (!(await migrateWithRetry(database, logger, () => shutdown.isShuttingDown))) return;
+    // The store retries while the database is unreachable (reporting why as `database` on /ready)
+    // until shutdown begins.
+    try {
+      await database.migrate({ retryForMs: Number.POSITIVE_INFINITY, signal: shutdown.signal });
+    } catch (error) {
+      if (shutdown.isShuttingDown) return;
+      // Not an outage (retrying will not help): stay alive and not ready, the cause in the log.
+      logger.error({ err: error }, 'database migration failed');
+      database.health.reportPending('migrations failed: see logs');
+      return;
+    }
     await bot.start();
   })();
-}
-
-/** Applies migrations, retrying (1 s doubling to 30 s) while the database is unreachable; false if shutdown began first. */
-async function migrateWithRetry(
-  database: Database,
-  logger: Logger,
-  isShuttingDown: () => boolean,
-): Promise<boolean> {
-  let delayMs = 1_000;
-  for (let attempt = 1; !isShuttingDown(); attempt++) {
-    try {
-      await database.migrate();
-      return true;
-    } catch (error) {
-      logger.warn({ err: error, attempt, retryInMs: delayMs }, 'database migration failed; retrying');
-      // The reason is shown unauthenticated on /ready: only the store's secret-free summary.
-      database.health.reportPending(`migrations failed: ${unavailableReason(error) ?? 'see logs'}`);
-      await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
-      delayMs = Math.min(delayMs * 2, 30_000);
-    }
-  }
-  return false;
 }
 
 main().catch((error: unknown) => {

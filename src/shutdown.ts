@@ -3,7 +3,7 @@ import type { ReadinessRegistry } from './health/ReadinessRegistry.js';
 
 /** One piece of cleanup, run in registration order after the health server stops listening. */
 export interface ShutdownStep {
-  /** Short and stable: it appears in logs (`stop-new-quizzes`, `flush-analytics`, `close-database`). */
+  /** Short and stable: it appears in logs (`end-sessions`, `flush-analytics`, `close-database`). */
   name: string;
   run(): Promise<void> | void;
   /**
@@ -51,6 +51,7 @@ export class ShutdownSequence {
   #currentStep: string | undefined;
   #stepsRun: Promise<void> | undefined;
   #watchdog: NodeJS.Timeout | undefined;
+  readonly #begun = new AbortController();
 
   constructor(options: ShutdownSequenceOptions) {
     this.#logger = options.logger;
@@ -75,12 +76,15 @@ export class ShutdownSequence {
     return this.#startedAt !== undefined;
   }
 
+  /** Aborted the moment shutdown begins: work that would otherwise keep retrying stops. */
+  get signal(): AbortSignal {
+    return this.#begun.signal;
+  }
+
   /** First hook: flips readiness, arms the watchdog, then waits the configured delay. */
   readonly beforeShutdown = async (): Promise<void> => {
     if (this.#startedAt !== undefined) return;
-    this.#startedAt = Date.now();
-    this.#readiness.report(SHUTDOWN_COMPONENT, { ready: false, reason: 'shutting down' });
-    this.#armWatchdog();
+    this.#begin();
     this.#logger.info(
       { delaySeconds: this.#delayMs / 1000, timeoutSeconds: this.#timeoutMs / 1000, steps: this.stepNames() },
       'shutdown started',
@@ -142,9 +146,7 @@ export class ShutdownSequence {
    */
   async exitAfterCleanup(code: number, reason: string): Promise<void> {
     if (this.#startedAt === undefined) {
-      this.#startedAt = Date.now();
-      this.#readiness.report(SHUTDOWN_COMPONENT, { ready: false, reason: 'shutting down' });
-      this.#armWatchdog();
+      this.#begin();
       this.#logger.info({ reason, exitCode: code, steps: this.stepNames() }, 'shutdown started');
     }
     try {
@@ -154,6 +156,14 @@ export class ShutdownSequence {
       // Already logged per step; the exit code stays the one the caller asked for.
     }
     this.#exit(code);
+  }
+
+  /** Readiness flips to 503, the watchdog is armed and `signal` aborts. */
+  #begin(): void {
+    this.#startedAt = Date.now();
+    this.#readiness.report(SHUTDOWN_COMPONENT, { ready: false, reason: 'shutting down' });
+    this.#armWatchdog();
+    this.#begun.abort();
   }
 
   #armWatchdog(): void {

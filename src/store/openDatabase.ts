@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
@@ -54,7 +55,7 @@ export interface OpenDatabaseOptions {
 export interface MigrateOptions {
   /** Keep retrying while the database is unreachable, for up to this long (default 0: fail at once). */
   retryForMs?: number;
-  /** Stops retrying (e.g. shutdown began). */
+  /** Stops retrying, at once even mid-wait (e.g. shutdown began); migrate then throws the last error. */
   signal?: AbortSignal;
 }
 
@@ -286,9 +287,13 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
             error instanceof DatabaseUnavailableError
               ? error
               : new DatabaseUnavailableError(reason, { cause: error });
-          if (Date.now() + delayMs > deadline || migrateOptions.signal?.aborted) throw unavailable;
+          const signal = migrateOptions.signal;
+          if (Date.now() + delayMs > deadline || signal?.aborted) throw unavailable;
           logger.warn({ reason, retryInMs: delayMs }, 'database unavailable at start; retrying migrations');
-          await new Promise((resolve) => setTimeout(resolve, delayMs));
+          // An abort ends the wait at once, so a shutdown never waits out the backoff.
+          await sleep(delayMs, undefined, signal ? { signal } : {}).catch(() => {
+            throw unavailable;
+          });
           delayMs = Math.min(delayMs * 2, 5000);
         }
       }

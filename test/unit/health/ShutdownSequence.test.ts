@@ -202,4 +202,18 @@ describe('ShutdownSequence', () => {
     expect(exits).toEqual([78]);
     expect(lines[0]?.msg).toBe('shutdown started');
   });
+
+  it('aborts its signal the moment shutdown begins, by signal or by exitAfterCleanup', async () => {
+    const bySignal = setup({ delaySeconds: 2 });
+    expect(bySignal.sequence.signal.aborted).toBe(false);
+    const before = bySignal.sequence.beforeShutdown();
+    expect(bySignal.sequence.signal.aborted).toBe(true);
+    bySignal.releaseDelay();
+    await before;
+
+    const byFatal = setup();
+    expect(byFatal.sequence.signal.aborted).toBe(false);
+    await byFatal.sequence.exitAfterCleanup(78, 'Discord rejected the token');
+    expect(byFatal.sequence.signal.aborted).toBe(true);
+  });
 });
