@@ -228,15 +228,8 @@ export class TakeService<TReply> {
    */
   async take(request: TakeRequest<TReply>): Promise<Result<TakeResult, TakeError>> {
     const { guildId, userId } = request;
-    if (this.#manager.sessionIdFor(guildId, userId) !== undefined) return this.#resume(request);
-    const queued = this.#manager.reattachQueued(request);
-    if (queued !== null) {
-      const quizName = this.#queuedQuizNames.get(memberKey(guildId, userId)) ?? '';
-      await this.#enqueue(memberKey(guildId, userId), 'showQueued', () =>
-        this.#presenter.showQueued(request.interaction.reply, { quizName, position: queued }),
-      );
-      return ok({ status: 'stillQueued', position: queued, quizName });
-    }
+    const existing = await this.#continueExisting(request);
+    if (existing) return existing;
 
     let quiz: Quiz | null;
     let questions: Awaited<ReturnType<QuizRepository['listQuestions']>>;
@@ -271,10 +264,10 @@ export class TakeService<TReply> {
     });
     if (!started.ok) {
       switch (started.error.kind) {
+        // A second /quiz take raced this one past the first check.
         case 'alreadyRunning':
-          return err({ kind: 'alreadyRunning' });
         case 'alreadyQueued':
-          return err({ kind: 'alreadyQueued', position: started.error.position });
+          return (await this.#continueExisting(request)) ?? err({ kind: 'alreadyRunning' });
         case 'noQuestions':
           return err({ kind: 'noQuestions', quizName: quiz.name });
         case 'shuttingDown':
@@ -293,6 +286,19 @@ export class TakeService<TReply> {
     }
     await this.#chains.get(key);
     return ok({ status: 'started', sessionId: started.value.sessionId, quiz });
+  }
+
+  /** The member's running session or queue place continues in this reply; null when they have neither. */
+  async #continueExisting(request: TakeRequest<TReply>): Promise<Result<TakeResult, TakeError> | null> {
+    const { guildId, userId } = request;
+    if (this.#manager.sessionIdFor(guildId, userId) !== undefined) return this.#resume(request);
+    const queued = this.#manager.reattachQueued(request);
+    if (queued === null) return null;
+    const quizName = this.#queuedQuizNames.get(memberKey(guildId, userId)) ?? '';
+    await this.#enqueue(memberKey(guildId, userId), 'showQueued', () =>
+      this.#presenter.showQueued(request.interaction.reply, { quizName, position: queued }),
+    );
+    return ok({ status: 'stillQueued', position: queued, quizName });
   }
 
   async #resume(request: TakeRequest<TReply>): Promise<Result<TakeResult, TakeError>> {

@@ -338,6 +338,19 @@ describe('TakeService', () => {
     expect(presenter.last('showQuestion')).toMatchObject({ reply: 'take3', view: { questionNumber: 2 } });
   });
 
+  it('two /quiz take at once by one member start one session; the other reply continues it', async () => {
+    const quiz = await createQuiz();
+    const [a, b] = await Promise.all([
+      take(ADA, String(quiz.id), 'first'),
+      take(ADA, String(quiz.id), 'second'),
+    ]);
+    const statuses = [a, b].map((r) => (r.ok ? r.value.status : r.error.kind)).sort();
+    expect(statuses).toEqual(['resumed', 'started']);
+    expect(service.counts().running).toBe(1);
+    expect(analytics.getStatistics().quizzes_started).toBe(1);
+    expect((await attempts()).attempts).toBe(1);
+  });
+
   it('asks at most the question limit, in a shuffled order when the quiz says so', async () => {
     const many = Array.from({ length: 8 }, (_, i) => ({ ...QUESTIONS[0]!, text: `Q${i + 1}` }));
     const quiz = await createQuiz({ questionLimit: 3, shuffle: true }, many);
