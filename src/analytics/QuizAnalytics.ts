@@ -225,13 +225,7 @@ export class QuizAnalytics implements AnalyticsSource {
         this.#hourlyUsage[hour]!++;
         this.#dailyUsage[day]!++;
       }
-      if (this.#observer !== undefined) {
-        try {
-          this.#observer.recordQuizStart();
-        } catch (error) {
-          this.#internalFailure('observer', error);
-        }
-      }
+      this.#notify((observer) => observer.recordQuizStart());
     } catch (error) {
       this.#internalFailure('recordQuizStart', error);
     }
@@ -263,13 +257,7 @@ export class QuizAnalytics implements AnalyticsSource {
         points = score;
         this.#scores.record(score);
       } else this.#reject('recordQuizCompletion', 'score');
-      if (this.#observer !== undefined) {
-        try {
-          this.#observer.recordQuizCompletion(duration, points);
-        } catch (error) {
-          this.#internalFailure('observer', error);
-        }
-      }
+      this.#notify((observer) => observer.recordQuizCompletion(duration, points));
     } catch (error) {
       this.#internalFailure('recordQuizCompletion', error);
     }
@@ -307,13 +295,7 @@ export class QuizAnalytics implements AnalyticsSource {
         const mode = boundedKey(this.#answersByMode, sanitizeLabel(detail.mode), MAX_MODES);
         this.#answersByMode.set(mode, (this.#answersByMode.get(mode) ?? 0) + 1);
       }
-      if (this.#observer !== undefined) {
-        try {
-          this.#observer.recordAnswer(outcome, time);
-        } catch (error) {
-          this.#internalFailure('observer', error);
-        }
-      }
+      this.#notify((observer) => observer.recordAnswer(outcome, time));
     } catch (error) {
       this.#internalFailure('recordAnswer', error);
     }
@@ -348,13 +330,7 @@ export class QuizAnalytics implements AnalyticsSource {
       }
       stats.histogram.record(responseTimeSeconds);
       stats.outcomes[outcome]++;
-      if (this.#observer !== undefined) {
-        try {
-          this.#observer.recordCommand(label, responseTimeSeconds, outcome);
-        } catch (error) {
-          this.#internalFailure('observer', error);
-        }
-      }
+      this.#notify((observer) => observer.recordCommand(label, responseTimeSeconds, outcome));
     } catch (error) {
       this.#internalFailure('recordCommand', error);
     }
@@ -367,13 +343,7 @@ export class QuizAnalytics implements AnalyticsSource {
         return;
       }
       this.#dbQueryTimes.record(seconds);
-      if (this.#observer !== undefined) {
-        try {
-          this.#observer.recordDbQuery(seconds);
-        } catch (error) {
-          this.#internalFailure('observer', error);
-        }
-      }
+      this.#notify((observer) => observer.recordDbQuery(seconds));
     } catch (error) {
       this.#internalFailure('recordDbQuery', error);
     }
@@ -596,6 +566,16 @@ export class QuizAnalytics implements AnalyticsSource {
       ...this.#recentErrors.slice(this.#recentErrorsNext),
       ...this.#recentErrors.slice(0, this.#recentErrorsNext),
     ].map((e) => ({ ...e }));
+  }
+
+  /** Passes a record on to the observer; an observer failure is counted, never thrown to the caller. */
+  #notify(record: (observer: AnalyticsObserver) => void): void {
+    if (this.#observer === undefined) return;
+    try {
+      record(this.#observer);
+    } catch (error) {
+      this.#internalFailure('observer', error);
+    }
   }
 
   /** Bad input from a caller: dropped, counted, and kept among recent errors for debugging. */
