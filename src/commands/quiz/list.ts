@@ -6,10 +6,6 @@ import { QUIZ_LIST_HANDLER, QUIZ_LIST_PAGE_SIZE, renderQuizList } from '../../re
 import type { CommandResult, ComponentHandler } from '../Command.js';
 import { replyAuthoringError } from './authoringReplies.js';
 
-function lastPageOf(total: number): number {
-  return Math.max(0, Math.ceil(total / QUIZ_LIST_PAGE_SIZE) - 1);
-}
-
 /** `/quiz list [page]`: everyone; ephemeral, so each member pages on their own. */
 export function listQuizzesHandler(service: QuizService) {
   return async (interaction: ChatInputCommandInteraction): Promise<CommandResult> => {
@@ -21,10 +17,9 @@ export function listQuizzesHandler(service: QuizService) {
       { ephemeral: true },
     );
     if (!result.ok) return replyAuthoringError(interaction, result.error);
-    // The service answers a page past the end with the last page.
-    const shownPage = Math.min(page, lastPageOf(result.value.total));
+    // A page past the end: the service answers with the last page, which the renderer numbers.
     await respond(interaction, {
-      ...renderQuizList({ page: shownPage, result: result.value }),
+      ...renderQuizList({ page, result: result.value }),
       ephemeral: true,
     });
     return undefined;
@@ -46,7 +41,7 @@ export function listPageComponents(service: QuizService): Record<string, Compone
     const result = await service.listQuizzes(interaction.guildId, wanted, QUIZ_LIST_PAGE_SIZE);
     if (!result.ok) return replyAuthoringError(interaction, result.error);
     await interaction.update({
-      ...renderQuizList({ page: Math.min(wanted, lastPageOf(result.value.total)), result: result.value }),
+      ...renderQuizList({ page: wanted, result: result.value }),
       allowedMentions: NO_MENTIONS,
     });
     return undefined;
