@@ -5,12 +5,11 @@ import {
   PermissionFlagsBits,
   SlashCommandBuilder,
 } from 'discord.js';
-import { deferIfSlow, respond } from '../discord/replies.js';
 import type { QuizService, SettingsChange } from '../quiz/QuizService.js';
 import { RETAKE_POLICIES, type RetakePolicy } from '../quiz/types.js';
 import { renderSettingsChanged, renderSettingsEmbed } from '../render/quizSettingsEmbed.js';
 import type { Command, CommandResult } from './Command.js';
-import { replyAuthoringError, withActor } from './quiz/authoringReplies.js';
+import { answerAuthoring, withActor } from './quiz/authoringReplies.js';
 
 export interface SettingsCommandDeps {
   service: QuizService;
@@ -97,23 +96,14 @@ export function createSettingsCommand(deps: SettingsCommandDeps): Command {
       return withActor(interaction, async (actor) => {
         const change = changeOf(interaction);
         if (change === null) {
-          const result = await deferIfSlow(interaction, deps.service.viewSettings(actor), {
-            ephemeral: true,
-          });
-          if (!result.ok) return replyAuthoringError(interaction, result.error);
-          await respond(interaction, { embeds: [renderSettingsEmbed(result.value)], ephemeral: true });
-          return undefined;
+          return answerAuthoring(interaction, deps.service.viewSettings(actor), (settings) => ({
+            embeds: [renderSettingsEmbed(settings)],
+          }));
         }
-        const result = await deferIfSlow(interaction, deps.service.updateSettings(actor, change), {
-          ephemeral: true,
-        });
-        if (!result.ok) return replyAuthoringError(interaction, result.error);
-        await respond(interaction, {
-          content: renderSettingsChanged(change, result.value.changed),
-          embeds: [renderSettingsEmbed(result.value.settings)],
-          ephemeral: true,
-        });
-        return undefined;
+        return answerAuthoring(interaction, deps.service.updateSettings(actor, change), (update) => ({
+          content: renderSettingsChanged(change, update.changed),
+          embeds: [renderSettingsEmbed(update.settings)],
+        }));
       });
     },
   };

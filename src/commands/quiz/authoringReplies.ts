@@ -1,6 +1,12 @@
 import type { BaseInteraction } from 'discord.js';
-import { type RepliableInteraction, replyError, respond } from '../../discord/replies.js';
-import type { Actor, AuthoringError } from '../../quiz/QuizService.js';
+import {
+  deferIfSlow,
+  type RepliableInteraction,
+  type RespondOptions,
+  replyError,
+  respond,
+} from '../../discord/replies.js';
+import type { Actor, AuthoringError, AuthoringResult } from '../../quiz/QuizService.js';
 import { renderAuthoringError } from '../../render/quizAuthoringError.js';
 import type { CommandResult } from '../Command.js';
 import { actorOf } from './interactionActor.js';
@@ -12,6 +18,21 @@ export async function replyAuthoringError(
 ): Promise<'rejected'> {
   await respond(interaction, { content: renderAuthoringError(error), ephemeral: true });
   return 'rejected';
+}
+
+/**
+ * Awaits an authoring call (deferring the reply if it is slow) and answers ephemerally: the
+ * failure, or what `reply` makes of the value.
+ */
+export async function answerAuthoring<T>(
+  interaction: RepliableInteraction,
+  work: AuthoringResult<T>,
+  reply: (value: T) => Omit<RespondOptions, 'ephemeral'>,
+): Promise<CommandResult> {
+  const result = await deferIfSlow(interaction, work, { ephemeral: true });
+  if (!result.ok) return replyAuthoringError(interaction, result.error);
+  await respond(interaction, { ...reply(result.value), ephemeral: true });
+  return undefined;
 }
 
 /** Runs `work` with the member as an Actor; outside a guild answers "server only". */

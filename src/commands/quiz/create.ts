@@ -3,7 +3,7 @@ import { deferIfSlow, respond } from '../../discord/replies.js';
 import type { QuizService, QuizSettingsChanges } from '../../quiz/QuizService.js';
 import { renderQuizCreated, renderQuizEdited } from '../../render/quizAuthoringReplies.js';
 import type { CommandContext, CommandResult } from '../Command.js';
-import { replyAuthoringError, withActor } from './authoringReplies.js';
+import { answerAuthoring, replyAuthoringError, withActor } from './authoringReplies.js';
 
 /** `-` in an optional text option of `/quiz edit` clears the setting. */
 const CLEAR = '-';
@@ -54,18 +54,10 @@ export function editQuizHandler(service: QuizService) {
         opensAt: clearable(o.getString('opens')),
         closesAt: clearable(o.getString('closes')),
       };
-      const result = await deferIfSlow(
+      return answerAuthoring(
         interaction,
         service.editQuiz(actor, o.getString('quiz', true), changes),
-        {
-          ephemeral: true,
-        },
+        ({ before, after }) => ({ content: renderQuizEdited(before, after) }),
       );
-      if (!result.ok) return replyAuthoringError(interaction, result.error);
-      await respond(interaction, {
-        content: renderQuizEdited(result.value.before, result.value.after),
-        ephemeral: true,
-      });
-      return undefined;
     });
 }

@@ -1,6 +1,6 @@
 import type { ChatInputCommandInteraction, MessageComponentInteraction } from 'discord.js';
 import type { ParsedCustomId } from '../../discord/customId.js';
-import { deferIfSlow, NO_MENTIONS, replyError, respond } from '../../discord/replies.js';
+import { NO_MENTIONS, replyError, respond } from '../../discord/replies.js';
 import type { QuizService } from '../../quiz/QuizService.js';
 import { renderAuthoringError } from '../../render/quizAuthoringError.js';
 import {
@@ -11,25 +11,18 @@ import {
   renderQuizDeleted,
 } from '../../render/quizAuthoringReplies.js';
 import type { CommandContext, CommandResult, ComponentHandler } from '../Command.js';
-import { replyAuthoringError, withActor } from './authoringReplies.js';
+import { answerAuthoring, withActor } from './authoringReplies.js';
 
 /** `/quiz delete quiz`: asks for confirmation with buttons only the requesting member may press. */
 export function deleteQuizHandler(service: QuizService) {
   return (interaction: ChatInputCommandInteraction): Promise<CommandResult> =>
-    withActor(interaction, async (actor) => {
-      const result = await deferIfSlow(
+    withActor(interaction, (actor) =>
+      answerAuthoring(
         interaction,
         service.prepareDelete(actor, interaction.options.getString('quiz', true)),
-        { ephemeral: true },
-      );
-      if (!result.ok) return replyAuthoringError(interaction, result.error);
-      const { quiz, questionCount } = result.value;
-      await respond(interaction, {
-        ...renderDeleteConfirmation(quiz, questionCount, actor.userId),
-        ephemeral: true,
-      });
-      return undefined;
-    });
+        ({ quiz, questionCount }) => renderDeleteConfirmation(quiz, questionCount, actor.userId),
+      ),
+    );
 }
 
 /** The confirmation buttons: `quiz-delete:<confirm|cancel>:<quizId>:<requesting user id>`. */

@@ -1,28 +1,22 @@
 import type { ChatInputCommandInteraction, MessageComponentInteraction } from 'discord.js';
 import type { ParsedCustomId } from '../../discord/customId.js';
-import { deferIfSlow, NO_MENTIONS, replyError, respond } from '../../discord/replies.js';
+import { NO_MENTIONS, replyError } from '../../discord/replies.js';
 import type { QuizService } from '../../quiz/QuizService.js';
 import { QUIZ_LIST_HANDLER, QUIZ_LIST_PAGE_SIZE, renderQuizList } from '../../render/quizList.js';
 import type { CommandResult, ComponentHandler } from '../Command.js';
-import { replyAuthoringError } from './authoringReplies.js';
+import { answerAuthoring, replyAuthoringError } from './authoringReplies.js';
 
 /** `/quiz list [page]`: everyone; ephemeral, so each member pages on their own. */
 export function listQuizzesHandler(service: QuizService) {
   return async (interaction: ChatInputCommandInteraction): Promise<CommandResult> => {
     if (!interaction.inGuild()) return replyError(interaction, { kind: 'guildOnly' });
     const page = Math.max(0, (interaction.options.getInteger('page') ?? 1) - 1);
-    const result = await deferIfSlow(
+    // A page past the end: the service answers with the last page, which the renderer numbers.
+    return answerAuthoring(
       interaction,
       service.listQuizzes(interaction.guildId, page, QUIZ_LIST_PAGE_SIZE),
-      { ephemeral: true },
+      (result) => renderQuizList({ page, result }),
     );
-    if (!result.ok) return replyAuthoringError(interaction, result.error);
-    // A page past the end: the service answers with the last page, which the renderer numbers.
-    await respond(interaction, {
-      ...renderQuizList({ page, result: result.value }),
-      ephemeral: true,
-    });
-    return undefined;
   };
 }
 

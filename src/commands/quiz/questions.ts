@@ -1,25 +1,22 @@
 import type { ChatInputCommandInteraction, MessageComponentInteraction } from 'discord.js';
 import type { ParsedCustomId } from '../../discord/customId.js';
-import { deferIfSlow, NO_MENTIONS, replyError, respond } from '../../discord/replies.js';
+import { NO_MENTIONS, replyError } from '../../discord/replies.js';
 import type { QuizService } from '../../quiz/QuizService.js';
 import { renderQuestionRemoved } from '../../render/quizAuthoringReplies.js';
 import { QUIZ_QUESTIONS_HANDLER, renderQuizQuestions } from '../../render/quizQuestions.js';
 import type { CommandResult, ComponentHandler } from '../Command.js';
-import { replyAuthoringError, withActor } from './authoringReplies.js';
+import { answerAuthoring, replyAuthoringError, withActor } from './authoringReplies.js';
 
 /** `/quiz questions quiz`: managers only, ephemeral — the one place answers are shown. */
 export function listQuestionsHandler(service: QuizService) {
   return (interaction: ChatInputCommandInteraction): Promise<CommandResult> =>
-    withActor(interaction, async (actor) => {
-      const result = await deferIfSlow(
+    withActor(interaction, (actor) =>
+      answerAuthoring(
         interaction,
         service.listQuestions(actor, interaction.options.getString('quiz', true)),
-        { ephemeral: true },
-      );
-      if (!result.ok) return replyAuthoringError(interaction, result.error);
-      await respond(interaction, { ...renderQuizQuestions({ ...result.value, page: 0 }), ephemeral: true });
-      return undefined;
-    });
+        (found) => renderQuizQuestions({ ...found, page: 0 }),
+      ),
+    );
 }
 
 /** Page buttons: `quiz-questions:page:<quizId>:<page>`; permission is checked again on every page. */
@@ -49,16 +46,10 @@ export function removeQuestionHandler(service: QuizService) {
   return (interaction: ChatInputCommandInteraction): Promise<CommandResult> =>
     withActor(interaction, async (actor) => {
       const number = interaction.options.getInteger('number', true);
-      const result = await deferIfSlow(
+      return answerAuthoring(
         interaction,
         service.removeQuestion(actor, interaction.options.getString('quiz', true), number),
-        { ephemeral: true },
+        ({ quiz, question }) => ({ content: renderQuestionRemoved(quiz, number, question) }),
       );
-      if (!result.ok) return replyAuthoringError(interaction, result.error);
-      await respond(interaction, {
-        content: renderQuestionRemoved(result.value.quiz, number, result.value.question),
-        ephemeral: true,
-      });
-      return undefined;
     });
 }
