@@ -354,6 +354,24 @@ describe.each(STORE_TARGETS)('repositories on $name', (target) => {
       return quiz;
     }
 
+    /** `count` attempts by one member started together, with the random score each is to complete with. */
+    async function racingAttempts(quiz: Quiz, count: number) {
+      const scores = Array.from({ length: count }, () => Math.floor(Math.random() * 1000));
+      const attempts = await Promise.all(
+        scores.map(() =>
+          db.attempts.start({
+            guildId: guild,
+            userId: 'racer',
+            quizId: quiz.id,
+            maxScore: 1000,
+            questionCount: 1,
+            startedAt: clock.now(),
+          }),
+        ),
+      );
+      return { scores, attempts };
+    }
+
     it('starts, completes and keeps the best score; interrupted and abandoned attempts do not count', async () => {
       const quiz = await quizWithQuestion();
       const start = {
@@ -471,19 +489,7 @@ describe.each(STORE_TARGETS)('repositories on $name', (target) => {
           : [];
       const handles = [db, ...extra];
       try {
-        const scores = Array.from({ length: 50 }, () => Math.floor(Math.random() * 1000));
-        const attempts = await Promise.all(
-          scores.map(() =>
-            db.attempts.start({
-              guildId: guild,
-              userId: 'racer',
-              quizId: quiz.id,
-              maxScore: 1000,
-              questionCount: 1,
-              startedAt: clock.now(),
-            }),
-          ),
-        );
+        const { scores, attempts } = await racingAttempts(quiz, 50);
         const results = await Promise.all(
           attempts.map((attempt, i) =>
             handles[i % handles.length]!.attempts.complete(attempt.id, {
@@ -509,19 +515,7 @@ describe.each(STORE_TARGETS)('repositories on $name', (target) => {
 
     it('keeps the maximum under concurrent completions from four processes', async () => {
       const quiz = await quizWithQuestion('Process race');
-      const scores = Array.from({ length: 40 }, () => Math.floor(Math.random() * 1000));
-      const attempts = await Promise.all(
-        scores.map(() =>
-          db.attempts.start({
-            guildId: guild,
-            userId: 'racer',
-            quizId: quiz.id,
-            maxScore: 1000,
-            questionCount: 1,
-            startedAt: clock.now(),
-          }),
-        ),
-      );
+      const { scores, attempts } = await racingAttempts(quiz, 40);
       const jobs = [0, 1, 2, 3].map((p) =>
         attempts.flatMap((a, i) => (i % 4 === p ? [{ attemptId: a.id, score: scores[i]! }] : [])),
       );
