@@ -5,6 +5,7 @@ import { runChildrenTogether } from './storeChildren.js';
 import {
   openTestDatabase,
   pgAdmin,
+  quizInput,
   type Scratch,
   STORE_TARGETS,
   scratchPostgres,
@@ -32,15 +33,7 @@ describe.each(STORE_TARGETS)('migrations on $name', (target) => {
     const db = await openTestDatabase(scratch.url);
     try {
       expect(await db.migrate()).toEqual(ALL_MIGRATIONS);
-      const quiz = await db.quizzes.create('g', 'u', {
-        name: 'Kept',
-        description: null,
-        timerSeconds: 30,
-        questionLimit: null,
-        shuffle: false,
-        opensAt: null,
-        closesAt: null,
-      });
+      const quiz = await db.quizzes.create('g', 'u', quizInput('Kept'));
       expect(await db.migrate()).toEqual([]);
       expect(await db.quizzes.getById('g', quiz.id)).toEqual(quiz);
     } finally {

@@ -8,6 +8,7 @@ import {
   openTestDatabase,
   PG_ADMIN_URL,
   pgUrlForSchema,
+  quizInput,
   type Scratch,
   scratchPostgres,
   scratchSqlite,
@@ -61,15 +62,7 @@ describe('PostgreSQL outage through a TCP proxy', () => {
     expect(readiness.snapshot().database).toEqual({ ready: false, reason: 'migrations not applied yet' });
     await db.migrate();
     expect(readiness.snapshot().database).toEqual({ ready: true });
-    const quiz = await db.quizzes.create('g', 'u', {
-      name: 'Survivor',
-      description: null,
-      timerSeconds: 30,
-      questionLimit: null,
-      shuffle: false,
-      opensAt: null,
-      closesAt: null,
-    });
+    const quiz = await db.quizzes.create('g', 'u', quizInput('Survivor'));
 
     await proxy.cut();
     // The first query after the cut fails on its dead connection, or on the refused new one.

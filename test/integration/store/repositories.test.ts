@@ -7,26 +7,13 @@ import {
   QuizNameTakenError,
   QuizNotFoundError,
 } from '../../../src/quiz/ports.js';
-import type { QuestionInput, Quiz, QuizInput } from '../../../src/quiz/types.js';
+import type { QuestionInput, Quiz } from '../../../src/quiz/types.js';
 import type { Database } from '../../../src/store/openDatabase.js';
 import { runChildrenTogether } from './storeChildren.js';
-import { openTestDatabase, type Scratch, STORE_TARGETS, TestClock } from './storeTargets.js';
+import { openTestDatabase, quizInput, type Scratch, STORE_TARGETS, TestClock } from './storeTargets.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-
-function quizInput(name: string, overrides: Partial<QuizInput> = {}): QuizInput {
-  return {
-    name,
-    description: `about ${name}`,
-    timerSeconds: 30,
-    questionLimit: null,
-    shuffle: false,
-    opensAt: null,
-    closesAt: null,
-    ...overrides,
-  };
-}
 
 function question(text: string, overrides: Partial<QuestionInput> = {}): QuestionInput {
   return {

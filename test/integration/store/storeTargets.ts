@@ -7,6 +7,7 @@ import pg from 'pg';
 import pino from 'pino';
 import type { Clock } from '../../../src/clock.js';
 import type { ReadinessRegistry } from '../../../src/health/ReadinessRegistry.js';
+import type { QuizInput } from '../../../src/quiz/types.js';
 import { type Database, type OpenDatabaseOptions, openDatabase } from '../../../src/store/openDatabase.js';
 
 /** The machine's PostgreSQL (trust auth). Override with STORE_TEST_PG_URL. */
@@ -92,4 +93,18 @@ export async function openTestDatabase(
   extra: Partial<OpenDatabaseOptions> & { clock?: Clock; readiness?: ReadinessRegistry } = {},
 ): Promise<Database> {
   return openDatabase({ url, logger: silentLogger, ...extra });
+}
+
+/** A valid quiz named `name`: 30 s timer, every question, no shuffle, always open. */
+export function quizInput(name: string, overrides: Partial<QuizInput> = {}): QuizInput {
+  return {
+    name,
+    description: `about ${name}`,
+    timerSeconds: 30,
+    questionLimit: null,
+    shuffle: false,
+    opensAt: null,
+    closesAt: null,
+    ...overrides,
+  };
 }
