@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { isMsg, readyWithinOneSecond, startBot, startWorld, type World } from './discordHarness.js';
+import {
+  isMsg,
+  readyWithinOneSecond,
+  slashCommand,
+  startBot,
+  startWorld,
+  type World,
+} from './discordHarness.js';
 
 // Gateway and REST faults against the real bot process (`node dist/main.js`); build first.
 
@@ -10,12 +17,7 @@ async function readyBot(world: World) {
 }
 
 function help(world: World) {
-  return world.emu.injectChatInput({
-    guildId: world.guild.id,
-    channelId: world.channelId,
-    userId: world.member.user.id,
-    name: 'help',
-  });
+  return slashCommand(world, world.member.user.id, 'help');
 }
 
 describe('bot process against the Discord emulator: faults', () => {

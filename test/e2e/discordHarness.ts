@@ -5,6 +5,7 @@ import type {
   DiscordEmulatorOptions,
   EmulatedGuild,
   EmulatedMember,
+  InteractionHandle,
 } from '../support/discord-emulator/index.js';
 import { DiscordEmulator } from '../support/discord-emulator/index.js';
 
@@ -55,6 +56,11 @@ export async function startBot(world: World, options: StartBotOptions = {}): Pro
   });
   cleanups.push(() => bot.stop());
   return bot;
+}
+
+/** A member runs the option-less slash command `name` in the world's #quiz channel. */
+export function slashCommand(world: World, userId: string, name: string): InteractionHandle {
+  return world.emu.injectChatInput({ guildId: world.guild.id, channelId: world.channelId, userId, name });
 }
 
 /** Polls `/ready` every 50 ms for up to 1 s until it answers `status`; resolves with that body. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BotProcess } from '../support/botProcess.js';
-import { isMsg, readyWithinOneSecond, startBot, startWorld } from './discordHarness.js';
+import { isMsg, readyWithinOneSecond, slashCommand, startBot, startWorld } from './discordHarness.js';
 
 // The real bot process (`node dist/main.js`, as `make run`) against the Discord emulator.
 // Build first: `npx tsc -p tsconfig.build.json` (`make test` does).
@@ -36,7 +36,14 @@ describe('bot process against the Discord emulator: lifecycle', () => {
     await bot.waitForLog(isMsg(/slash commands registered/));
 
     const commands = world.emu.registeredCommands({ guildId: world.guild.id });
-    expect(commands.map((c) => c.name).sort()).toEqual(['help', 'leaderboard', 'quiz', 'settings', 'stats', 'status']);
+    expect(commands.map((c) => c.name).sort()).toEqual([
+      'help',
+      'leaderboard',
+      'quiz',
+      'settings',
+      'stats',
+      'status',
+    ]);
     const status = commands.find((c) => c.name === 'status');
     expect(status?.default_member_permissions).toBe('32'); // Manage Server
     expect(world.emu.registeredCommands()).toEqual([]); // guild-scoped only
@@ -79,12 +86,7 @@ describe('bot process against the Discord emulator: lifecycle', () => {
     await bot.waitForStatus('/ready', 200, 15_000);
     await bot.waitForLog(isMsg(/slash commands registered/));
 
-    const handle = world.emu.injectChatInput({
-      guildId: world.guild.id,
-      channelId: world.channelId,
-      userId: world.admin.user.id,
-      name: 'status',
-    });
+    const handle = slashCommand(world, world.admin.user.id, 'status');
     const response = await handle.waitForResponse();
     expect(handle.errors).toEqual([]); // the emulator refuses callbacks after the 3 s deadline
     expect(response.type).toBe(4);
@@ -98,32 +100,17 @@ describe('bot process against the Discord emulator: lifecycle', () => {
     expect(fields.Uptime).toMatch(/^\d+d \d+h \d+m \d+s$/);
     expect(fields['Quizzes running']).toBe('0');
 
-    const denied = world.emu.injectChatInput({
-      guildId: world.guild.id,
-      channelId: world.channelId,
-      userId: world.member.user.id,
-      name: 'status',
-    });
+    const denied = slashCommand(world, world.member.user.id, 'status');
     const deniedResponse = await denied.waitForResponse();
     expect(deniedResponse.data.flags).toBe(EPHEMERAL);
     expect(deniedResponse.data.content).toMatch(/Manage Server/);
     expect(deniedResponse.data.embeds ?? []).toEqual([]);
 
     // BOT_OWNER_IDS may run /status without Manage Server.
-    const byOwner = world.emu.injectChatInput({
-      guildId: world.guild.id,
-      channelId: world.channelId,
-      userId: owner.user.id,
-      name: 'status',
-    });
+    const byOwner = slashCommand(world, owner.user.id, 'status');
     expect((await byOwner.waitForResponse()).data.embeds).toHaveLength(1);
 
-    const help = world.emu.injectChatInput({
-      guildId: world.guild.id,
-      channelId: world.channelId,
-      userId: world.member.user.id,
-      name: 'help',
-    });
+    const help = slashCommand(world, world.member.user.id, 'help');
     const helpResponse = await help.waitForResponse();
     expect(JSON.stringify(helpResponse.data.embeds)).toMatch(/\/status.*server managers/);
     expect(helpResponse.data.allowed_mentions).toEqual({ parse: [] });
