@@ -26,7 +26,7 @@
  * ```
  */
 
-import { isMap, isNode, isScalar, LineCounter, parseDocument, stringify as stringifyYaml } from 'yaml';
+import { isMap, isNode, isScalar, LineCounter, parseDocument, stringify as stringifyYaml, visit } from 'yaml';
 import { z } from 'zod';
 import { QUIZ_LIMITS as L, OPTION_LETTERS } from './limits.js';
 import { err, ok, type Result } from './result.js';
@@ -365,8 +365,21 @@ export function parseQuizFile(
   const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
   const resolved = format === 'auto' ? detectFormat(source) : format;
 
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  // Refused before parsing: near the stack limit V8 can abort the whole process (not throw) when
+  // it compiles a regular expression, and both parsers recurse per level (found by test/fuzz).
+  const tooDeep = findExcessiveNesting(source, MAX_NESTING_DEPTH);
+  if (tooDeep !== null) {
+    const { line, column } = lineAndColumn(source, tooDeep);
+    return err([
+      {
+        kind: 'syntaxError',
+        message: `the file is nested more than ${MAX_NESTING_DEPTH} levels deep (a quiz needs 4)`,
+        line,
+        column,
+      },
+    ]);
+  }
+
   let data: unknown;
   if (resolved === 'json') {
     try {
@@ -378,6 +391,15 @@ export function parseQuizFile(
       const message = found?.message ?? (error instanceof Error ? error.message : 'invalid JSON');
       return err([{ kind: 'syntaxError', message: `JSON syntax error: ${message}`, line, column }]);
     }
+  }
+  // Parsed as YAML only after JSON.parse accepted JSON text: yaml is slow on garbage (found by test/fuzz).
+  const lineCounter = new LineCounter();
+  const doc = parseYamlDocument(source, lineCounter);
+  const linePosition = (error: { pos: [number, number] }) => {
+    const { line, col } = lineCounter.linePos(error.pos[0]);
+    return { line, column: col };
+  };
+  if (resolved === 'json') {
     // JSON.parse keeps the last of two equal keys; an author who wrote two meant something else.
     const duplicates = doc.errors.filter((error) => error.code === 'DUPLICATE_KEY');
     if (duplicates.length > 0) {
@@ -385,8 +407,7 @@ export function parseQuizFile(
         duplicates.slice(0, MAX_REPORTED_ERRORS).map((error) => ({
           kind: 'syntaxError' as const,
           message: 'JSON error: the same key appears twice in one object',
-          line: error.linePos?.[0].line ?? 1,
-          column: error.linePos?.[0].col ?? 1,
+          ...linePosition(error),
         })),
       );
     }
@@ -397,12 +418,19 @@ export function parseQuizFile(
           kind: 'syntaxError' as const,
           // yaml appends " at line L, column C:" and a source excerpt; we report the position separately.
           message: `YAML syntax error: ${error.message.split(/ at line \d+, column \d+/)[0]?.trim() ?? error.message}`,
-          line: error.linePos?.[0].line ?? 1,
-          column: error.linePos?.[0].col ?? 1,
+          ...linePosition(error),
         })),
       );
     }
-    data = doc.toJS({ maxAliasCount: 100 });
+    try {
+      data = doc.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      // yaml throws (not reports) for an alias bomb or an unresolved `<<: *alias` merge (found by test/fuzz).
+      const reason = error instanceof Error ? error.message : String(error);
+      const offset = firstAliasOffset(doc) ?? 0;
+      const { line, column } = lineAndColumn(source, offset);
+      return err([{ kind: 'syntaxError', message: `YAML error: ${reason}`, line, column }]);
+    }
   }
 
   const parsed = quizFileSchema.safeParse(data, { error: errorMap });
@@ -430,6 +458,96 @@ export function parseQuizFile(
   // Report in file order, as a compiler does.
   errors.sort((a, b) => positionKey(a) - positionKey(b));
   return err(errors.slice(0, MAX_REPORTED_ERRORS));
+}
+
+/** Deeper files are refused; a quiz file needs 4 levels (quiz → questions → question → options). */
+const MAX_NESTING_DEPTH = 64;
+
+/**
+ * Offset where `text` first nests deeper than `limit`, or null. Counts flow brackets outside
+ * quoted strings and comments, plus block indentation levels and `- ` / `? ` entries; an
+ * over-estimate is fine (only absurd files come near the limit).
+ */
+function findExcessiveNesting(text: string, limit: number): number | null {
+  let flow = 0;
+  const indents: number[] = [];
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    // Start of a line: block depth from indentation and leading sequence/complex-key indicators.
+    const lineStart = i;
+    while (i < n && text[i] === ' ') i++;
+    const indent = i - lineStart;
+    if (i < n && text[i] !== '\n' && text[i] !== '\r' && text[i] !== '#' && flow === 0) {
+      while (indents.length > 0 && indents[indents.length - 1]! >= indent) indents.pop();
+      indents.push(indent);
+      let compact = 0;
+      while ((text[i] === '-' || text[i] === '?') && (text[i + 1] === ' ' || text[i + 1] === '\t')) {
+        compact++;
+        i += 2;
+        while (text[i] === ' ' || text[i] === '\t') i++;
+      }
+      if (indents.length + compact > limit) return i;
+    }
+    // Rest of the line: flow brackets outside strings and comments.
+    while (i < n && text[i] !== '\n') {
+      const c = text[i];
+      if ((c === '"' || c === "'") && opensScalar(text, i, lineStart)) {
+        const quote = c;
+        i++;
+        while (i < n && text[i] !== quote) i += text[i] === '\\' && quote === '"' ? 2 : 1;
+        i++;
+        continue;
+      }
+      if (c === '#' && (i === lineStart || text[i - 1] === ' ' || text[i - 1] === '\t')) {
+        while (i < n && text[i] !== '\n') i++;
+        break;
+      }
+      if (c === '[' || c === '{') {
+        flow++;
+        if (flow + indents.length > limit) return i;
+      } else if ((c === ']' || c === '}') && flow > 0) {
+        flow--;
+      }
+      i++;
+    }
+    i++;
+  }
+  return null;
+}
+
+/**
+ * yaml's parseDocument without its costs on hostile input: `prettyErrors` builds a source excerpt
+ * per error (quadratic on one long line) and every error captures a stack trace; a 512 KiB file of
+ * `{"a":1}` took minutes before. Positions come from the LineCounter instead.
+ */
+function parseYamlDocument(source: string, lineCounter: LineCounter): ReturnType<typeof parseDocument> {
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
+}
+
+/** A quote at `i` starts a quoted scalar (not an apostrophe inside plain text like `it's`). */
+function opensScalar(text: string, i: number, lineStart: number): boolean {
+  let j = i - 1;
+  while (j >= lineStart && (text[j] === ' ' || text[j] === '\t')) j--;
+  return j < lineStart || '[{,:-?'.includes(text[j] ?? '');
+}
+
+/** Offset of the first alias (`*name`) in a YAML document, for errors about aliases. */
+function firstAliasOffset(doc: ReturnType<typeof parseDocument>): number | undefined {
+  let offset: number | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      offset = node.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  return offset;
 }
 
 function positionKey(error: QuizFileError): number {
