@@ -68,7 +68,7 @@ function expectNothingLost(driver: LoadDriver): void {
   expect(notAnsweredExactlyOnce(driver.tracked)).toEqual([]);
 }
 
-describe('gateway faults during load (real bot process, emulator)', () => {
+describe('gateway faults during load (real bot process, emulator)', { timeout: 120_000 }, () => {
   it('close 4000: resumes; every interaction answered exactly once', async () => {
     const setup = await setUp();
     await underLoad(setup, () => setup.world.emu.closeGateway(4000));

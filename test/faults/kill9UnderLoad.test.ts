@@ -57,7 +57,7 @@ async function until<T>(value: () => T | undefined, timeoutMs: number, what: str
   }
 }
 
-describe('kill -9 during quiz load (real bot process)', () => {
+describe('kill -9 during quiz load (real bot process)', { timeout: 120_000 }, () => {
   it('restarts with a valid export restored exactly and a consistent database', async () => {
     const world = await loadWorld({ members: MEMBERS });
     const env = { LOG_LEVEL: 'info', ANALYTICS_EXPORT_INTERVAL: '5' };

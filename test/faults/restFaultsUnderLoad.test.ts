@@ -39,6 +39,9 @@ function callsTo(calls: readonly RecordedRestCall[], match: (path: string) => bo
 
 const statusOf = (c: RecordedRestCall): number | 'ok' => (c.status < 300 ? 'ok' : c.status);
 
+const replyText = (t: TrackedInteraction) =>
+  messageText(t.handle.responses.find((r) => r.kind === 'callback')?.data as never);
+
 function expectNothingLost(driver: LoadDriver): void {
   expect(driver.tracked.filter((t) => callbacksOf(t.handle) > 0).length).toBeGreaterThan(2 * MEMBERS);
   expect(notAnsweredExactlyOnce(driver.tracked)).toEqual([]);
@@ -55,7 +58,7 @@ async function loadUntil(driver: LoadDriver, enough: () => boolean): Promise<voi
   await driver.drain(10_000);
 }
 
-describe('REST faults on replies during quiz load (real bot process, emulator)', () => {
+describe('REST faults on replies during quiz load (real bot process, emulator)', { timeout: 120_000 }, () => {
   it('429s on callbacks and message edits: every retry waits at least Retry-After; nothing lost or doubled', async () => {
     const { world, driver } = await setUp();
     expect(world.takingAvailable()).toBe(true);
@@ -77,13 +80,20 @@ describe('REST faults on replies during quiz load (real bot process, emulator)',
     expectNothingLost(driver);
 
     const minGapMs = retryAfterSeconds * 1000 - CLOCK_SLACK_MS;
+    // An edit made just before the load stopped may still be waiting out its Retry-After.
+    const editsOf = (t: TrackedInteraction) => callsTo(world.emu.restCalls, (p) => webhookPattern(t).test(p));
+    await until(
+      () => targeted.every((t) => editsOf(t).length !== 1),
+      5000,
+      'a rate-limited edit was never retried',
+    ).catch(() => undefined); // the per-interaction expectation below names it
     for (const t of targeted) {
       if (t.handle.deliveredTo === 0) continue;
       const callbacks = callsTo(world.emu.restCalls, (p) => p === callbackPath(t));
       expect(callbacks.map(statusOf).slice(0, 3), `${t.kind} ${t.handle.id}`).toEqual([429, 429, 'ok']);
       expect(callbacks[1]!.at - callbacks[0]!.at).toBeGreaterThanOrEqual(minGapMs);
       expect(callbacks[2]!.at - callbacks[1]!.at).toBeGreaterThanOrEqual(minGapMs);
-      const edits = callsTo(world.emu.restCalls, (p) => webhookPattern(t).test(p));
+      const edits = editsOf(t);
       if (edits.length > 0) {
         expect(edits[0]?.status).toBe(429);
         expect(edits[1], `${t.kind} ${t.handle.id}: edit not retried`).toBeDefined();
@@ -94,13 +104,14 @@ describe('REST faults on replies during quiz load (real bot process, emulator)',
     }
   });
 
-  it('a global 429 on a message edit: no rate-limited request until Retry-After has passed', async () => {
+  it('a global 429 on a bot request: no bot-authenticated request until Retry-After has passed', async () => {
     const { world, driver } = await setUp();
     const retryAfterSeconds = 1;
     let limitedAt = 0;
+    // The public results posts (POST /channels/:id/messages) are the bot-authenticated requests.
     const fault = world.emu.injectFault({
-      method: 'PATCH',
-      path: /^\/webhooks\//,
+      method: 'POST',
+      path: /^\/channels\/[^/]+\/messages$/,
       status: 429,
       times: 1,
       retryAfterSeconds,
@@ -112,63 +123,77 @@ describe('REST faults on replies during quiz load (real bot process, emulator)',
       return fault.remaining === 0 && world.emu.restCalls.some((c) => c.at > limitedAt + 1500);
     });
     expectNothingLost(driver);
-    // Interaction callbacks are exempt from the global limit (Discord's rule, and discord.js's);
-    // everything else waits. Requests already on the wire may still arrive just after the 429.
+    const limited = world.emu.restCalls.find((c) => c.fault);
+    // The rate-limited post itself is retried after Retry-After.
+    const retry = world.emu.restCalls.find(
+      (c) => !c.fault && c.at > limitedAt && c.method === 'POST' && c.path === limited?.path,
+    );
+    expect(retry, 'the results post was not retried').toBeDefined();
+    expect(retry!.at - limitedAt).toBeGreaterThanOrEqual(retryAfterSeconds * 1000 - CLOCK_SLACK_MS);
+    // Interaction callbacks and webhooks are exempt from the global limit (Discord's rule); every
+    // bot-authenticated request waits. Requests already on the wire may arrive just after the 429.
     const during = world.emu.restCalls.filter(
       (c) =>
-        !c.path.endsWith('/callback') &&
+        c.headers.authorization !== undefined &&
         c.at > limitedAt + 100 &&
         c.at < limitedAt + retryAfterSeconds * 1000 - CLOCK_SLACK_MS,
     );
     expect(during.map((c) => `${c.method} ${c.path} at +${c.at - limitedAt} ms`)).toEqual([]);
   });
 
-  it('5xx on callbacks: 1–3 are retried away; 4 in a row lose the reply and the member is told instead', async () => {
+  it('1–3 5xx on a reply are retried away: the normal answer, nothing lost', async () => {
     const { world, driver } = await setUp();
     const statuses = [500, 502, 503, 504] as const;
     const recovered: TrackedInteraction[] = [];
-    const exhausted: TrackedInteraction[] = [];
     driver.onTrack = (t) => {
       const n = driver.tracked.length;
-      if (n % 4 === 1) {
-        recovered.push(t);
-        // 1..3 failures: within discord.js's 3 retries.
-        for (let i = 0; i < 1 + (n % 3); i++)
-          world.emu.injectFault({
-            path: new RegExp(`^/interactions/${t.handle.id}/`),
-            status: statuses[(n + i) % 4]!,
-            times: 1,
-          });
-      } else if (n % 8 === 3) {
-        exhausted.push(t);
-        world.emu.injectFault({ path: new RegExp(`^/interactions/${t.handle.id}/`), status: 500, times: 4 });
-      }
+      if (n % 3 !== 1) return;
+      recovered.push(t);
+      // 1..3 failures: within discord.js's 3 retries.
+      for (let i = 0; i < 1 + (n % 3); i++)
+        world.emu.injectFault({
+          path: new RegExp(`^/interactions/${t.handle.id}/`),
+          status: statuses[(n + i) % 4] ?? 500,
+          times: 1,
+        });
     };
-    await loadUntil(driver, () => recovered.length >= 10 && exhausted.length >= 4);
+    await loadUntil(driver, () => recovered.length >= 12);
     driver.onTrack = undefined;
     expectNothingLost(driver);
-
-    const replyText = (t: TrackedInteraction) =>
-      messageText(t.handle.responses.find((r) => r.kind === 'callback')?.data as never);
     for (const t of recovered) {
       const callbacks = callsTo(world.emu.restCalls, (p) => p === callbackPath(t));
       expect(callbacks.at(-1)?.status, `${t.kind} ${t.handle.id}`).toBeLessThan(300);
       expect(callbacks.length).toBeLessThanOrEqual(4);
       expect(isErrorReply(replyText(t)), replyText(t)).toBe(false);
     }
+  });
+
+  it('4 5xx in a row lose a reply: the interaction is still answered once, the member told when it failed', async () => {
+    const { world, driver } = await setUp();
+    const exhausted: TrackedInteraction[] = [];
+    driver.onTrack = (t) => {
+      if (driver.tracked.length % 5 !== 3) return;
+      exhausted.push(t);
+      world.emu.injectFault({ path: new RegExp(`^/interactions/${t.handle.id}/`), status: 500, times: 4 });
+    };
+    await loadUntil(
+      driver,
+      () => exhausted.filter((t) => t.kind !== 'take').length >= 3 && exhausted.length >= 5,
+    );
+    driver.onTrack = undefined;
+    expectNothingLost(driver);
     for (const t of exhausted) {
       const callbacks = callsTo(world.emu.restCalls, (p) => p === callbackPath(t));
-      // The handler's reply: 1 try + 3 retries, all 500; then the error boundary's reply gets through.
+      // The handler's reply: 1 try + 3 retries, all 500 (bounded); then one more reply gets through.
       expect(callbacks.map(statusOf), `${t.kind} ${t.handle.id}`).toEqual([500, 500, 500, 500, 'ok']);
       const text = replyText(t);
       if (t.kind === 'answer') {
-        // The answer was taken before its feedback failed to show; the session carries on through
-        // the same interaction (next question or summary), or the member is told something failed.
+        // The answer was taken before its feedback failed to show: the session may carry on through
+        // the same interaction (next question or summary); otherwise the member is told.
         expect(isErrorReply(text) || /^(Question \d+\/\d+|Quiz complete)/.test(text), text).toBe(true);
       } else {
         expect(isErrorReply(text), `${t.kind}: ${text}`).toBe(true);
       }
     }
-    expect(exhausted.some((t) => isErrorReply(replyText(t)))).toBe(true);
   });
 });

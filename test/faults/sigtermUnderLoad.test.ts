@@ -11,7 +11,7 @@ const FINISHERS = 20;
 const RUNNING = 110;
 const SHUTDOWN_TIMEOUT_SECONDS = 20;
 
-describe('SIGTERM with more than 100 quizzes running (real bot process)', () => {
+describe('SIGTERM with more than 100 quizzes running (real bot process)', { timeout: 120_000 }, () => {
   it('stores finished attempts, records interrupted ones, flushes analytics, exits 0', async () => {
     const world = await loadWorld({
       members: FINISHERS + RUNNING,

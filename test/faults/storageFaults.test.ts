@@ -46,7 +46,7 @@ async function readyReasons(bot: BotProcess): Promise<Record<string, string>> {
   return body.reasons ?? {};
 }
 
-describe('storage faults during quiz load (real bot process)', () => {
+describe('storage faults during quiz load (real bot process)', { timeout: 120_000 }, () => {
   it('PostgreSQL down and back: /ready 503 (database), /help served, members told, then 200 and quizzes stored', async () => {
     const schema = `badgey_fault_${Date.now().toString(36)}`;
     await pgAdmin((c) => c.query(`create schema ${schema}`));

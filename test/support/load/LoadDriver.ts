@@ -143,6 +143,28 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 
+/** The first response, or undefined after `timeoutMs` or once `signal` aborts (never rejects). */
+async function firstResponse(
+  handle: InteractionHandle,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<InteractionHandle['responses'][number] | undefined> {
+  if (handle.deliveredTo === 0) return undefined; // no gateway session got it: nobody will answer
+  const response = handle.waitForResponse(timeoutMs).catch(() => undefined);
+  if (!signal) return response;
+  if (signal.aborted) return handle.responses[0];
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<undefined>((resolve) => {
+    onAbort = () => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([response, aborted]);
+  } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+  }
+}
+
 /** The bot's resident set size from /proc (exact and instant); undefined where /proc is absent. */
 export function processRssMb(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;
@@ -331,7 +353,7 @@ export class LoadDriver {
     const view = this.#view(user.user.id);
     const check = () => (view.latest !== undefined && ready(view.latest) ? view.latest : undefined);
     const now = check();
-    if (now) return now;
+    if (now || signal?.aborted) return now;
     return new Promise((resolve) => {
       const done = (value: APIMessage | undefined) => {
         clearTimeout(timer);
@@ -385,12 +407,7 @@ export class LoadDriver {
     this.#forgetLatest(member); // the previous quiz's result is not this one's
     const start = this.take(member, quiz);
     this.#quizzesStarted += 1;
-    if (start.deliveredTo === 0) return 'failed';
-    try {
-      await start.waitForResponse(10_000);
-    } catch {
-      return 'failed';
-    }
+    if (!(await firstResponse(start, 10_000, options.signal))) return 'failed';
     let answers = 0;
     let leftRunning = false;
     let answered: string | undefined; // question key of the last answered question
@@ -423,10 +440,7 @@ export class LoadDriver {
           nextClicked = answered;
           await think();
           if (options.signal?.aborted) return 'stopped';
-          if (next)
-            await this.click(member, message, next, 'next')
-              .waitForResponse(10_000)
-              .catch(() => undefined);
+          if (next) await firstResponse(this.click(member, message, next, 'next'), 10_000, options.signal);
           continue;
         }
         this.#markRunning(member, true);
@@ -440,13 +454,8 @@ export class LoadDriver {
         if (!click) continue;
         answered = key;
         answers += 1;
-        if (click.deliveredTo === 0) return 'failed';
-        try {
-          await click.waitForResponse(10_000);
-          this.#answered += 1;
-        } catch {
-          return 'failed';
-        }
+        if (!(await firstResponse(click, 10_000, options.signal))) return 'failed';
+        this.#answered += 1;
       }
     } finally {
       if (!leftRunning) this.#markRunning(member, false);
@@ -502,9 +511,7 @@ export class LoadDriver {
           if (outcome === 'stopped' && options.answersPerQuiz !== undefined) break;
           if (outcome === 'failed' || outcome === 'ended') await sleep(think[1], stop);
         } else {
-          const handle = this.help(member);
-          // Not delivered (no gateway session): nobody will answer, as on Discord.
-          if (handle.deliveredTo > 0) await handle.waitForResponse(10_000).catch(() => undefined);
+          await firstResponse(this.help(member), 10_000, stop);
           await sleep(think[0] + Math.random() * (think[1] - think[0]), stop);
         }
       }
@@ -512,14 +519,13 @@ export class LoadDriver {
     const adminScript = async () => {
       // In commands mode the admin also asks for /status now and then (a heavier, DB-free reply).
       while (options.mode === 'commands' && !stop?.aborted && performance.now() < deadline) {
-        await this.status()
-          .waitForResponse(10_000)
-          .catch(() => undefined);
+        await firstResponse(this.status(), 10_000, stop);
         await sleep(1000, stop);
       }
     };
     await Promise.all([...Array.from({ length: count }, (_, i) => memberScript(i)), adminScript()]);
-    await this.drain(10_000);
+    // Stopped from outside: the caller decides whether to wait for the replies (drain()).
+    if (!stop?.aborted) await this.drain(10_000);
     this.#runWindow = { start, end: performance.now() };
   }
 
