@@ -118,7 +118,9 @@ export function readConfigFile(path: string, displayPath: string, pathSource: st
     const keyNode = pair.key;
     const line = lineCounter.linePos(isScalar(keyNode) ? (keyNode.range?.[0] ?? 0) : 0).line;
     const source = `${displayPath}:${line}`;
-    const key = isScalar(keyNode) ? String(keyNode.value) : '(non-text key)';
+    const text = isScalar(keyNode) ? String(keyNode.value) : '(non-text key)';
+    // Every issue line starts with a readable key: an empty or multi-line key is shown quoted (found by test/fuzz).
+    const key = /^[\w.()-][\w .()-]*$/.test(text) ? text : JSON.stringify(text).slice(0, 60);
     if (key === CONFIG_FILE_ENV) {
       issues.push(
         new ConfigIssue(key, 'cannot be set inside the config file; set it in the environment', source),
@@ -130,7 +132,16 @@ export function readConfigFile(path: string, displayPath: string, pathSource: st
       continue;
     }
     const valueNode = pair.value as { toJS?: (document: typeof doc) => unknown } | null;
-    const raw = toRawValue(valueNode?.toJS ? valueNode.toJS(doc) : valueNode);
+    let value: unknown;
+    try {
+      value = valueNode?.toJS ? valueNode.toJS(doc) : valueNode;
+    } catch (error) {
+      // yaml throws for an unresolved alias or an alias bomb (found by test/fuzz): an issue, not a crash.
+      const reason = error instanceof Error ? oneLine(error.message) : 'cannot be read';
+      issues.push(new ConfigIssue(key, `has a YAML value that cannot be read: ${reason}`, source));
+      continue;
+    }
+    const raw = toRawValue(value);
     if (raw === null) {
       issues.push(new ConfigIssue(key, 'must be a single value or a list of values, got a mapping', source));
     } else if (raw !== undefined) {
