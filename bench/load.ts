@@ -10,7 +10,7 @@
  * Falls back to `/help` loops (and `/status` by an admin) when `/quiz take` is not registered.
  * `benchLoad()` is the shorter run `npm run bench` includes: 1,000 members starting a quiz at once.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -45,6 +45,14 @@ export interface LoadResult {
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+const BOT_ENTRY = resolve(import.meta.dirname, '..', 'dist', 'main.js');
+
+/** The harness runs the built bot, as `make run` does. */
+function requireBuiltBot(): void {
+  if (!existsSync(BOT_ENTRY))
+    throw new Error(`${BOT_ENTRY} is missing: run \`npm run build\` first (\`make load\` does)`);
+}
+
 /** RSS after things settle: the lowest of a few /proc samples. */
 async function settledRssMb(pid: number | undefined): Promise<number | undefined> {
   const samples: number[] = [];
@@ -69,6 +77,7 @@ async function metricValue(url: string, name: string): Promise<number | undefine
 
 /** One load run, start to finish (world, bot, members, report); always tears everything down. */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  requireBuiltBot();
   const members = Math.min(Math.max(1, Math.floor(options.members)), MAX_MEMBERS);
   const durationSeconds = Math.min(Math.max(1, options.durationSeconds), MAX_DURATION_SECONDS);
   const rampSeconds = Math.min(Math.max(0, options.rampSeconds), durationSeconds);
@@ -205,6 +214,7 @@ export interface BenchLoadOptions {
  * and RSS per running session = (RSS with every session running − RSS idle) / sessions running.
  */
 export async function benchLoad(opts: BenchLoadOptions = {}): Promise<BenchRow[]> {
+  requireBuiltBot();
   const members = opts.members ?? 1000;
   const durationSeconds = Math.min(opts.durationSeconds ?? 25, MAX_DURATION_SECONDS);
   const rampMs = Math.min(opts.rampSeconds ?? 10, durationSeconds) * 1000;
