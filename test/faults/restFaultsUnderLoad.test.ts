@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordedRestCall } from '../support/discord-emulator/index.js';
 import { callbacksOf, type LoadDriver, type TrackedInteraction } from '../support/load/LoadDriver.js';
-import { isErrorReply, messageText } from '../support/load/quizMessages.js';
+import { isErrorReply, isFinalMessage, messageText, questionKey } from '../support/load/quizMessages.js';
 import { backgroundLoad, driverFor, loadWorld, notAnsweredExactlyOnce } from './faultHarness.js';
 
 // REST faults on Badgey's replies WHILE members take quizzes (one 429 / one 500 storm without load
@@ -168,7 +168,7 @@ describe('REST faults on replies during quiz load (real bot process, emulator)',
     }
   });
 
-  it('4 5xx in a row lose a reply: the interaction is still answered once, the member told when it failed', async () => {
+  it('4 5xx in a row lose a reply: bounded retries, the member is told or the quiz goes on — never drawn through a dead token', async () => {
     const { world, driver } = await setUp();
     const exhausted: TrackedInteraction[] = [];
     driver.onTrack = (t) => {
@@ -181,19 +181,35 @@ describe('REST faults on replies during quiz load (real bot process, emulator)',
       () => exhausted.filter((t) => t.kind !== 'take').length >= 3 && exhausted.length >= 5,
     );
     driver.onTrack = undefined;
-    expectNothingLost(driver);
+    // Nothing answered twice; an interaction Discord refused every time may stay unanswered (Discord
+    // then shows the member "This interaction failed" — the bot cannot do better through it).
+    expect(driver.tracked.filter((t) => t.handle.errors.some((e) => e.code === 40060))).toEqual([]);
+
+    /** The member's quiz went past the clicked screen (next question, summary, an end), or they were told. */
+    const movedOn = (t: TrackedInteraction) => {
+      const customId = (t.handle.payload as { data?: { custom_id?: string } }).data?.custom_id ?? '';
+      const parts = customId.split(':'); // bdg1:quiz-play:answer:<session>:<q>:<option> | …:next:<session>:<q>
+      const clicked = (t.kind === 'answer' ? parts.slice(3, -1) : parts.slice(3)).join(':');
+      const latest = driver.latestMessage(t.member);
+      return (
+        isErrorReply(replyText(t)) ||
+        isFinalMessage(latest) ||
+        (questionKey(latest) !== undefined && questionKey(latest) !== clicked)
+      );
+    };
     for (const t of exhausted) {
       const callbacks = callsTo(world.emu.restCalls, (p) => p === callbackPath(t));
-      // The handler's reply: 1 try + 3 retries, all 500 (bounded); then one more reply gets through.
-      expect(callbacks.map(statusOf), `${t.kind} ${t.handle.id}`).toEqual([500, 500, 500, 500, 'ok']);
-      const text = replyText(t);
-      if (t.kind === 'answer') {
-        // The answer was taken before its feedback failed to show: the session may carry on through
-        // the same interaction (next question or summary); otherwise the member is told.
-        expect(isErrorReply(text) || /^(Question \d+\/\d+|Quiz complete)/.test(text), text).toBe(true);
-      } else {
-        expect(isErrorReply(text), `${t.kind}: ${text}`).toBe(true);
-      }
+      // The handler's reply: 1 try + 3 retries, all 500 — bounded, whatever comes after.
+      expect(callbacks.slice(0, 4).map(statusOf), `${t.kind} ${t.handle.id}`).toEqual([500, 500, 500, 500]);
+      expect(callbacks.length).toBeLessThanOrEqual(8);
+      // Later screens drawn through the webhook of an interaction that was never acknowledged are
+      // refused (10015 Unknown Webhook): the member would never see them.
+      expect(
+        t.handle.errors.map((e) => `${e.method} ${e.path} → ${e.code}`),
+        `${t.kind} ${t.handle.id}: screens drawn through a dead token`,
+      ).toEqual([]);
+      if (t.kind === 'take') expect(isErrorReply(replyText(t)), replyText(t)).toBe(true);
+      else await until(() => movedOn(t), 15_000, `${t.kind} ${t.handle.id}: the member's quiz is stuck`);
     }
   });
 });
