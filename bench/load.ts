@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { forceGc } from '../test/support/load/forceGc.js';
 import {
   LoadDriver,
   type LoadSummary,
@@ -228,6 +229,9 @@ export async function benchLoad(opts: BenchLoadOptions = {}): Promise<BenchRow[]
     const bot = await world.startBot({ QUIZ_MAX_SESSIONS: String(members * 2) });
     const driver = new LoadDriver(world, bot);
     try {
+      // A full GC in the bot before each reading (its inspector, opened by SIGUSR1), so both count
+      // what is alive; without it RSS per session swings with the collector's timing.
+      const gcIdle = await forceGc(bot.child.pid);
       const idle = await settledRssMb(bot.child.pid);
       const heapIdle = await metricValue(bot.url('/metrics'), 'nodejs_heap_size_used_bytes');
       driver.rssIdleMb = idle;
@@ -243,8 +247,8 @@ export async function benchLoad(opts: BenchLoadOptions = {}): Promise<BenchRow[]
         ...(taking ? { quizzesPerMember: 1, answersPerQuiz: 3 } : {}),
       });
       const running = driver.runningSessions;
-      // Members are done clicking; give the collector a moment, as an idle bot would.
-      await wait(3000);
+      await wait(1000);
+      const gcLoaded = await forceGc(bot.child.pid);
       const loaded = taking ? await settledRssMb(bot.child.pid) : undefined;
       const heapLoaded = await metricValue(bot.url('/metrics'), 'nodejs_heap_size_used_bytes');
       driver.stopHealthPolling();
@@ -280,7 +284,7 @@ export async function benchLoad(opts: BenchLoadOptions = {}): Promise<BenchRow[]
           value: round(((loaded - idle) * 1024) / running),
           unit: 'KB',
           target: '≤ 64 KB',
-          note: `RSS idle ${round(idle)} MB, with ${running} sessions running ${round(loaded)} MB; V8 heap used ${heapIdle !== undefined && heapLoaded !== undefined ? `${round((heapLoaded - heapIdle) / 1024 / running)} KB per session` : 'n/a'}. Includes discord.js's caches of each member's user, member and interaction objects and garbage not yet collected.`,
+          note: `RSS idle ${round(idle)} MB, with ${running} sessions running ${round(loaded)} MB; V8 heap used ${heapIdle !== undefined && heapLoaded !== undefined ? `${round((heapLoaded - heapIdle) / 1024 / running)} KB per session` : 'n/a'}; ${gcIdle && gcLoaded ? 'both read after a full GC in the bot' : 'GC could not be forced (inspector unreachable): includes uncollected garbage'}. Includes discord.js's caches of each member's user and member objects and the REST connections to the emulator.`,
         });
       } else {
         rows.push({
