@@ -13,6 +13,7 @@
 import {
   type ChatInputCommandInteraction,
   DiscordAPIError,
+  HTTPError,
   type MessageComponentInteraction,
   MessageFlags,
   REST,
@@ -83,6 +84,14 @@ export class SessionReply {
   }
 }
 
+/** A failure on Discord's side (5xx after discord.js's retries, or no answer), not a refusal. */
+function isServerSideFailure(error: unknown): boolean {
+  if (error instanceof HTTPError) return error.status >= 500;
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  return error.name === 'AbortError' || code === 'ECONNRESET' || code === 'UND_ERR_SOCKET';
+}
+
 /** A REST client for interaction webhooks only: no client-side global limit (Discord applies none). */
 export function createInteractionWebhookRest(apiUrl: string): REST {
   return new REST({ api: apiUrl, globalRequestsPerSecond: Number.MAX_SAFE_INTEGER });
@@ -106,11 +115,21 @@ export class DiscordSessionPresenter implements SessionPresenter<SessionReply> {
     const interaction = reply.takeUnanswered();
     if (interaction) {
       const body = { ...message, allowedMentions: NO_MENTIONS, withResponse: true as const };
-      const response = interaction.isMessageComponent()
-        ? await interaction.update(body)
-        : await interaction.reply({ ...body, flags: MessageFlags.Ephemeral });
-      const sent = response.resource?.message;
-      return sent ? (sent.editedTimestamp ?? sent.createdTimestamp) : null;
+      try {
+        const response = interaction.isMessageComponent()
+          ? await interaction.update(body)
+          : await interaction.reply({ ...body, flags: MessageFlags.Ephemeral });
+        const sent = response.resource?.message;
+        return sent ? (sent.editedTimestamp ?? sent.createdTimestamp) : null;
+      } catch (error) {
+        // Discord failed the answer every retry (5xx, network): acknowledge once more and draw
+        // through the webhook below. Left unacknowledged, the click would show "interaction failed"
+        // and every later screen of the session would go to a webhook Discord never opened (10015).
+        // (Found by test/faults/restFaultsUnderLoad.test.ts.)
+        if (interaction.deferred || interaction.replied || !isServerSideFailure(error)) throw error;
+        if (interaction.isMessageComponent()) await interaction.deferUpdate();
+        else await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      }
     }
     const edited = (await this.#webhooks.patch(
       Routes.webhookMessage(reply.applicationId, reply.token, '@original'),
