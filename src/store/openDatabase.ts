@@ -111,16 +111,53 @@ interface Backend {
   close(): Promise<void>;
 }
 
-function openSqlite(path: string): Backend {
+/** How long a SQLite statement (or the switch to WAL) waits for another process's lock. */
+const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
+function isSqliteBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
+
+/**
+ * Switches the database to WAL, waiting out other processes doing the same. On a file not yet
+ * in WAL, SQLite reads the header under a shared lock and then upgrades to a write lock; it
+ * skips the busy handler for that upgrade (deadlock avoidance), so when two processes open a
+ * fresh file at once one gets SQLITE_BUSY immediately despite busy_timeout. The failed attempt
+ * holds no lock, so retrying is safe; the retry normally finds the file already in WAL.
+ */
+async function enableWal(connection: BetterSqlite3.Database): Promise<void> {
+  const deadline = Date.now() + SQLITE_BUSY_TIMEOUT_MS;
+  let delayMs = 2;
+  for (;;) {
+    try {
+      connection.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if (!isSqliteBusy(error) || Date.now() + delayMs > deadline) throw error;
+    }
+    await sleep(delayMs);
+    delayMs = Math.min(delayMs * 2, 100);
+  }
+}
+
+async function openSqlite(path: string): Promise<Backend> {
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
   let connection: BetterSqlite3.Database;
   try {
-    connection = new BetterSqlite3(path, { timeout: 5000 });
+    connection = new BetterSqlite3(path, { timeout: SQLITE_BUSY_TIMEOUT_MS });
   } catch (error) {
     throw new Error(`cannot open SQLite database ${path}: ${(error as Error).message}`, { cause: error });
   }
-  connection.pragma('journal_mode = WAL');
-  connection.pragma('busy_timeout = 5000');
+  try {
+    await enableWal(connection);
+  } catch (error) {
+    connection.close();
+    throw new Error(`cannot switch SQLite database ${path} to WAL: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  connection.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   connection.pragma('foreign_keys = ON');
   connection.pragma('synchronous = NORMAL');
   return {
@@ -226,7 +263,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   const target = parseDatabaseUrl(options.url);
   const logger = options.logger.child({ component: 'database' });
   const backend =
-    target.kind === 'sqlite' ? openSqlite(target.path) : openPostgres(target.url, options, logger);
+    target.kind === 'sqlite' ? await openSqlite(target.path) : openPostgres(target.url, options, logger);
   logger.info(
     { dialect: backend.dialect, url: target.kind === 'sqlite' ? target.path : redactUrl(target.url) },
     'database opened',

@@ -1,6 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { storeMigrations } from '../../../src/store/migrations.js';
+import type { Database } from '../../../src/store/openDatabase.js';
 import { runChildrenTogether } from './storeChildren.js';
 import {
   openTestDatabase,
@@ -50,7 +53,7 @@ describe.each(STORE_TARGETS)('migrations on $name', (target) => {
   });
 });
 
-describe('migrations, PostgreSQL specifics', () => {
+describe('migrations, concurrency and dialect specifics', () => {
   it('two processes migrating the same fresh schema at once both succeed and apply it once', async () => {
     const scratch = await fresh(scratchPostgres);
     const outputs = await runChildrenTogether([
@@ -88,6 +91,36 @@ describe('migrations, PostgreSQL specifics', () => {
     ]);
     expect(outputs.flatMap((o) => o.applied as string[]).sort()).toEqual(ALL_MIGRATIONS);
     expect(existsSync(scratch.url.slice('sqlite:'.length))).toBe(true);
+  });
+
+  it('opening a fresh SQLite file while another connection holds its write lock waits for it', async () => {
+    const scratch = await fresh(scratchSqlite);
+    const path = scratch.url.slice('sqlite:'.length);
+    mkdirSync(dirname(path), { recursive: true });
+    // Stands in for another process half-way through its own switch of the new file to WAL. SQLite
+    // skips the busy handler for the read→write upgrade the switch makes, so without our retry the
+    // first attempt (made before openDatabase's first await) fails at once with SQLITE_BUSY.
+    const other = new BetterSqlite3(path);
+    let opening: Promise<Database>;
+    try {
+      other.exec('begin immediate');
+      opening = openTestDatabase(scratch.url);
+      other.exec('commit');
+    } finally {
+      other.close();
+    }
+    const db = await opening;
+    try {
+      expect(await db.migrate()).toEqual(ALL_MIGRATIONS);
+    } finally {
+      await db.close();
+    }
+    const check = new BetterSqlite3(path, { readonly: true });
+    try {
+      expect(check.pragma('journal_mode', { simple: true })).toBe('wal');
+    } finally {
+      check.close();
+    }
   });
 
   it('fails with a clear message when the search_path names no schema', async () => {

@@ -1,6 +1,7 @@
 /**
  * A separate process using the store, for cross-process tests. Prints `ready`, waits for `go` on
- * stdin (so siblings start together), runs the command, prints one JSON line and exits.
+ * stdin (so siblings start together), opens the database, runs the command, prints one JSON line
+ * and exits.
  *   migrate URL                 → {"applied": [...]}
  *   complete URL JOB_JSON       → {"completed": n}   JOB_JSON = [{attemptId, score}]
  */
@@ -11,11 +12,13 @@ import { openDatabase } from '../../../src/store/openDatabase.js';
 const [command, url, arg] = process.argv.slice(2);
 if (!command || !url) throw new Error('usage: storeChild migrate|complete URL [JOB_JSON]');
 
-const db = await openDatabase({ url, logger: pino({ level: 'silent' }), poolSize: 12 });
 const lines = createInterface({ input: process.stdin });
 process.stdout.write('ready\n');
 for await (const line of lines) if (line.trim() === 'go') break;
 lines.close();
+
+// Opened after `go`, as at a real start: siblings race on opening a fresh file too (the WAL switch).
+const db = await openDatabase({ url, logger: pino({ level: 'silent' }), poolSize: 12 });
 
 try {
   if (command === 'migrate') {
