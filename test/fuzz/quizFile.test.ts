@@ -217,7 +217,7 @@ const deepArb = fc
     if (indentedBlock) {
       // a:\n  a:\n    a: … — block mappings, depth bounded by the byte limit (indent grows per level).
       const levels = Math.min(depth, 700);
-      return Array.from({ length: levels }, (_, i) => `${' '.repeat(i)}a:`).join('\n') + ` ${tail}`;
+      return `${Array.from({ length: levels }, (_, i) => `${' '.repeat(i)}a:`).join('\n')} ${tail}`;
     }
     const levels = Math.min(depth, Math.floor(QUIZ_LIMITS.maxFileBytes / (opener.length * 2 + 1)));
     const closer = opener.includes('{') ? '}' : opener.includes('[') ? ']' : '';
@@ -298,7 +298,19 @@ describe('fuzz: quiz files (YAML/JSON import)', () => {
   it(
     'inputs around the 512 KiB limit (multi-byte text included) → refused by size or parsed',
     async () => {
-      const chunk = fc.constantFrom('a', 'é', '😀', '- x\n', '{"a":1}', '[1]', 'a: b\n', '\n', '#', '}', '&a ');
+      const chunk = fc.constantFrom(
+        'a',
+        'é',
+        '😀',
+        '- x\n',
+        '{"a":1}',
+        '[1]',
+        'a: b\n',
+        '\n',
+        '#',
+        '}',
+        '&a ',
+      );
       await checkProperty(
         'quiz file: huge inputs',
         fc.property(
