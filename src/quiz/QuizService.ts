@@ -3,6 +3,8 @@
  * (quizFile.ts) and typed, friendly errors. Commands call it and render its results; it knows
  * nothing of discord.js, SQL or HTTP.
  */
+
+import { findQuizByRef } from './findQuizByRef.js';
 import { QUIZ_LIMITS } from './limits.js';
 import { isManager } from './permissions.js';
 import {
@@ -446,15 +448,8 @@ export class QuizService {
     return (await this.#quizzes.listQuestions(guildId, quizId)).length;
   }
 
-  async #findQuiz(guildId: string, ref: string): Promise<Quiz | null> {
-    const text = ref.trim();
-    if (text === '') return null;
-    // Autocomplete choices carry the id; a quiz literally named "42" is still found by name.
-    if (/^\d{1,15}$/.test(text)) {
-      const byId = await this.#quizzes.getById(guildId, Number(text));
-      if (byId) return byId;
-    }
-    return this.#quizzes.findByName(guildId, text);
+  #findQuiz(guildId: string, ref: string): Promise<Quiz | null> {
+    return findQuizByRef(this.#quizzes, guildId, ref);
   }
 
   async #questionAt(

@@ -8,6 +8,7 @@
  */
 import type { Clock } from '../clock.js';
 import { canStart, isOpen } from './availability.js';
+import { findQuizByRef } from './findQuizByRef.js';
 import {
   type AttemptRepository,
   type CompletionResult,
@@ -625,14 +626,7 @@ export class TakeService<TReply> {
     this.#logger.warn({ err: error, ...context }, type.replaceAll('_', ' '));
   }
 
-  async #findQuiz(guildId: string, ref: string): Promise<Quiz | null> {
-    const text = ref.trim();
-    if (text === '') return null;
-    // Autocomplete choices carry the id; a quiz literally named "42" is still found by name.
-    if (/^\d{1,15}$/.test(text)) {
-      const byId = await this.#quizzes.getById(guildId, Number(text));
-      if (byId) return byId;
-    }
-    return this.#quizzes.findByName(guildId, text);
+  #findQuiz(guildId: string, ref: string): Promise<Quiz | null> {
+    return findQuizByRef(this.#quizzes, guildId, ref);
   }
 }
