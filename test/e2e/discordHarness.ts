@@ -22,10 +22,15 @@ const cleanups: (() => Promise<void>)[] = [];
 
 // Every bot and emulator started by a test is stopped after it, pass or fail.
 afterEach(async () => {
+  const errors: unknown[] = [];
   while (cleanups.length > 0)
     await cleanups
       .pop()?.()
-      .catch(() => undefined);
+      .catch((error: unknown) => errors.push(error));
+  // A bot that logged one of its secrets fails the test (BotProcess.stop reports it); other
+  // cleanup errors stay ignored, as before.
+  const leak = errors.find((error) => error instanceof Error && /logged a secret/.test(error.message));
+  if (leak) throw leak;
 });
 
 /** Heartbeats every 1 s keep zombie detection and latency reporting quick. */

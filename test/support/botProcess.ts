@@ -22,6 +22,25 @@ export interface BotExit {
 
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 
+/** The secret values in a bot's environment worth searching its log for (6+ characters, as the logger). */
+function secretsOf(env: Record<string, string>): [string, string][] {
+  const found: [string, string][] = [];
+  for (const key of ['DISCORD_TOKEN', 'ANALYTICS_SALT', 'HEALTH_AUTH_TOKEN']) {
+    const value = env[key]?.trim();
+    if (value && value.length >= 6) found.push([key, value]);
+  }
+  const databaseUrl = env.DATABASE_URL;
+  if (databaseUrl?.includes('://')) {
+    try {
+      const password = decodeURIComponent(new URL(databaseUrl).password);
+      if (password.length >= 6) found.push(['database password', password]);
+    } catch {
+      // Not a URL: no password to look for.
+    }
+  }
+  return found;
+}
+
 /** A free TCP port on 127.0.0.1 (for HEALTH_PORT; the bot binds it a moment later). */
 export async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
@@ -49,6 +68,13 @@ export class BotProcess {
   #exit: BotExit | undefined;
   readonly #waiters = new Set<() => void>();
 
+  /**
+   * Lines that contained a secret the bot was started with (token, salt, health token, database
+   * password): `stop()` fails the test that leaked, so every bot-process test checks its log.
+   */
+  readonly secretLeaks: string[] = [];
+  #secrets: [name: string, value: string][] = [];
+
   private constructor(child: ChildProcess, healthPort: number, dataDir: string) {
     this.child = child;
     this.healthPort = healthPort;
@@ -64,6 +90,10 @@ export class BotProcess {
           parsed = { raw: line };
         }
         this.logs.push(parsed);
+        for (const [name, secret] of this.#secrets) {
+          if (line.includes(secret))
+            this.secretLeaks.push(`log line ${this.logs.length} contains the ${name}`);
+        }
         for (const wake of this.#waiters) wake();
       });
     }
@@ -99,7 +129,9 @@ export class BotProcess {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    return new BotProcess(child, healthPort, dataDir);
+    const bot = new BotProcess(child, healthPort, dataDir);
+    bot.#secrets = secretsOf(env);
+    return bot;
   }
 
   get exitStatus(): BotExit | undefined {
@@ -178,6 +210,8 @@ export class BotProcess {
       await this.#exited;
     }
     rmSync(this.dataDir, { recursive: true, force: true });
+    if (this.secretLeaks.length > 0)
+      throw new Error(`the bot logged a secret: ${this.secretLeaks.join('; ')}`);
   }
 
   /** Log lines joined for assertion messages. */
