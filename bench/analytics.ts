@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { QuizAnalytics } from '../src/analytics/index.js';
+import { formatRows } from './report.js';
 import { SeedQuizAnalytics } from './seedPort.js';
 import type { BenchRow } from './types.js';
 
@@ -354,23 +355,6 @@ export async function benchAnalytics(): Promise<BenchRow[]> {
       target: '≤ 2% at 100k distinct users',
     },
   ];
-}
-
-/** Prints rows as an aligned table. */
-export function formatRows(rows: BenchRow[]): string {
-  const header = ['benchmark', 'value', 'baseline', 'ratio', 'target'];
-  const body = rows.map((row) => [
-    row.name,
-    `${row.value} ${row.unit}`,
-    row.baseline === undefined ? '' : `${row.baseline} ${row.unit} (${row.baselineName ?? 'baseline'})`,
-    row.ratio === undefined ? '' : `${row.ratio}×`,
-    row.target ?? '',
-  ]);
-  const widths = header.map((_, column) =>
-    Math.max(...[header, ...body].map((line) => line[column]!.length)),
-  );
-  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ');
-  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...body.map(line)].join('\n');
 }
 
 const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === THIS_FILE;

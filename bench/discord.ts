@@ -17,6 +17,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../test/support/botProcess.js';
 import { DiscordEmulator, type EmulatedGuild } from '../test/support/discord-emulator/index.js';
+import { formatRows } from './report.js';
 import type { BenchRow } from './types.js';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
@@ -250,10 +251,6 @@ export async function benchDiscord(): Promise<BenchRow[]> {
 
 const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === THIS_FILE;
 if (isMain) {
-  for (const row of await benchDiscord()) {
-    console.log(
-      `${row.name}: ${row.value} ${row.unit} vs ${row.baseline} ${row.unit} (ratio ${row.ratio}, met ${row.met})`,
-    );
-  }
+  console.log(formatRows(await benchDiscord()));
   process.exit(0);
 }

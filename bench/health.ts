@@ -22,6 +22,7 @@ import { createMetricsRegistry } from '../src/health/createMetricsRegistry.js';
 import { createHealthServer } from '../src/health/HealthServer.js';
 import { ProcessSampler } from '../src/health/ProcessSampler.js';
 import { ReadinessRegistry } from '../src/health/ReadinessRegistry.js';
+import { formatRows } from './report.js';
 import type { BenchRow } from './types.js';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
@@ -209,28 +210,12 @@ export async function benchHealth(): Promise<BenchRow[]> {
   ];
 }
 
-function formatTable(rows: BenchRow[]): string {
-  const header = ['benchmark', 'value', 'baseline', 'ratio', 'target'];
-  const body = rows.map((row) => [
-    row.name,
-    `${row.value} ${row.unit}`,
-    row.baseline === undefined ? '' : `${row.baseline} ${row.unit} (${row.baselineName ?? 'baseline'})`,
-    row.ratio === undefined ? '' : `${row.ratio}×`,
-    row.target ?? '',
-  ]);
-  const widths = header.map((_, column) =>
-    Math.max(...[header, ...body].map((line) => line[column]!.length)),
-  );
-  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ');
-  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...body.map(line)].join('\n');
-}
-
 const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === THIS_FILE;
 if (isMain) {
   const serveIndex = process.argv.indexOf('--serve');
   if (serveIndex >= 0) {
     await serve(process.argv[serveIndex + 1] === 'bare' ? 'bare' : 'ours');
   } else {
-    console.log(formatTable(await benchHealth()));
+    console.log(formatRows(await benchHealth()));
   }
 }

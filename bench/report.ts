@@ -164,3 +164,20 @@ export function mergeResults(previous: BenchResults | undefined, current: BenchR
   ].sort((a, b) => order.indexOf(a.module) - order.indexOf(b.module));
   return { ...current, modules, rows };
 }
+
+/** Rows as an aligned plain-text table, for a bench module run on its own. */
+export function formatRows(rows: BenchRow[]): string {
+  const header = ['benchmark', 'value', 'baseline', 'ratio', 'target'];
+  const body = rows.map((row) => [
+    row.name,
+    `${row.value} ${row.unit}`,
+    row.baseline === undefined ? '' : `${row.baseline} ${row.unit} (${row.baselineName ?? 'baseline'})`,
+    row.ratio === undefined ? '' : `${row.ratio}×`,
+    row.target ?? '',
+  ]);
+  const widths = header.map((_, column) =>
+    Math.max(...[header, ...body].map((line) => line[column]!.length)),
+  );
+  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ');
+  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...body.map(line)].join('\n');
+}
