@@ -124,10 +124,7 @@ beforeAll(async () => {
       BOT_OWNER_IDS: admin.user.id,
     },
   });
-  await bot.waitForStatus('/ready', 200, 20_000);
-  await bot.waitForLog(
-    (l) => typeof l.msg === 'string' && /slash commands (registered|unchanged)/.test(l.msg),
-  );
+  await bot.waitUntilServing();
 }, 40_000);
 
 afterAll(async () => {

@@ -82,10 +82,7 @@ beforeAll(async () => {
       QUIZ_MAX_SESSIONS: '1',
     },
   });
-  await bot.waitForStatus('/ready', 200, 20_000);
-  await bot.waitForLog(
-    (l) => typeof l.msg === 'string' && /slash commands (registered|unchanged)/.test(l.msg),
-  );
+  await bot.waitUntilServing();
 }, 40_000);
 
 afterAll(async () => {
