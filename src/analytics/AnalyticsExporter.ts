@@ -168,10 +168,15 @@ export class AnalyticsExporter {
       };
       const text = `${JSON.stringify(file, null, 2)}\n`;
       await mkdir(this.#dir, { recursive: true });
+      // Prune BEFORE writing, down to room for the snapshot about to be written: a volume filled
+      // by the snapshots themselves then frees itself. Pruning only after a successful write
+      // would leave a full volume full forever (every write failing before the prune). The
+      // latest file is never removed to make room.
+      if (this.#retention > 0) await this.#prune(this.#retention - 1);
       await this.#writeAtomically(LATEST_FILE, text);
       if (this.#retention > 0) {
         await this.#writeAtomically(`analytics-${compactTimestamp(now)}.json`, text);
-        await this.#prune();
+        await this.#prune(this.#retention);
       }
       this.#setHealth(true);
     } catch (error) {
@@ -223,9 +228,10 @@ export class AnalyticsExporter {
     }
   }
 
-  async #prune(): Promise<void> {
+  /** Removes the oldest snapshots until at most `keep` are left. */
+  async #prune(keep: number): Promise<void> {
     const snapshots = await this.#snapshots();
-    const excess = snapshots.slice(0, Math.max(0, snapshots.length - this.#retention));
+    const excess = snapshots.slice(0, Math.max(0, snapshots.length - keep));
     for (const name of excess) await unlink(join(this.#dir, name)).catch(() => {});
   }
 

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -291,6 +291,52 @@ describe('AnalyticsExporter', () => {
     }).restore();
     expect(result).toMatchObject({ status: 'restored', file: join(dir, 'analytics-20250101T000001Z.json') });
     expect(restored.getStatistics().quizzes_started).toBe(2);
+  });
+
+  it('a volume filled by its own snapshots frees itself: old snapshots pruned before writing, latest kept', async () => {
+    // A real full disk: a 1 MiB tmpfs (root, as in CI; FAULT_TESTS_NO_TMPFS=1 skips where mounting
+    // is impossible). Before the fix the prune ran only after a successful write, so once the
+    // snapshots filled the volume every write failed and /ready stayed 503 for good.
+    if (process.env.FAULT_TESTS_NO_TMPFS) return;
+    const dir = join(root, 'analytics');
+    mkdirSync(dir);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir]);
+    try {
+      const clock = new TestClock(Date.UTC(2025, 4, 6, 7, 8, 9));
+      const analytics = new QuizAnalytics({ salt: 'salt', clock });
+      populate(analytics);
+      const changes: boolean[] = [];
+      const exporter = new AnalyticsExporter({
+        analytics,
+        dir,
+        intervalSeconds: 60,
+        retention: 3,
+        logger: capturingLogger(),
+        clock,
+        onHealthChange: (ok) => changes.push(ok),
+      });
+      for (let i = 0; i < 4; i++) {
+        clock.ms += 1000;
+        await exporter.flush();
+      }
+      expect(readdirSync(dir).sort()).toHaveLength(4); // latest + 3 snapshots
+      // Everything else on the volume fills it up to ENOSPC.
+      const block = Buffer.alloc(4096, 1);
+      expect(() => {
+        for (;;) writeFileSync(join(dir, 'filler.bin'), block, { flag: 'a' });
+      }).toThrow(/ENOSPC/);
+
+      clock.ms += 1000;
+      analytics.recordQuizStart('1', 1);
+      await exporter.flush();
+      expect(exporter.healthy, 'the export stayed failing on the full volume').toBe(true);
+      expect(changes).toEqual([true]);
+      const latest = JSON.parse(readFileSync(join(dir, LATEST_FILE), 'utf8'));
+      expect(latest.exportedAt).toBe(new Date(clock.ms).toISOString());
+      expect(readdirSync(dir).filter((name) => /^analytics-\d/.test(name))).toHaveLength(3);
+    } finally {
+      execFileSync('umount', ['-l', dir]);
+    }
   });
 
   it('reports an unwritable directory once per state change and recovers', async () => {
