@@ -168,6 +168,7 @@ async function main(): Promise<void> {
     presenter: new DiscordSessionPresenter({
       clock: systemClock,
       webhooks: createInteractionWebhookRest(config.discordApiUrl),
+      stopPosts: shutdown.signal,
     }),
     clock: systemClock,
     logger: logger.child({ module: 'quiz-sessions' }),

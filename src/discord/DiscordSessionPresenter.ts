@@ -92,6 +92,24 @@ function isServerSideFailure(error: unknown): boolean {
   return error.name === 'AbortError' || code === 'ECONNRESET' || code === 'UND_ERR_SOCKET';
 }
 
+/**
+ * `work`, or a rejection the moment `signal` aborts (the work itself goes on unobserved: discord.js
+ * cannot cancel a request sleeping out a rate limit).
+ */
+function abandonOnAbort<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  const abandoned = () => new Error('results post abandoned: shutting down');
+  if (signal.aborted) {
+    work.catch(() => {});
+    return Promise.reject(abandoned());
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abandoned());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 /** A REST client for interaction webhooks only: no client-side global limit (Discord applies none). */
 export function createInteractionWebhookRest(apiUrl: string): REST {
   return new REST({ api: apiUrl, globalRequestsPerSecond: Number.MAX_SAFE_INTEGER });
@@ -101,9 +119,16 @@ export class DiscordSessionPresenter implements SessionPresenter<SessionReply> {
   readonly #clock: Clock;
   readonly #webhooks: REST;
 
-  constructor(options: { clock: Clock; webhooks: REST }) {
+  readonly #stopPosts: AbortSignal | undefined;
+
+  /**
+   * `stopPosts` (main: the shutdown signal) abandons every results post still waiting (a rate
+   * limit, a slow Discord) the moment it aborts: shutdown never waits on a public post.
+   */
+  constructor(options: { clock: Clock; webhooks: REST; stopPosts?: AbortSignal }) {
     this.#clock = options.clock;
     this.#webhooks = options.webhooks;
+    this.#stopPosts = options.stopPosts;
   }
 
   /**
@@ -152,7 +177,10 @@ export class DiscordSessionPresenter implements SessionPresenter<SessionReply> {
     const channelId = post.channelId ?? reply.channelId;
     if (channelId === null) return { status: 'failed', channelId: null };
     try {
-      await reply.rest.post(Routes.channelMessages(channelId), { body: renderResultsPost(post) });
+      await abandonOnAbort(
+        reply.rest.post(Routes.channelMessages(channelId), { body: renderResultsPost(post) }),
+        this.#stopPosts,
+      );
       return { status: 'posted', channelId };
     } catch (error) {
       if (

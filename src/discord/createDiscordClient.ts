@@ -1,8 +1,25 @@
-import { ActivityType, Client, GatewayIntentBits, Options } from 'discord.js';
+import { ActivityType, Client, GatewayIntentBits, Options, type RateLimitData } from 'discord.js';
 import type { Config } from '../config/Config.js';
 
 /** The seed's presence: playing "Monitoring Comms!", online. */
 export const PRESENCE_ACTIVITY = 'Monitoring Comms!';
+
+/**
+ * The longest rate-limit wait a channel post (the public results) may sit out. Discord's usual
+ * channel limit (5 posts per 5 s) waits seconds; a `retry_after` of an hour must not keep the post
+ * (and everything waiting on it, such as shutdown) pending: discord.js then rejects the post with a
+ * RateLimitError, which the caller records, instead of sleeping.
+ */
+export const CHANNEL_POST_MAX_WAIT_MS = 15_000;
+
+/** discord.js's `rejectOnRateLimit`: give up on channel posts whose wait exceeds the bound. */
+export function rejectLongChannelPostWait(data: RateLimitData): boolean {
+  return (
+    data.method.toUpperCase() === 'POST' &&
+    data.route === '/channels/:id/messages' &&
+    Math.max(data.timeToReset, data.retryAfter) > CHANNEL_POST_MAX_WAIT_MS
+  );
+}
 
 /**
  * The discord.js client, configured for an interaction-only bot:
@@ -26,7 +43,7 @@ export function createDiscordClient(
     intents: [GatewayIntentBits.Guilds],
     partials: [],
     ...sharding,
-    rest: { api: config.discordApiUrl },
+    rest: { api: config.discordApiUrl, rejectOnRateLimit: rejectLongChannelPostWait },
     presence: { status: 'online', activities: [{ name: PRESENCE_ACTIVITY, type: ActivityType.Playing }] },
     // Interactions carry everything Badgey needs; cached messages, members, presences etc. would only cost memory.
     // (Guild, channel and role caches stay: discord.js does not support limiting them.)
