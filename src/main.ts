@@ -14,6 +14,11 @@ import {
 } from './analytics/index.js';
 import { systemClock, systemScheduler } from './clock.js';
 import { createCommands } from './commands/index.js';
+import {
+  createInteractionWebhookRest,
+  DiscordSessionPresenter,
+  type SessionReply,
+} from './commands/quiz/DiscordSessionPresenter.js';
 import { createTakeSubcommand } from './commands/quiz/take.js';
 import type { Config } from './config/Config.js';
 import { ConfigError } from './config/ConfigError.js';
@@ -21,11 +26,6 @@ import { loadConfig } from './config/loadConfig.js';
 import { requireDiscordToken } from './config/requireDiscordToken.js';
 import { ConnectionTracker } from './discord/ConnectionTracker.js';
 import { DiscordBot } from './discord/DiscordBot.js';
-import {
-  createInteractionWebhookRest,
-  DiscordSessionPresenter,
-  type SessionReply,
-} from './discord/DiscordSessionPresenter.js';
 import { FATAL_GATEWAY_EXIT_CODE } from './discord/gatewayCloseCodes.js';
 import { InteractionRouter } from './discord/InteractionRouter.js';
 import { createSessionMetrics } from './discord/sessionMetrics.js';

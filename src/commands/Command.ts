@@ -5,7 +5,7 @@ import type {
   ModalSubmitInteraction,
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import type { ParsedCustomId } from '../discord/customId.js';
+import type { ParsedCustomId } from '../components/customId.js';
 import type { Logger } from '../log.js';
 
 /** What the router hands every handler besides the interaction. */

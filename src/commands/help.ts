@@ -1,8 +1,8 @@
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import { SlashCommandBuilder } from 'discord.js';
-import { respond } from '../discord/replies.js';
 import { renderHelpEmbed } from '../render/helpEmbed.js';
 import type { Command } from './Command.js';
+import { respond } from './replies.js';
 
 export interface HelpCommandDeps {
   /** Every registered definition, read when `/help` runs (the list includes `/help` itself). */

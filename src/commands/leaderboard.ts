@@ -1,11 +1,11 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import type { Clock } from '../clock.js';
-import { deferIfSlow, replyError, respond } from '../discord/replies.js';
 import { DatabaseUnavailableError, type LeaderboardRepository, type QuizRepository } from '../quiz/ports.js';
 import { LEADERBOARD_PERIODS, type LeaderboardPeriod, type Quiz } from '../quiz/types.js';
 import { PERIOD_LABELS, renderLeaderboard } from '../render/leaderboard.js';
 import { quoted, truncate } from '../render/quizText.js';
 import type { Command } from './Command.js';
+import { deferIfSlow, replyError, respond } from './replies.js';
 
 export interface LeaderboardCommandDeps {
   quizzes: Pick<QuizRepository, 'getById' | 'findByName' | 'search'>;

@@ -5,7 +5,6 @@ import {
   SlashCommandBuilder,
 } from 'discord.js';
 import type { AnalyticsStatistics } from '../analytics/index.js';
-import { replyError, respond } from '../discord/replies.js';
 import { isManager } from '../quiz/permissions.js';
 import {
   DatabaseUnavailableError,
@@ -17,6 +16,7 @@ import { renderBotStats, renderGuildStats } from '../render/stats.js';
 import type { Command, CommandResult } from './Command.js';
 import { DATABASE_UNAVAILABLE_MESSAGE } from './leaderboard.js';
 import { actorOf } from './quiz/interactionActor.js';
+import { replyError, respond } from './replies.js';
 
 export interface StatsCommandDeps {
   stats: StatsRepository;

@@ -1,9 +1,19 @@
 import { InteractionContextType, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import type { Clock } from '../clock.js';
-import type { ShardStatus } from '../discord/ConnectionTracker.js';
-import { replyError, respond } from '../discord/replies.js';
 import { renderStatusEmbed } from '../render/statusEmbed.js';
 import type { Command } from './Command.js';
+import { replyError, respond } from './replies.js';
+
+// The gateway port `/status` reads; discord/ConnectionTracker.ts implements it.
+/** A shard's connection as operators see it (in `/health`, `/status` and logs). */
+export type ShardState = 'connecting' | 'ready' | 'resuming' | 'reconnecting' | 'disconnected';
+
+export interface ShardStatus {
+  id: number;
+  state: ShardState;
+  /** Last heartbeat round trip in milliseconds; undefined before the first heartbeat ACK. */
+  pingMs: number | undefined;
+}
 
 export interface StatusCommandDeps {
   clock: Clock;

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { parseDatabaseUrl } from '../store/databaseUrl.js';
 import { type Config, LOG_LEVELS } from './Config.js';
+import { parseDatabaseUrl } from './databaseUrl.js';
 
 /** A value as found in a source: env and `.env` give strings; the config file may also give a list. */
 export type RawValue = string | string[];

@@ -1,19 +1,10 @@
 import type { Client } from 'discord.js';
 import { Events, Status } from 'discord.js';
 import { Counter, Gauge, type Registry } from 'prom-client';
+import type { ShardState, ShardStatus } from '../commands/status.js';
 import type { ReadinessRegistry } from '../health/ReadinessRegistry.js';
 import type { Logger } from '../log.js';
 import { classifyGatewayClose, type FatalGatewayClose } from './gatewayCloseCodes.js';
-
-/** A shard's connection as operators see it (in `/health`, `/status` and logs). */
-export type ShardState = 'connecting' | 'ready' | 'resuming' | 'reconnecting' | 'disconnected';
-
-export interface ShardStatus {
-  id: number;
-  state: ShardState;
-  /** Last heartbeat round trip in milliseconds; undefined before the first heartbeat ACK. */
-  pingMs: number | undefined;
-}
 
 export interface ConnectionTrackerOptions {
   readiness: ReadinessRegistry;

@@ -16,10 +16,9 @@ import type {
   ComponentHandler,
   ModalHandler,
 } from '../commands/Command.js';
+import { type RepliableInteraction, replyError, replyInternalError } from '../commands/replies.js';
+import { parseCustomId } from '../components/customId.js';
 import type { Logger } from '../log.js';
-import { INTERNAL_ERROR_MESSAGE } from '../render/commandErrorMessage.js';
-import { parseCustomId } from './customId.js';
-import { type RepliableInteraction, replyError, respond } from './replies.js';
 
 /** The slice of QuizAnalytics the router records into. */
 export interface InteractionAnalytics {
@@ -178,7 +177,7 @@ export class InteractionRouter {
 
   async #replyInternalError(interaction: RepliableInteraction, logger: Logger): Promise<void> {
     try {
-      await respond(interaction, { content: INTERNAL_ERROR_MESSAGE, ephemeral: true });
+      await replyInternalError(interaction);
     } catch (err) {
       // The interaction may be expired or already answered; the failure is logged above already.
       logger.warn({ err }, 'could not send the error reply');

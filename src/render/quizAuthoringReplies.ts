@@ -2,15 +2,13 @@
 
 import type { APIActionRowComponent, APIComponentInMessageActionRow } from 'discord-api-types/v10';
 import { ButtonStyle, ComponentType } from 'discord-api-types/v10';
-import { encodeCustomId } from '../discord/customId.js';
+import { encodeCustomId } from '../components/customId.js';
+import { QUIZ_DELETE_HANDLER } from '../components/handlerNames.js';
 import type { ImportResult } from '../quiz/ports.js';
 import type { QuizExport } from '../quiz/QuizService.js';
 import type { Question, Quiz } from '../quiz/types.js';
 import { questionCountText, quizSettingsSummary } from './quizSummary.js';
 import { escapeMarkdown, quoted, truncate } from './quizText.js';
-
-/** Custom-id handler of the delete confirmation buttons: `quiz-delete:<confirm|cancel>:<quizId>:<userId>`. */
-export const QUIZ_DELETE_HANDLER = 'quiz-delete';
 
 function bold(name: string): string {
   return `**${escapeMarkdown(truncate(name, 100))}**`;

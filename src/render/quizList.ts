@@ -1,12 +1,11 @@
 import type { APIActionRowComponent, APIComponentInMessageActionRow, APIEmbed } from 'discord-api-types/v10';
-import { encodeCustomId } from '../discord/customId.js';
+import { encodeCustomId } from '../components/customId.js';
+import { QUIZ_LIST_HANDLER } from '../components/handlerNames.js';
 import type { QuizPage } from '../quiz/ports.js';
 import { pageButtons } from './pageButtons.js';
 import { questionCountText, quizSettingsSummary } from './quizSummary.js';
 import { escapeMarkdown, truncate } from './quizText.js';
 
-/** Custom-id handler of the list's page buttons: `quiz-list:page:<0-based page>`. */
-export const QUIZ_LIST_HANDLER = 'quiz-list';
 export const QUIZ_LIST_PAGE_SIZE = 10;
 
 const BLUE = 0x3498db;

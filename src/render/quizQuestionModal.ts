@@ -3,13 +3,11 @@ import {
   ComponentType,
   TextInputStyle,
 } from 'discord-api-types/v10';
-import { encodeCustomId } from '../discord/customId.js';
+import { encodeCustomId } from '../components/customId.js';
+import { QUESTION_MODAL_HANDLER } from '../components/handlerNames.js';
 import { QUIZ_LIMITS as L } from '../quiz/limits.js';
 import type { QuestionModalInput } from '../quiz/quizFile.js';
 import { truncate } from './quizText.js';
-
-/** Custom-id handler of the question modal (`add:<quizId>`, `edit:<quizId>:<questionId>`) and its retry button. */
-export const QUESTION_MODAL_HANDLER = 'quiz-question';
 
 /** Text input custom ids = the fields of `QuestionModalInput`. */
 export const QUESTION_MODAL_FIELDS = ['question', 'options', 'correct', 'points', 'explanation'] as const;

@@ -4,15 +4,13 @@ import type {
   APIEmbed,
   APIEmbedField,
 } from 'discord-api-types/v10';
-import { encodeCustomId } from '../discord/customId.js';
+import { encodeCustomId } from '../components/customId.js';
+import { QUIZ_QUESTIONS_HANDLER } from '../components/handlerNames.js';
 import { OPTION_LETTERS } from '../quiz/limits.js';
 import type { Question, Quiz } from '../quiz/types.js';
 import { pageButtons } from './pageButtons.js';
 import { questionCountText, quizSettingsSummary } from './quizSummary.js';
 import { escapeMarkdown, truncate } from './quizText.js';
-
-/** Custom-id handler of the review's page buttons: `quiz-questions:page:<quizId>:<0-based page>`. */
-export const QUIZ_QUESTIONS_HANDLER = 'quiz-questions';
 
 const GOLD = 0xf1c40f;
 /** Discord: 6000 characters per embed, 25 fields; we keep room for title, description and footer. */

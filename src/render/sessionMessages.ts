@@ -11,17 +11,12 @@ import {
   ButtonStyle,
   ComponentType,
 } from 'discord-api-types/v10';
-import { encodeCustomId } from '../discord/customId.js';
+import { encodeCustomId } from '../components/customId.js';
+import { QUIZ_PLAY_HANDLER } from '../components/handlerNames.js';
 import { OPTION_LETTERS } from '../quiz/limits.js';
 import type { ManagerAnswerRejection, NextRejection, QueueLeftReason } from '../quiz/SessionManager.js';
 import type { EndedView, FeedbackView, QuestionView, SummaryView, TakeError } from '../quiz/TakeService.js';
 import { discordTime, escapeMarkdown, quoted, truncate } from './quizText.js';
-
-/**
- * Custom-id handler of the play buttons: `quiz-play:answer:<session>:<question>:<option>`,
- * `quiz-play:next:<session>:<question>[:last]`, `quiz-play:leave`.
- */
-export const QUIZ_PLAY_HANDLER = 'quiz-play';
 
 export interface SessionMessage {
   content: string;

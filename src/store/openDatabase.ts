@@ -7,6 +7,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
 import { type Clock, systemClock } from '../clock.js';
+import { parseDatabaseUrl } from '../config/databaseUrl.js';
 import { redactUrl } from '../config/redactUrl.js';
 import type { ReadinessRegistry } from '../health/ReadinessRegistry.js';
 import {
@@ -20,7 +21,6 @@ import {
 } from '../quiz/ports.js';
 import { DatabaseHealth } from './DatabaseHealth.js';
 import { unavailableReason } from './databaseErrors.js';
-import { parseDatabaseUrl } from './databaseUrl.js';
 import { GuardedDialect } from './GuardedDialect.js';
 import { migrateToLatest } from './migrations.js';
 import { SqlAttemptRepository } from './SqlAttemptRepository.js';

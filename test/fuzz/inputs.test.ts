@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import { CUSTOM_ID_MAX_LENGTH, encodeCustomId, parseCustomId } from '../../src/discord/customId.js';
+import { CUSTOM_ID_MAX_LENGTH, encodeCustomId, parseCustomId } from '../../src/components/customId.js';
 import { QUIZ_LIMITS } from '../../src/quiz/limits.js';
 import { parseQuestionModal, validateQuizInput } from '../../src/quiz/quizFile.js';
 import { checkProperty, fuzzTimeout } from './fuzzHarness.js';

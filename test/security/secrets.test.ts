@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { PermissionFlagsBits } from 'discord.js';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeCustomId, parseCustomId } from '../../src/discord/customId.js';
+import { encodeCustomId, parseCustomId } from '../../src/components/customId.js';
 import { openDatabase } from '../../src/store/openDatabase.js';
 import { isMsg } from '../e2e/discordHarness.js';
 import {

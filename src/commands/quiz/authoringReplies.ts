@@ -1,14 +1,14 @@
 import type { BaseInteraction } from 'discord.js';
+import type { Actor, AuthoringError, AuthoringResult } from '../../quiz/QuizService.js';
+import { renderAuthoringError } from '../../render/quizAuthoringError.js';
+import type { CommandResult } from '../Command.js';
 import {
   deferIfSlow,
   type RepliableInteraction,
   type RespondOptions,
   replyError,
   respond,
-} from '../../discord/replies.js';
-import type { Actor, AuthoringError, AuthoringResult } from '../../quiz/QuizService.js';
-import { renderAuthoringError } from '../../render/quizAuthoringError.js';
-import type { CommandResult } from '../Command.js';
+} from '../replies.js';
 import { actorOf } from './interactionActor.js';
 
 /** Answers an expected authoring failure ephemerally; handlers return its value (outcome `rejected`). */

@@ -1,8 +1,8 @@
 import type { ChatInputCommandInteraction } from 'discord.js';
-import { deferIfSlow, respond } from '../../discord/replies.js';
 import type { QuizService, QuizSettingsChanges } from '../../quiz/QuizService.js';
 import { renderQuizCreated, renderQuizEdited } from '../../render/quizAuthoringReplies.js';
 import type { CommandContext, CommandResult } from '../Command.js';
+import { deferIfSlow, respond } from '../replies.js';
 import { answerAuthoring, replyAuthoringError, withActor } from './authoringReplies.js';
 
 /** `-` in an optional text option of `/quiz edit` clears the setting. */

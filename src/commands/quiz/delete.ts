@@ -1,16 +1,16 @@
 import type { ChatInputCommandInteraction, MessageComponentInteraction } from 'discord.js';
-import type { ParsedCustomId } from '../../discord/customId.js';
-import { NO_MENTIONS, replyError, respond } from '../../discord/replies.js';
+import type { ParsedCustomId } from '../../components/customId.js';
+import { QUIZ_DELETE_HANDLER } from '../../components/handlerNames.js';
 import type { QuizService } from '../../quiz/QuizService.js';
 import { renderAuthoringError } from '../../render/quizAuthoringError.js';
 import {
-  QUIZ_DELETE_HANDLER,
   renderDeleteCancelled,
   renderDeleteConfirmation,
   renderNotYourButton,
   renderQuizDeleted,
 } from '../../render/quizAuthoringReplies.js';
 import type { CommandContext, CommandResult, ComponentHandler } from '../Command.js';
+import { NO_MENTIONS, replyError, respond } from '../replies.js';
 import { answerAuthoring, withActor } from './authoringReplies.js';
 
 /** `/quiz delete quiz`: asks for confirmation with buttons only the requesting member may press. */

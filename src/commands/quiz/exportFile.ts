@@ -1,8 +1,8 @@
 import { AttachmentBuilder, type ChatInputCommandInteraction, MessageFlags } from 'discord.js';
-import { NO_MENTIONS } from '../../discord/replies.js';
 import type { QuizService } from '../../quiz/QuizService.js';
 import { renderExported } from '../../render/quizAuthoringReplies.js';
 import type { CommandResult } from '../Command.js';
+import { NO_MENTIONS } from '../replies.js';
 import { replyAuthoringError, withActor } from './authoringReplies.js';
 
 /** `/quiz export quiz [format]`: the quiz file (with answers) as an ephemeral attachment. */

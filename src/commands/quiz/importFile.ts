@@ -1,10 +1,10 @@
 import { type ChatInputCommandInteraction, MessageFlags } from 'discord.js';
-import { respond } from '../../discord/replies.js';
 import { QUIZ_LIMITS } from '../../quiz/limits.js';
 import type { QuizService } from '../../quiz/QuizService.js';
 import type { QuizFileFormat } from '../../quiz/quizFile.js';
 import { renderImported } from '../../render/quizAuthoringReplies.js';
 import type { CommandContext, CommandResult } from '../Command.js';
+import { respond } from '../replies.js';
 import { replyAuthoringError, withActor } from './authoringReplies.js';
 import { downloadAttachmentText } from './downloadAttachment.js';
 

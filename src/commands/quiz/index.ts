@@ -18,10 +18,10 @@ import {
   type SlashCommandSubcommandBuilder,
 } from 'discord.js';
 import type { Clock } from '../../clock.js';
-import { replyError } from '../../discord/replies.js';
 import { QUIZ_LIMITS as L } from '../../quiz/limits.js';
 import type { QuizService } from '../../quiz/QuizService.js';
 import type { Command, CommandContext, CommandResult, ComponentHandler, ModalHandler } from '../Command.js';
+import { replyError } from '../replies.js';
 import { autocompleteQuestionNumber, autocompleteQuiz } from './autocomplete.js';
 import { createQuizHandler, editQuizHandler } from './create.js';
 import { deleteConfirmationComponents, deleteQuizHandler } from './delete.js';

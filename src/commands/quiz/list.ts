@@ -1,9 +1,10 @@
 import type { ChatInputCommandInteraction, MessageComponentInteraction } from 'discord.js';
-import type { ParsedCustomId } from '../../discord/customId.js';
-import { NO_MENTIONS, replyError } from '../../discord/replies.js';
+import type { ParsedCustomId } from '../../components/customId.js';
+import { QUIZ_LIST_HANDLER } from '../../components/handlerNames.js';
 import type { QuizService } from '../../quiz/QuizService.js';
-import { QUIZ_LIST_HANDLER, QUIZ_LIST_PAGE_SIZE, renderQuizList } from '../../render/quizList.js';
+import { QUIZ_LIST_PAGE_SIZE, renderQuizList } from '../../render/quizList.js';
 import type { CommandResult, ComponentHandler } from '../Command.js';
+import { NO_MENTIONS, replyError } from '../replies.js';
 import { answerAuthoring, replyAuthoringError } from './authoringReplies.js';
 
 /** `/quiz list [page]`: everyone; ephemeral, so each member pages on their own. */

@@ -5,8 +5,8 @@ import type {
   ModalSubmitInteraction,
 } from 'discord.js';
 import type { Clock } from '../../clock.js';
-import type { ParsedCustomId } from '../../discord/customId.js';
-import { replyError, respond } from '../../discord/replies.js';
+import type { ParsedCustomId } from '../../components/customId.js';
+import { QUESTION_MODAL_HANDLER } from '../../components/handlerNames.js';
 import type { QuizService } from '../../quiz/QuizService.js';
 import type { QuestionModalInput } from '../../quiz/quizFile.js';
 import { questionToModalInput } from '../../quiz/quizFile.js';
@@ -19,11 +19,11 @@ import {
 } from '../../render/quizAuthoringReplies.js';
 import {
   type QUESTION_MODAL_FIELDS,
-  QUESTION_MODAL_HANDLER,
   type QuestionModalTarget,
   renderQuestionModal,
 } from '../../render/quizQuestionModal.js';
 import type { CommandResult, ComponentHandler, ModalHandler } from '../Command.js';
+import { replyError, respond } from '../replies.js';
 import { replyAuthoringError, withActor } from './authoringReplies.js';
 
 /** A refused modal submit, kept so "Fix it" reopens the modal with what the member typed. */

@@ -1,10 +1,11 @@
 import type { ChatInputCommandInteraction, MessageComponentInteraction } from 'discord.js';
-import type { ParsedCustomId } from '../../discord/customId.js';
-import { NO_MENTIONS, replyError } from '../../discord/replies.js';
+import type { ParsedCustomId } from '../../components/customId.js';
+import { QUIZ_QUESTIONS_HANDLER } from '../../components/handlerNames.js';
 import type { QuizService } from '../../quiz/QuizService.js';
 import { renderQuestionRemoved } from '../../render/quizAuthoringReplies.js';
-import { QUIZ_QUESTIONS_HANDLER, renderQuizQuestions } from '../../render/quizQuestions.js';
+import { renderQuizQuestions } from '../../render/quizQuestions.js';
 import type { CommandResult, ComponentHandler } from '../Command.js';
+import { NO_MENTIONS, replyError } from '../replies.js';
 import { answerAuthoring, replyAuthoringError, withActor } from './authoringReplies.js';
 
 /** `/quiz questions quiz`: managers only, ephemeral — the one place answers are shown. */

@@ -4,13 +4,14 @@
  */
 import { type BaseInteraction, MessageFlags } from 'discord.js';
 import type { Clock } from '../../clock.js';
-import { type SessionInteraction, SessionReply } from '../../discord/DiscordSessionPresenter.js';
-import { replyError, respond } from '../../discord/replies.js';
+import { QUIZ_PLAY_HANDLER } from '../../components/handlerNames.js';
 import type { InteractionRef } from '../../quiz/SessionManager.js';
 import { snowflakeTimestampMs } from '../../quiz/snowflake.js';
 import type { TakeService } from '../../quiz/TakeService.js';
-import { QUIZ_PLAY_HANDLER, renderAnswerRejection, renderTakeError } from '../../render/sessionMessages.js';
+import { renderAnswerRejection, renderTakeError } from '../../render/sessionMessages.js';
 import type { CommandResult, ComponentHandler } from '../Command.js';
+import { replyError, respond } from '../replies.js';
+import { type SessionInteraction, SessionReply } from './DiscordSessionPresenter.js';
 import type { QuizSubcommand } from './index.js';
 
 export interface TakeSubcommandDeps {

@@ -1,8 +1,8 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_SQLITE_PATH, parseDatabaseUrl } from '../../../src/config/databaseUrl.js';
 import { DatabaseUnavailableError } from '../../../src/quiz/ports.js';
 import { unavailableReason } from '../../../src/store/databaseErrors.js';
-import { DEFAULT_SQLITE_PATH, parseDatabaseUrl } from '../../../src/store/databaseUrl.js';
 import { openDatabase } from '../../../src/store/openDatabase.js';
 
 describe('DATABASE_URL', () => {

@@ -4,9 +4,9 @@ import pino from 'pino';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Command } from '../../../src/commands/Command.js';
-import { encodeCustomId } from '../../../src/discord/customId.js';
+import { deferIfSlow, replyError } from '../../../src/commands/replies.js';
+import { encodeCustomId } from '../../../src/components/customId.js';
 import { type InteractionOutcome, InteractionRouter } from '../../../src/discord/InteractionRouter.js';
-import { deferIfSlow, replyError } from '../../../src/discord/replies.js';
 
 /**
  * A stand-in for a discord.js chat-input / button interaction with the state flags and methods the

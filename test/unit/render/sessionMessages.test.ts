@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CUSTOM_ID_MAX_LENGTH, parseCustomId } from '../../../src/discord/customId.js';
+import { CUSTOM_ID_MAX_LENGTH, parseCustomId } from '../../../src/components/customId.js';
 import { QUIZ_LIMITS } from '../../../src/quiz/limits.js';
 import type { AnswerOutcome, SessionQuestion, SessionSummary } from '../../../src/quiz/SoloSession.js';
 import type { QuestionView } from '../../../src/quiz/TakeService.js';

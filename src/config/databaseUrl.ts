@@ -1,5 +1,5 @@
 /** Parsing of `DATABASE_URL` (shown only through `redactUrl`). */
-import { redactUrl } from '../config/redactUrl.js';
+import { redactUrl } from './redactUrl.js';
 
 export type DatabaseTarget =
   | { kind: 'sqlite' /** A file path, or `:memory:`. */; path: string }

@@ -6,8 +6,11 @@ import {
   MessageFlags,
   type ModalSubmitInteraction,
 } from 'discord.js';
-import type { CommandError } from '../commands/CommandError.js';
-import { renderCommandError } from '../render/commandErrorMessage.js';
+import {
+  type CommandError,
+  INTERNAL_ERROR_MESSAGE,
+  renderCommandError,
+} from '../render/commandErrorMessage.js';
 
 /** Every interaction Badgey answers with a message. */
 export type RepliableInteraction =
@@ -90,4 +93,9 @@ export async function deferIfSlow<T>(
     await interaction.deferReply(options.ephemeral ? { flags: MessageFlags.Ephemeral } : {});
   }
   return work;
+}
+
+/** Answers a handler that threw (a bug): the friendly generic message, ephemeral; details go to the log. */
+export async function replyInternalError(interaction: RepliableInteraction): Promise<void> {
+  await respond(interaction, { content: INTERNAL_ERROR_MESSAGE, ephemeral: true });
 }

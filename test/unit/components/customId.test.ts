@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CUSTOM_ID_MAX_LENGTH, encodeCustomId, parseCustomId } from '../../../src/discord/customId.js';
+import { CUSTOM_ID_MAX_LENGTH, encodeCustomId, parseCustomId } from '../../../src/components/customId.js';
 
 describe('customId', () => {
   it('round-trips handler, action and arguments containing the separator and the escape', () => {

@@ -21,8 +21,8 @@ import {
   Routes,
 } from 'discord.js';
 import type { APIMessage } from 'discord-api-types/v10';
-import type { Clock } from '../clock.js';
-import type { QueueLeftReason } from '../quiz/SessionManager.js';
+import type { Clock } from '../../clock.js';
+import type { QueueLeftReason } from '../../quiz/SessionManager.js';
 import type {
   EndedView,
   FeedbackView,
@@ -31,7 +31,7 @@ import type {
   ResultsPostOutcome,
   SessionPresenter,
   SummaryView,
-} from '../quiz/TakeService.js';
+} from '../../quiz/TakeService.js';
 import {
   renderEnded,
   renderFeedback,
@@ -42,8 +42,8 @@ import {
   renderResumed,
   renderSummary,
   type SessionMessage,
-} from '../render/sessionMessages.js';
-import { NO_MENTIONS } from './replies.js';
+} from '../../render/sessionMessages.js';
+import { NO_MENTIONS } from '../replies.js';
 
 /** The interactions a session is driven by: `/quiz take` and its buttons. */
 export type SessionInteraction = ChatInputCommandInteraction | MessageComponentInteraction;
