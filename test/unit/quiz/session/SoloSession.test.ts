@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  type SessionStatus,
   SOLO_EVENT_TYPES,
   SOLO_TRANSITIONS,
-  type SessionStatus,
-  SoloSession,
   type SoloEffect,
   type SoloEvent,
   type SoloEventType,
   type SoloRules,
+  SoloSession,
   type SoloSessionState,
 } from '../../../../src/quiz/session/SoloSession.js';
 import type { Question } from '../../../../src/quiz/types.js';
