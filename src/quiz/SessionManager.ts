@@ -32,6 +32,26 @@ export const DEFAULT_FEEDBACK_DELAY_MS = 5_000;
  * interaction id says when) but that reached us late still counts.
  */
 export const DEFAULT_TIMEOUT_GRACE_MS = 1_000;
+/**
+ * Queue changes (promotions, members leaving) are gathered for this long before waiting members
+ * hear their new places, so a burst of promotions costs one update per member, not one each.
+ */
+export const DEFAULT_QUEUE_UPDATE_DELAY_MS = 1_000;
+/** A waiting member's place is redrawn at most this often (each redraw is a webhook PATCH). */
+export const DEFAULT_QUEUE_UPDATE_MIN_INTERVAL_MS = 5_000;
+/** A place that moved but stayed in its band (see `positionBand`) is still redrawn after this long. */
+export const DEFAULT_QUEUE_UPDATE_STALE_MS = 30_000;
+
+/**
+ * Places 1–10 are shown exactly, then in tens up to 100, then in hundreds: a member's place is
+ * redrawn when its band changes, so walking from place 1,000 to 1 costs at most ~28 redraws
+ * however many members ahead of them start (plus one per `DEFAULT_QUEUE_UPDATE_STALE_MS`).
+ */
+export function positionBand(position: number): number {
+  if (position <= 10) return position;
+  if (position <= 100) return 10 + Math.ceil(position / 10);
+  return 20 + Math.ceil(position / 100);
+}
 
 export interface SessionManagerOptions {
   clock: Clock;
@@ -50,6 +70,12 @@ export interface SessionManagerOptions {
   newSessionId?: () => string;
   /** Seeds each attempt's shuffle. @defaultValue a random 32-bit integer */
   newSeed?: () => number;
+  /** @defaultValue DEFAULT_QUEUE_UPDATE_DELAY_MS */
+  queueUpdateDelayMs?: number;
+  /** @defaultValue DEFAULT_QUEUE_UPDATE_MIN_INTERVAL_MS */
+  queueUpdateMinIntervalMs?: number;
+  /** @defaultValue DEFAULT_QUEUE_UPDATE_STALE_MS */
+  queueUpdateStaleMs?: number;
   /** A listener threw. The manager carries on; the caller logs and records it. */
   onListenerError?: (error: unknown, event: SessionEventName) => void;
 }
@@ -121,7 +147,11 @@ export interface SessionEventMap<TReply> {
   expired: SessionEndEvent<TReply> & { reason: ExpiryReason };
   /** Shutdown: tell the member Badgey is restarting; store the interrupted attempt. */
   interrupted: SessionEndEvent<TReply>;
-  /** A waiting member's place changed (1 = next). */
+  /**
+   * A waiting member's place changed (1 = next). Coalesced: at most one per member every
+   * `queueUpdateMinIntervalMs`, and only when the place left its band (`positionBand`) or has
+   * been stale for `queueUpdateStaleMs` — never one per promotion.
+   */
   queuePosition: { guildId: string; userId: string; position: number; reply: TReply };
   /** A waiting member got a slot; their session starts right after this event. */
   promoted: { guildId: string; userId: string; sessionId: string; waitedMs: number; reply: TReply };
@@ -147,6 +177,73 @@ interface Waiting<TReply> {
   request: StartRequest<TReply>;
   enqueuedAtMs: number;
   cancelTokenTimer: () => void;
+  /** The place the member was last shown, and when. */
+  shownPosition: number;
+  shownAtMs: number;
+  /** Doubly linked FIFO: promotion and leaving are O(1) whatever the queue's length. */
+  prev: Waiting<TReply> | undefined;
+  next: Waiting<TReply> | undefined;
+}
+
+/**
+ * The waiting members in FIFO order with O(1) push, shift and removal (an array's shift and
+ * splice move every later member), and an index by member.
+ */
+class WaitingQueue<TReply> {
+  private head: Waiting<TReply> | undefined;
+  private tail: Waiting<TReply> | undefined;
+  private readonly byMember = new Map<string, Waiting<TReply>>();
+
+  get length(): number {
+    return this.byMember.size;
+  }
+
+  get(key: string): Waiting<TReply> | undefined {
+    return this.byMember.get(key);
+  }
+
+  push(waiting: Waiting<TReply>): void {
+    waiting.prev = this.tail;
+    waiting.next = undefined;
+    if (this.tail) this.tail.next = waiting;
+    else this.head = waiting;
+    this.tail = waiting;
+    this.byMember.set(memberKey(waiting.request.guildId, waiting.request.userId), waiting);
+  }
+
+  shift(): Waiting<TReply> | undefined {
+    const first = this.head;
+    if (first) this.remove(first);
+    return first;
+  }
+
+  /** Removes `waiting` if it is still queued; returns whether it was. */
+  remove(waiting: Waiting<TReply>): boolean {
+    const key = memberKey(waiting.request.guildId, waiting.request.userId);
+    if (this.byMember.get(key) !== waiting) return false;
+    this.byMember.delete(key);
+    if (waiting.prev) waiting.prev.next = waiting.next;
+    else this.head = waiting.next;
+    if (waiting.next) waiting.next.prev = waiting.prev;
+    else this.tail = waiting.prev;
+    waiting.prev = waiting.next = undefined;
+    return true;
+  }
+
+  /** 1-based place: a walk, so only for one member's own request, never per promotion. */
+  positionOf(waiting: Waiting<TReply>): number {
+    let position = 1;
+    for (let w = this.head; w !== undefined && w !== waiting; w = w.next) position++;
+    return position;
+  }
+
+  *[Symbol.iterator](): Generator<Waiting<TReply>> {
+    for (let w = this.head; w !== undefined; ) {
+      const next = w.next;
+      yield w;
+      w = next;
+    }
+  }
 }
 
 function memberKey(guildId: string, userId: string): string {
@@ -167,7 +264,11 @@ export class SessionManager<TReply = unknown> {
 
   private readonly sessions = new Map<string, Running<TReply>>();
   private readonly sessionByMember = new Map<string, string>();
-  private queue: Waiting<TReply>[] = [];
+  private readonly queue = new WaitingQueue<TReply>();
+  private readonly queueUpdateDelayMs: number;
+  private readonly queueUpdateMinIntervalMs: number;
+  private readonly queueUpdateStaleMs: number;
+  private cancelQueueUpdate: (() => void) | undefined;
   private readonly listeners: { [K in SessionEventName]?: Listener<TReply, K>[] } = {};
   private shuttingDown = false;
 
@@ -180,6 +281,9 @@ export class SessionManager<TReply = unknown> {
     this.feedbackDelayMs = options.feedbackDelayMs ?? DEFAULT_FEEDBACK_DELAY_MS;
     this.tokenMaxAgeMs = options.tokenMaxAgeMs ?? DEFAULT_TOKEN_MAX_AGE_MS;
     this.timeoutGraceMs = options.timeoutGraceMs ?? DEFAULT_TIMEOUT_GRACE_MS;
+    this.queueUpdateDelayMs = options.queueUpdateDelayMs ?? DEFAULT_QUEUE_UPDATE_DELAY_MS;
+    this.queueUpdateMinIntervalMs = options.queueUpdateMinIntervalMs ?? DEFAULT_QUEUE_UPDATE_MIN_INTERVAL_MS;
+    this.queueUpdateStaleMs = options.queueUpdateStaleMs ?? DEFAULT_QUEUE_UPDATE_STALE_MS;
     this.newSessionId = options.newSessionId ?? (() => randomBytes(6).toString('base64url'));
     this.newSeed = options.newSeed ?? (() => randomBytes(4).readUInt32LE(0));
     this.onListenerError = options.onListenerError ?? (() => {});
@@ -219,6 +323,11 @@ export class SessionManager<TReply = unknown> {
           request.interaction.issuedAtMs + this.tokenMaxAgeMs - now,
           () => this.leaveQueueWith(waiting, 'tokenAge'),
         ),
+        // The caller draws the place returned here.
+        shownPosition: this.queue.length + 1,
+        shownAtMs: now,
+        prev: undefined,
+        next: undefined,
       };
       this.queue.push(waiting);
       return ok({ status: 'queued', position: this.queue.length });
@@ -309,10 +418,7 @@ export class SessionManager<TReply = unknown> {
     userId: string;
     interaction: InteractionRef<TReply>;
   }): number | null {
-    const index = this.queue.findIndex(
-      (w) => w.request.guildId === input.guildId && w.request.userId === input.userId,
-    );
-    const waiting = this.queue[index];
+    const waiting = this.queue.get(memberKey(input.guildId, input.userId));
     if (waiting === undefined) return null;
     if (input.interaction.issuedAtMs >= waiting.request.interaction.issuedAtMs) {
       waiting.request = { ...waiting.request, interaction: input.interaction };
@@ -322,12 +428,15 @@ export class SessionManager<TReply = unknown> {
         () => this.leaveQueueWith(waiting, 'tokenAge'),
       );
     }
-    return index + 1;
+    // The caller draws this place in the new reply.
+    waiting.shownPosition = this.queue.positionOf(waiting);
+    waiting.shownAtMs = this.clock.now();
+    return waiting.shownPosition;
   }
 
   /** Removes a waiting member from the queue (e.g. a Cancel button). */
   leaveQueue(guildId: string, userId: string): boolean {
-    const waiting = this.queue.find((w) => w.request.guildId === guildId && w.request.userId === userId);
+    const waiting = this.queue.get(memberKey(guildId, userId));
     if (waiting === undefined) return false;
     this.leaveQueueWith(waiting, 'cancelled');
     return true;
@@ -336,9 +445,9 @@ export class SessionManager<TReply = unknown> {
   /** The quiz was deleted: its sessions end (`expired`, reason `quizDeleted`) and its waiters leave the queue. */
   endForDeletedQuiz(quizId: number): number {
     let ended = 0;
-    const leaving = this.queue.filter((w) => w.request.quiz.id === quizId);
-    for (const waiting of leaving) this.leaveQueueWith(waiting, 'quizDeleted', false);
-    if (leaving.length > 0) this.emitQueuePositions();
+    for (const waiting of this.queue) {
+      if (waiting.request.quiz.id === quizId) this.leaveQueueWith(waiting, 'quizDeleted');
+    }
     for (const running of [...this.sessions.values()]) {
       if (running.state.quizId === quizId) {
         this.expire(running, 'quizDeleted');
@@ -354,7 +463,9 @@ export class SessionManager<TReply = unknown> {
    */
   shutdown(): SoloSessionState[] {
     this.shuttingDown = true;
-    for (const waiting of [...this.queue]) this.leaveQueueWith(waiting, 'shutdown', false);
+    for (const waiting of this.queue) this.leaveQueueWith(waiting, 'shutdown');
+    this.cancelQueueUpdate?.();
+    this.cancelQueueUpdate = undefined;
     const interrupted: SoloSessionState[] = [];
     const now = this.clock.now();
     for (const running of [...this.sessions.values()]) {
@@ -378,8 +489,8 @@ export class SessionManager<TReply = unknown> {
 
   /** 1-based queue position, or null when not waiting. */
   queuePositionOf(guildId: string, userId: string): number | null {
-    const index = this.queue.findIndex((w) => w.request.guildId === guildId && w.request.userId === userId);
-    return index === -1 ? null : index + 1;
+    const waiting = this.queue.get(memberKey(guildId, userId));
+    return waiting === undefined ? null : this.queue.positionOf(waiting);
   }
 
   counts(): { running: number; queued: number } {
@@ -517,8 +628,10 @@ export class SessionManager<TReply = unknown> {
   private promote(): void {
     if (this.shuttingDown) return;
     let moved = false;
-    while (this.sessions.size < this.maxSessions && this.queue.length > 0) {
-      const waiting = this.queue.shift()!;
+    for (;;) {
+      if (this.sessions.size >= this.maxSessions) break;
+      const waiting = this.queue.shift();
+      if (waiting === undefined) break;
       waiting.cancelTokenTimer();
       moved = true;
       const { request } = waiting;
@@ -542,13 +655,11 @@ export class SessionManager<TReply = unknown> {
       });
       this.begin(request, sessionId);
     }
-    if (moved) this.emitQueuePositions();
+    if (moved) this.queueChanged();
   }
 
-  private leaveQueueWith(waiting: Waiting<TReply>, reason: QueueLeftReason, announcePositions = true): void {
-    const index = this.queue.indexOf(waiting);
-    if (index === -1) return;
-    this.queue.splice(index, 1);
+  private leaveQueueWith(waiting: Waiting<TReply>, reason: QueueLeftReason): void {
+    if (!this.queue.remove(waiting)) return;
     waiting.cancelTokenTimer();
     const { request } = waiting;
     this.emit('queueLeft', {
@@ -557,18 +668,52 @@ export class SessionManager<TReply = unknown> {
       reason,
       reply: request.interaction.reply,
     });
-    if (announcePositions && index < this.queue.length) this.emitQueuePositions(index);
+    this.queueChanged();
   }
 
-  private emitQueuePositions(fromIndex = 0): void {
-    this.queue.slice(fromIndex).forEach((waiting, offset) => {
+  /**
+   * The places behind some point moved. Instead of telling every waiting member at once (one
+   * webhook PATCH each, per promotion: quadratic in the queue), gather changes for
+   * `queueUpdateDelayMs` and then tell only those whose place is worth redrawing.
+   */
+  private queueChanged(delayMs = this.queueUpdateDelayMs): void {
+    if (this.cancelQueueUpdate !== undefined || this.queue.length === 0 || this.shuttingDown) return;
+    this.cancelQueueUpdate = this.scheduler.schedule(delayMs, () => {
+      this.cancelQueueUpdate = undefined;
+      this.updateQueuePositions();
+    });
+  }
+
+  /** One walk of the queue per `queueUpdateDelayMs` at most; each member redrawn per the rules above. */
+  private updateQueuePositions(): void {
+    const now = this.clock.now();
+    let position = 0;
+    let retryInMs = Number.POSITIVE_INFINITY;
+    for (const waiting of this.queue) {
+      position++;
+      if (position === waiting.shownPosition) continue;
+      const sinceShown = now - waiting.shownAtMs;
+      const worthIt =
+        positionBand(position) !== positionBand(waiting.shownPosition) ||
+        sinceShown >= this.queueUpdateStaleMs;
+      const dueAt = worthIt
+        ? Math.max(0, this.queueUpdateMinIntervalMs - sinceShown)
+        : this.queueUpdateStaleMs - sinceShown;
+      if (dueAt > 0) {
+        retryInMs = Math.min(retryInMs, dueAt);
+        continue;
+      }
+      waiting.shownPosition = position;
+      waiting.shownAtMs = now;
       this.emit('queuePosition', {
         guildId: waiting.request.guildId,
         userId: waiting.request.userId,
-        position: fromIndex + offset + 1,
+        position,
         reply: waiting.request.interaction.reply,
       });
-    });
+    }
+    if (retryInMs !== Number.POSITIVE_INFINITY)
+      this.queueChanged(Math.max(retryInMs, this.queueUpdateDelayMs));
   }
 
   private base(running: Running<TReply>): SessionEventBase<TReply> {

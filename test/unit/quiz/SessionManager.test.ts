@@ -355,6 +355,8 @@ describe('SessionManager: the queue', () => {
     clock.advance(3_000);
     click(a, 'u1', 0);
     clock.advance(FEEDBACK_MS); // u1 finishes → u3 promoted, u4 moves up
+    expect(of('queuePosition')).toEqual([]); // not yet: places are redrawn after a pause that gathers changes
+    clock.advance(1_000);
     expect(of('promoted')).toEqual([
       { guildId: GUILD, userId: 'u3', sessionId: 's3', waitedMs: 8_000, reply: 'token-3' },
     ]);
@@ -375,9 +377,45 @@ describe('SessionManager: the queue', () => {
     expect(of('queueLeft')).toHaveLength(0);
     clock.advance(1);
     expect(of('queueLeft')).toEqual([{ guildId: GUILD, userId: 'u2', reason: 'tokenAge', reply: 'token-2' }]);
+    clock.advance(1_000); // places are redrawn after a pause that gathers changes
     expect(of('queuePosition')).toEqual([{ guildId: GUILD, userId: 'u3', position: 1, reply: 'token-4' }]);
     expect(manager.queuePositionOf(GUILD, 'u2')).toBeNull();
     expect(manager.getState(first)).toBeDefined(); // u1's session runs on
+  });
+
+  it('a 1,000-deep queue drains with place redraws linear in its length, not one per promotion', () => {
+    // Issue 12: every promotion used to redraw every waiting member's place (a webhook PATCH
+    // each): 300 running + 300 waiting cost 45,450 PATCHes. Now each member's place is redrawn
+    // only when it leaves its band (exact to 10, tens to 100, then hundreds), at most every 5 s.
+    const { clock, manager, start, of } = setup({ maxSessions: 300 });
+    for (let i = 0; i < 300; i++) {
+      start(`r${i}`, 1); // one question each: it times out and the slot frees 26 s after its start
+      clock.advance(50); // spread the finishes, so promotions come one at a time
+    }
+    const waiting = 1_000;
+    const lastShown = new Map<string, { position: number; atMs: number; count: number }>();
+    const wrong: string[] = []; // the manager swallows a listener's throw, so collect instead
+    manager.on('queuePosition', (e) => {
+      const before = lastShown.get(e.userId);
+      const actual = manager.queuePositionOf(GUILD, e.userId);
+      if (e.position !== actual) wrong.push(`${e.userId} shown ${e.position}, is ${actual}`);
+      if (before && e.position >= before.position) wrong.push(`${e.userId} went back to ${e.position}`);
+      if (before && clock.now() - before.atMs < 5_000) wrong.push(`${e.userId} redrawn within 5 s`);
+      lastShown.set(e.userId, { position: e.position, atMs: clock.now(), count: (before?.count ?? 0) + 1 });
+    });
+    for (let i = 0; i < waiting; i++) {
+      const queued = start(`w${i}`, 1);
+      expect(queued).toEqual({ ok: true, value: { status: 'queued', position: i + 1 } });
+    }
+    for (let t = 0; t < 20 && manager.counts().queued > 0; t++) clock.advance(30_000);
+
+    expect(manager.counts().queued).toBe(0);
+    expect(of('promoted')).toHaveLength(waiting);
+    expect(wrong.slice(0, 5)).toEqual([]);
+    const redraws = of('queuePosition').length;
+    // Was ~ waiting²/2 (≈ 500,000); bands + the 5 s minimum bound it to a few per member.
+    expect(redraws).toBeLessThanOrEqual(10 * waiting);
+    expect(Math.max(...[...lastShown.values()].map((v) => v.count))).toBeLessThanOrEqual(28);
   });
 
   it('a member may leave the queue', () => {
