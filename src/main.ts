@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import {
   AnalyticsExporter,
   createAnalyticsMetrics,
+  registerExportMetrics,
   loadOrCreateSalt,
   QuizAnalytics,
 } from './analytics/index.js';
@@ -127,6 +128,7 @@ async function main(): Promise<void> {
     onHealthChange: (ok, reason) =>
       readiness.report(ANALYTICS_EXPORT_COMPONENT, ok ? { ready: true } : { ready: false, reason }),
   });
+  registerExportMetrics(metricsRegistry, exporter);
   const restored = await exporter.restore();
   logger.info({ restore: restored.status, dir: config.analyticsExportDir }, 'analytics restore');
   exporter.start();

@@ -68,6 +68,8 @@ export class AnalyticsExporter {
   #healthy: boolean | undefined;
   #tempCounter = 0;
   #restoreAttempted = false;
+  /** Epoch ms of the last complete export; until the first, when the exporter was created. */
+  #lastSuccessAt: number;
 
   constructor(options: AnalyticsExporterOptions) {
     if (!(options.intervalSeconds > 0)) throw new Error('analytics export intervalSeconds must be > 0');
@@ -80,6 +82,19 @@ export class AnalyticsExporter {
     this.#logger = options.logger;
     this.#onHealthChange = options.onHealthChange;
     this.#clock = options.clock ?? systemClock;
+    // Counting from creation makes "no successful export for N intervals" true of a process that
+    // never managed one, without a special case for "never".
+    this.#lastSuccessAt = this.#clock.now();
+  }
+
+  /** The export interval in seconds (ANALYTICS_EXPORT_INTERVAL). */
+  get intervalSeconds(): number {
+    return this.#intervalMs / 1000;
+  }
+
+  /** Epoch ms of the last complete export (the creation time until the first one). */
+  get lastSuccessAt(): number {
+    return this.#lastSuccessAt;
   }
 
   get latestPath(): string {
@@ -178,6 +193,7 @@ export class AnalyticsExporter {
         await this.#writeAtomically(`analytics-${compactTimestamp(now)}.json`, text);
         await this.#prune(this.#retention);
       }
+      this.#lastSuccessAt = now;
       this.#setHealth(true);
     } catch (error) {
       this.#setHealth(false, `cannot write ${this.#dir}: ${errorCode(error)}`);

@@ -107,3 +107,33 @@ export function createAnalyticsMetrics(registry: Registry): AnalyticsObserver {
     },
   };
 }
+
+/** What the export series read at scrape time (AnalyticsExporter satisfies it). */
+export interface ExportStatusSource {
+  readonly intervalSeconds: number;
+  /** Epoch ms of the last complete export. */
+  readonly lastSuccessAt: number;
+}
+
+/**
+ * The analytics export's freshness, for the dashboard's "export age" panel and the alert "no
+ * successful export for 3 intervals": `time() - last_success > 3 * interval` needs both series.
+ */
+export function registerExportMetrics(registry: Registry, exporter: ExportStatusSource): void {
+  new Gauge({
+    name: 'badgey_analytics_export_last_success_timestamp_seconds',
+    help: 'Unix time of the last complete analytics export (the process start time until the first one).',
+    registers: [registry],
+    collect() {
+      this.set(exporter.lastSuccessAt / 1000);
+    },
+  });
+  new Gauge({
+    name: 'badgey_analytics_export_interval_seconds',
+    help: 'Seconds between analytics exports (ANALYTICS_EXPORT_INTERVAL).',
+    registers: [registry],
+    collect() {
+      this.set(exporter.intervalSeconds);
+    },
+  });
+}

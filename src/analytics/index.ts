@@ -18,7 +18,8 @@ export type {
 } from './AnalyticsObserver.js';
 export { formatUptime } from './formatUptime.js';
 export { loadOrCreateSalt, SALT_FILE } from './loadOrCreateSalt.js';
-export { createAnalyticsMetrics } from './PrometheusBridge.js';
+export type { ExportStatusSource } from './PrometheusBridge.js';
+export { createAnalyticsMetrics, registerExportMetrics } from './PrometheusBridge.js';
 export type {
   AnalyticsId,
   AnalyticsState,

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
+import { Registry } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AnalyticsLogger, AnalyticsStatistics } from '../../../src/analytics/index.js';
 import {
@@ -21,6 +22,7 @@ import {
   LATEST_FILE,
   loadOrCreateSalt,
   QuizAnalytics,
+  registerExportMetrics,
 } from '../../../src/analytics/index.js';
 import type { Clock } from '../../../src/clock.js';
 
@@ -372,6 +374,37 @@ describe('AnalyticsExporter', () => {
     ]);
     expect(logger.lines.filter((line) => line.msg?.includes('writable again'))).toHaveLength(1);
     expect(JSON.parse(readFileSync(join(dir, LATEST_FILE), 'utf8')).statistics.quizzes_started).toBe(1);
+  });
+
+  it('exposes the last successful export time and the interval; a failing export leaves the time alone', async () => {
+    const blocker = join(root, 'afile');
+    writeFileSync(blocker, 'not a directory');
+    const clock = new TestClock(1_800_000_000_000);
+    const exporter = new AnalyticsExporter({
+      analytics: new QuizAnalytics({ salt: 'salt' }),
+      dir: join(blocker, 'analytics'),
+      intervalSeconds: 300,
+      retention: 0,
+      logger: capturingLogger(),
+      clock,
+    });
+    const registry = new Registry();
+    registerExportMetrics(registry, exporter);
+    const value = async (name: string) =>
+      (await registry.getSingleMetric(name)?.get())?.values[0]?.value;
+    // Before any export the age counts from the exporter's creation.
+    expect(await value('badgey_analytics_export_last_success_timestamp_seconds')).toBe(1_800_000_000);
+    expect(await value('badgey_analytics_export_interval_seconds')).toBe(300);
+
+    clock.ms += 600_000;
+    await exporter.flush(); // ENOTDIR: not a success
+    expect(await value('badgey_analytics_export_last_success_timestamp_seconds')).toBe(1_800_000_000);
+
+    unlinkSync(blocker);
+    mkdirSync(blocker);
+    clock.ms += 300_000;
+    await exporter.flush();
+    expect(await value('badgey_analytics_export_last_success_timestamp_seconds')).toBe(1_800_000_900);
   });
 
   it('never leaves a partial latest file when the writer is SIGKILLed mid-run', async () => {
