@@ -9,9 +9,9 @@ import { readFileSync } from 'node:fs';
 import {
   AnalyticsExporter,
   createAnalyticsMetrics,
-  registerExportMetrics,
   loadOrCreateSalt,
   QuizAnalytics,
+  registerExportMetrics,
 } from './analytics/index.js';
 import { systemClock, systemScheduler } from './clock.js';
 import { createCommands } from './commands/index.js';

@@ -52,8 +52,8 @@ export async function validateWithModels(object: K8sObject): Promise<string[]> {
 }
 
 /**
- * Attribute maps for the Prometheus Operator ServiceMonitor (a CRD, not in client-node), listed from
- * @kubernetes-models/prometheus-operator's ServiceMonitorSpec.d.ts and Endpoint.d.ts (v6.0.0).
+ * Attribute maps for the Prometheus Operator ServiceMonitor and PrometheusRule (CRDs, not in
+ * client-node), listed from @kubernetes-models/prometheus-operator's .d.ts files (v6.0.0).
  */
 const field = (baseName: string, type = 'any'): Attribute => ({ baseName, type });
 const EXTRA_MODELS: Record<string, Attribute[]> = {
@@ -72,6 +72,23 @@ const EXTRA_MODELS: Record<string, Attribute[]> = {
     field('endpoints', 'Array<MonitoringV1Endpoint>'),
   ],
   MonitoringV1NamespaceSelector: [field('any', 'boolean'), field('matchNames', 'Array<string>')],
+  // PrometheusRule, from PrometheusRuleSpec.d.ts, RuleGroup.d.ts and Rule.d.ts (v6.0.0).
+  MonitoringV1PrometheusRule: [
+    field('apiVersion', 'string'),
+    field('kind', 'string'),
+    field('metadata', 'V1ObjectMeta'),
+    field('spec', 'MonitoringV1PrometheusRuleSpec'),
+  ],
+  MonitoringV1PrometheusRuleSpec: [field('groups', 'Array<MonitoringV1RuleGroup>')],
+  MonitoringV1RuleGroup: [
+    ...'interval labels limit name partial_response_strategy query_offset'
+      .split(' ')
+      .map((name) => field(name)),
+    field('rules', 'Array<MonitoringV1Rule>'),
+  ],
+  MonitoringV1Rule: 'alert annotations expr for keep_firing_for labels record'
+    .split(' ')
+    .map((name) => field(name)),
   MonitoringV1Endpoint:
     'authorization basicAuth bearerTokenFile bearerTokenSecret enableHttp2 filterRunning followRedirects honorLabels honorTimestamps interval metricRelabelings noProxy oauth2 params path port proxyConnectHeader proxyFromEnvironment proxyUrl relabelings scheme scrapeTimeout targetPort tlsConfig trackTimestampsStaleness'
       .split(' ')

@@ -390,8 +390,7 @@ describe('AnalyticsExporter', () => {
     });
     const registry = new Registry();
     registerExportMetrics(registry, exporter);
-    const value = async (name: string) =>
-      (await registry.getSingleMetric(name)?.get())?.values[0]?.value;
+    const value = async (name: string) => (await registry.getSingleMetric(name)?.get())?.values[0]?.value;
     // Before any export the age counts from the exporter's creation.
     expect(await value('badgey_analytics_export_last_success_timestamp_seconds')).toBe(1_800_000_000);
     expect(await value('badgey_analytics_export_interval_seconds')).toBe(300);
