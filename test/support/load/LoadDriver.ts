@@ -6,7 +6,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { type IntervalHistogram, monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { type ELDHistogram, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { APIMessage } from 'discord-api-types/v10';
 import type { BotProcess } from '../botProcess.js';
 import type { InteractionHandle, StoredMessage } from '../discord-emulator/index.js';
@@ -181,7 +181,7 @@ export class LoadDriver {
   readonly timeline: HealthSample[] = [];
   readonly #views = new Map<string, MemberView>();
   readonly #started = performance.now();
-  readonly #ownLoopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+  readonly #ownLoopDelay: ELDHistogram = monitorEventLoopDelay({ resolution: 10 });
   readonly #onMessage: (stored: StoredMessage) => void;
   #restCallsAtStart: number;
   #healthTimer: NodeJS.Timeout | undefined;
