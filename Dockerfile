@@ -1,21 +1,34 @@
 # Badgey container image. Build: `make image` (podman or docker), e.g.
 #   podman build --format docker -t badgey:dev .     (docker format keeps the HEALTHCHECK)
-# Debian bookworm based on purpose: better-sqlite3 needs glibc, and the offline test base is Debian.
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Debian bookworm based on purpose: better-sqlite3's prebuilt addon needs glibc, and the offline
+# test base is Debian. Node 24 is the supported runtime (package.json engines: >= 22.14).
+ARG NODE_IMAGE=node:24-bookworm-slim
 
-# ---- build: compilers live only here (better-sqlite3 falls back to node-gyp without a prebuilt) ----
+# ---- build: npm ci, one esbuild bundle, the native files, the SBOM ----
+# No compilers: better-sqlite3 13 ships prebuilt Node-API addons in its npm tarball. A future native
+# dependency without a linux prebuilt would need `apt-get install python3 make g++` here.
 FROM ${NODE_IMAGE} AS build
-WORKDIR /app
-RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 make g++ \
- && rm -rf /var/lib/apt/lists/*
+# npm sbom names the application after the project folder.
+WORKDIR /build/badgey
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json ./
 COPY src ./src
-COPY scripts/bundle.mjs ./scripts/bundle.mjs
+COPY scripts/bundle.mjs scripts/runtime-files.mjs ./scripts/
+# /runtime is exactly what the image runs: the bundle, package.json (the version), the native
+# packages of package.json "nativeRuntime" (trimmed to their run-time files) and the SBOM of the
+# production dependency tree that went into them. The SBOM comes from the pruned tree, not from
+# `npm sbom --omit=dev`: that drops production packages also reached from a dev dependency (npm
+# cli issue 7909; here hdr-histogram-js and yaml), and on a pruned tree npm sbom needs
+# package.json without its devDependencies.
 RUN npm run build \
+ && mkdir -p /runtime/dist \
+ && cp package.json /runtime/ \
+ && cp dist/main.js /runtime/dist/ \
+ && node scripts/runtime-files.mjs /runtime \
  && npm prune --omit=dev --no-audit --no-fund \
+ && node -e "const fs=require('fs'); const p=JSON.parse(fs.readFileSync('package.json')); delete p.devDependencies; fs.writeFileSync('package.json', JSON.stringify(p))" \
+ && npm sbom --sbom-format cyclonedx --sbom-type application > /runtime/sbom.cdx.json \
  && rm -rf /root/.npm
 
 # ---- runtime: no compilers, no npm cache, non-root, read-only-root friendly ----
@@ -38,10 +51,9 @@ RUN groupadd --gid 10001 badgey \
  && chown -R 10001:10001 /data \
  && ln -s /data /app/data
 WORKDIR /app
-# Code and dependencies stay root-owned: the app user can read but not modify them.
-COPY --from=build /app/package.json ./package.json
-COPY --from=build /app/node_modules ./node_modules
-COPY --from=build /app/dist ./dist
+# One app layer, root-owned (the app user can read but not modify it): dist/main.js, package.json,
+# node_modules/ with only the native run-time files, and /app/sbom.cdx.json (CycloneDX SBOM).
+COPY --from=build /runtime/ ./
 USER 10001:10001
 VOLUME ["/data"]
 EXPOSE 8080

@@ -4,7 +4,7 @@
  * same run. Start-up: process spawn → `/ready` 200 (Badgey: gateway ready, database migrated) vs
  * spawn → clientReady (bare), median of 3. Reply: interaction injected → first callback received
  * by the emulator, at 200 interactions/s for 5 s after a 1 s warm-up (`/help` vs `/ping`).
- * Build first: `npx tsc -p tsconfig.build.json`.
+ * Build first: `npm run build`.
  *
  *   npx tsx bench/discord.ts        prints the rows
  *   import { benchDiscord }         returns the rows (bench/run.ts)

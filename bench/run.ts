@@ -45,6 +45,8 @@ export const MODULES: readonly BenchModule[] = [
   { name: 'sessions', file: 'sessions.ts', exportName: 'benchSessions', budgetSeconds: 90 },
   { name: 'load', file: 'load.ts', exportName: 'benchLoad', budgetSeconds: 90 },
   { name: 'fuzz', file: 'fuzz.ts', exportName: 'benchFuzz', budgetSeconds: 240 },
+  // podman build (cached layers: seconds; cold: npm ci inside the build) + inspect.
+  { name: 'image', file: 'image.ts', exportName: 'benchImage', budgetSeconds: 240 },
 ];
 
 /** The whole run's bound; each module gets at most what is left of it. */

@@ -2,8 +2,9 @@
 # Prepares podman for the container test on a machine without a container registry:
 #   1. installs podman + runc + mmdebstrap from Debian (root only),
 #   2. builds local/debian:bookworm from the Debian mirror (mmdebstrap),
-#   3. builds a stand-in for docker.io/library/node:20-bookworm-slim from the host's node + npm,
-#      so the project Dockerfile builds unchanged with `--pull=never`.
+#   3. builds a stand-in for docker.io/library/node:24-bookworm-slim from the pinned Node 24 in
+#      .tools/node (scripts/fetch-node.sh: the official Linux build, from the npm registry) and the
+#      host's npm, so the project Dockerfile builds unchanged with `--pull=never`.
 # Every step is skipped when its result exists. Exit 0 with a message when podman cannot be set up
 # (the container test then reports the reason and skips). TEST ONLY: the stand-in trusts the
 # host's CA bundle; the production image never does.
@@ -11,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CONTAINERS_CONF="$PWD/test/container/containers.conf"
 BASE=local/debian:bookworm
-NODE_STANDIN=docker.io/library/node:20-bookworm-slim
+NODE_STANDIN=docker.io/library/node:24-bookworm-slim
 log() { echo "podman-setup: $*"; }
 
 if ! command -v podman >/dev/null || ! command -v runc >/dev/null || ! command -v mmdebstrap >/dev/null || ! command -v iptables >/dev/null; then
@@ -36,12 +37,13 @@ if ! podman image exists "$BASE"; then
   podman import --change 'CMD ["/bin/bash"]' "$tmp/rootfs.tar" "$BASE" >/dev/null
 fi
 
-node_version=$(node -p 'process.version')
+bash scripts/fetch-node.sh
+node_version=$(.tools/node/bin/node -p 'process.version')
 if [ "$(podman image inspect --format '{{index .Config.Labels "badgey.standin.node"}}' "$NODE_STANDIN" 2>/dev/null)" != "$node_version" ]; then
   ctx=$(mktemp -d)
-  cp "$(command -v node)" "$ctx/node"
+  cp .tools/node/bin/node "$ctx/node"
   cp -r "$(dirname "$(readlink -f "$(command -v npm)")")/.." "$ctx/npm"
-  cp -r /usr/include/node "$ctx/include-node"   # node-gyp headers: better-sqlite3 compiles offline
+  cp -r .tools/node/include/node "$ctx/include-node"   # node-gyp headers, should a native dep compile
   cp /etc/ssl/certs/ca-certificates.crt "$ctx/ca-bundle.crt"
   cat > "$ctx/Containerfile" <<CONTAINERFILE
 FROM $BASE
@@ -56,7 +58,7 @@ RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \
  && groupadd -g 1000 node && useradd -u 1000 -g node -m -s /bin/bash node
 CMD ["node"]
 CONTAINERFILE
-  log "building stand-in $NODE_STANDIN (host node $node_version)"
+  log "building stand-in $NODE_STANDIN (node $node_version from .tools/node)"
   built=1
   podman build --quiet --format docker -t "$NODE_STANDIN" "$ctx" >/dev/null
   rm -rf "$ctx"

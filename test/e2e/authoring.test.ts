@@ -26,7 +26,7 @@ import {
 // Quiz authoring end to end: the real bot process (`node dist/main.js`, SQLite in a temp dir)
 // against the Discord emulator. ONE bot for the whole file; the cases run in order and build on
 // each other (a quiz created early is edited, exported and deleted later).
-// Build first: `npx tsc -p tsconfig.build.json` (`make test` does).
+// Build first: `npm run build` (`make test` does).
 
 const EPHEMERAL = 64;
 const FIXTURES = resolve(import.meta.dirname, '..', 'fixtures', 'quizzes');

@@ -18,7 +18,7 @@ import { TcpProxy } from '../support/TcpProxy.js';
 // PostgreSQL stops answering mid-run (a TCP proxy in front of it is cut): the authoring commands
 // answer with the friendly "try again in a moment" — ephemeral, within Discord's deadline, nothing
 // thrown — and work again once it is back. One bot process for the file.
-// Build first: `npx tsc -p tsconfig.build.json` (`make test` does).
+// Build first: `npm run build` (`make test` does).
 
 const EPHEMERAL = 64;
 const FRIENDLY = /can't reach my database right now, so nothing was changed\. Please try again in a moment/;

@@ -3,7 +3,7 @@ import type { BotProcess } from '../support/botProcess.js';
 import { isMsg, readyWithinOneSecond, slashCommand, startBot, startWorld } from './discordHarness.js';
 
 // The real bot process (`node dist/main.js`, as `make run`) against the Discord emulator.
-// Build first: `npx tsc -p tsconfig.build.json` (`make test` does).
+// Build first: `npm run build` (`make test` does).
 
 const EPHEMERAL = 64;
 

@@ -10,8 +10,7 @@ const ENTRY = resolve(import.meta.dirname, '../../dist/main.js');
 const bots: BotProcess[] = [];
 
 beforeAll(() => {
-  if (!existsSync(ENTRY))
-    throw new Error(`${ENTRY} is missing: run \`npx tsc -p tsconfig.build.json\` first`);
+  if (!existsSync(ENTRY)) throw new Error(`${ENTRY} is missing: run \`npm run build\` first`);
 });
 
 afterEach(async () => {

@@ -30,7 +30,7 @@ import {
 // Members taking a quiz end to end: the real bot (`node dist/main.js`) against the emulator, ONE
 // bot for the file, two members playing at once. Clicks are stamped with chosen Discord times, so
 // every score is exact: points × (timer − t) / timer, truncated, with t from the question
-// message's edit time to the click's interaction id time. Build first: `npx tsc -p tsconfig.build.json`.
+// message's edit time to the click's interaction id time. Build first: `npm run build`.
 
 const TIMER_S = 5;
 const QUESTIONS = [

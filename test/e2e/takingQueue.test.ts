@@ -26,7 +26,7 @@ import {
 
 // The session cap and its queue, a results channel Badgey may not post in, and SIGTERM in the
 // middle of a quiz — with QUIZ_MAX_SESSIONS=1, ONE bot for the file.
-// Build first: `npx tsc -p tsconfig.build.json`.
+// Build first: `npm run build`.
 
 const TIMER_S = 60;
 const QUESTIONS = [

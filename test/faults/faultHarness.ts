@@ -18,8 +18,7 @@ const ENTRY = resolve(import.meta.dirname, '../../dist/main.js');
 const cleanups: (() => Promise<void>)[] = [];
 
 beforeAll(() => {
-  if (!existsSync(ENTRY))
-    throw new Error(`${ENTRY} is missing: run \`npx tsc -p tsconfig.build.json\` first`);
+  if (!existsSync(ENTRY)) throw new Error(`${ENTRY} is missing: run \`npm run build\` first`);
 });
 
 afterEach(async () => {

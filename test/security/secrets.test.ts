@@ -24,7 +24,7 @@ import { DiscordEmulator, type EmulatedMember } from '../support/discord-emulato
 // distinctive secrets, driven through commands, a stale button, a gateway fault and SIGTERM, then
 // a config error. Every stdout/stderr line and every file it wrote must be free of the token, the
 // database password, the salt and the health token; analytics exports and /metrics free of the
-// members' raw user ids; /health details only with the token. Build first: `npx tsc -p tsconfig.build.json`.
+// members' raw user ids; /health details only with the token. Build first: `npm run build`.
 
 const TOKEN = 'SecToken.k8Zr2Qw9-MvXn4Lp7Ht1';
 const DB_PASSWORD = 'DbPw7Jq2Nx5Rz8Vb3';

@@ -11,7 +11,7 @@ export type LogLine = { level?: number; msg?: string; [key: string]: unknown };
 export interface StartBotOptions {
   /** Extra environment (DISCORD_API_URL, DISCORD_TOKEN, …); wins over the defaults. */
   env?: Record<string, string | undefined>;
-  /** Entry point. Default `dist/main.js` (build with `npx tsc -p tsconfig.build.json`). */
+  /** Entry point. Default `dist/main.js` (build with `npm run build`). */
   entry?: string;
 }
 

@@ -1,0 +1,33 @@
+// Copies the files the bundled bot needs at run time besides dist/ into OUT_DIR/node_modules: the
+// native packages listed in package.json "nativeRuntime" (package → paths inside it; `{arch}` is
+// process.arch), nothing else. The Dockerfile's runtime stage copies OUT_DIR as one small layer.
+// Usage: node scripts/runtime-files.mjs OUT_DIR
+import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const out = process.argv[2];
+if (!out) {
+  console.error('usage: node scripts/runtime-files.mjs OUT_DIR');
+  process.exit(2);
+}
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+const problems = [];
+for (const [name, paths] of Object.entries(pkg.nativeRuntime ?? {})) {
+  if (!pkg.dependencies?.[name])
+    problems.push(`${name}: listed in "nativeRuntime" but not in "dependencies"`);
+  for (const pattern of paths) {
+    const path = pattern.replaceAll('{arch}', process.arch);
+    const from = join('node_modules', name, path);
+    if (!existsSync(from)) {
+      problems.push(
+        `${name}: ${path} does not exist (is the package installed for ${process.platform}-${process.arch}?)`,
+      );
+      continue;
+    }
+    cpSync(from, join(out, 'node_modules', name, path), { recursive: true });
+  }
+}
+if (problems.length > 0) {
+  console.error(`runtime-files: ${problems.join('\n  ')}`);
+  process.exit(1);
+}
