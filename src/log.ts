@@ -3,6 +3,7 @@ import { prettyFactory } from 'pino-pretty';
 import type { Config, LogLevel } from './config/Config.js';
 import { CONFIG_KEYS } from './config/configKeys.js';
 import { REDACTED, redactUrl, urlPassword } from './config/redactUrl.js';
+import { serializeError, serializeErrorFields } from './logErrors.js';
 
 export { redactUrl } from './config/redactUrl.js';
 
@@ -105,7 +106,17 @@ export function createLogger(options: CreateLoggerOptions): Logger {
     ? prettyFactory({ colorize: isTerminal, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })
     : undefined;
   const stream = new ScrubbingStream(destination, secretPattern(options.secrets ?? []), prettify);
-  return pino({ level: options.level, redact: { paths: [...REDACT_PATHS], censor } }, stream);
+  return pino(
+    {
+      level: options.level,
+      redact: { paths: [...REDACT_PATHS], censor },
+      // Discord REST errors carry the request URL (interaction tokens) and body (message text,
+      // member mentions): every logged error goes through serializeError, under any key.
+      serializers: { err: serializeError, error: serializeError, cause: serializeError },
+      formatters: { log: serializeErrorFields },
+    },
+    stream,
+  );
 }
 
 /** The secret values of a config: token, salt, health token, and the database password (as written and decoded). */

@@ -219,6 +219,28 @@ describe('security in a real run (bot + emulator + PostgreSQL, distinctive secre
     expect(await withDatabase((db) => db.quizzes.getById(guildId, quizId))).not.toBeNull();
   });
 
+  it('a results post Discord keeps failing is logged by code and route, without the post or the member id', async () => {
+    // Issue 12 item 2: "results post failed" logged the whole Discord error, whose request body
+    // mentions the member (`<@id>`). BotProcess fails the run on a raw member id or body in any line.
+    const member = members[0] as EmulatedMember;
+    const { messageId } = sessions.get(member.user.id) ?? { messageId: '' };
+    const fault = emu.injectFault({
+      method: 'POST',
+      path: new RegExp(`^/channels/${channelId}/messages$`),
+      status: 500,
+      times: 20,
+    });
+    const second = await waitForTitle(emu, messageId, /Question 2/, 20_000);
+    await (
+      await click(emu, messageId, buttons(second)[0]?.custom_id ?? '', member.user.id)
+    ).waitForResponse();
+    const line = await bot.waitForLog(isMsg(/results post failed/), 30_000);
+    expect(fault.hits).toBeGreaterThan(0);
+    expect(line.err).toMatchObject({ status: 500, method: 'POST', route: `/channels/${channelId}/messages` });
+    expect(JSON.stringify(line)).not.toContain(member.user.id);
+    expect(bot.secretLeaks).toEqual([]);
+  });
+
   it('hides /health details without HEALTH_AUTH_TOKEN; /metrics has no user or guild id', async () => {
     const bare = await fetch(bot.url('/health'));
     expect(bare.status).toBe(200);

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { logLeaksIn } from './logLeaks.js';
 
 /** One line the bot wrote, parsed as pino JSON (`{ raw }` for a line that is not JSON). */
 export type LogLine = { level?: number; msg?: string; [key: string]: unknown };
@@ -70,7 +71,9 @@ export class BotProcess {
 
   /**
    * Lines that contained a secret the bot was started with (token, salt, health token, database
-   * password): `stop()` fails the test that leaked, so every bot-process test checks its log.
+   * password), an interaction token or raw user id an emulator in this process handed out, or a
+   * Discord request body (see logLeaks.ts): `stop()` fails the test that leaked, so every
+   * bot-process test checks its log.
    */
   readonly secretLeaks: string[] = [];
   #secrets: [name: string, value: string][] = [];
@@ -94,6 +97,8 @@ export class BotProcess {
           if (line.includes(secret))
             this.secretLeaks.push(`log line ${this.logs.length} contains the ${name}`);
         }
+        for (const leak of logLeaksIn(line))
+          this.secretLeaks.push(`log line ${this.logs.length} contains ${leak}`);
         for (const wake of this.#waiters) wake();
       });
     }

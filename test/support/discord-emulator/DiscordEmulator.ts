@@ -25,6 +25,7 @@ import {
   InteractionType,
   type Locale,
 } from 'discord-api-types/v10';
+import { watchInteractionToken } from '../logLeaks.js';
 import { ApiError, ErrorCodes } from './ApiError.js';
 import { GatewayServer } from './GatewayServer.js';
 import { objectBody, parseBody, readRaw } from './httpBody.js';
@@ -685,6 +686,7 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
     );
     this.interactions.set(record.id, record);
     this.interactionsByToken.set(record.token, record);
+    watchInteractionToken(record.token); // must never reach a bot's log
     record.deliveredTo = this.gateway.dispatch(GatewayDispatchEvents.InteractionCreate, payload, {
       ...(guildId ? { guildId } : { shard: 0 }), // DMs arrive on shard 0
     });

@@ -16,6 +16,7 @@ import {
   type RoleFlags,
   type UserFlags,
 } from 'discord-api-types/v10';
+import { watchUserId } from '../logLeaks.js';
 import { snowflakeAt } from './snowflake.js';
 import type {
   EmulatedChannel,
@@ -92,6 +93,7 @@ export class World {
       bot: input.bot ?? false,
     };
     this.users.set(user.id, user);
+    if (!user.bot) watchUserId(user.id, user.username); // a member's raw id must never reach a log
     return user;
   }
 
