@@ -71,9 +71,11 @@ function duration(minSeconds: number, maxSeconds: number): z.ZodType<number> {
   });
 }
 
+// A value that is set but names no id (",,,") is a mistake, not "none": for DISCORD_GUILD_IDS it
+// would silently register the commands globally.
 const snowflakeList = rule('must be Discord ids (17-20 digits) separated by commas', (raw) => {
   const ids = items(raw);
-  return ids.every((id) => SNOWFLAKE.test(id)) ? [...new Set(ids)] : undefined;
+  return ids.length > 0 && ids.every((id) => SNOWFLAKE.test(id)) ? [...new Set(ids)] : undefined;
 });
 
 function secret(minLength: number): z.ZodType<string> {
@@ -99,11 +101,13 @@ const httpUrl = rule('must be an http:// or https:// URL', (raw) => {
   return text.replace(/\/+$/, '');
 });
 
+// A name of digits and dots only is meant as an IPv4 address (no top-level domain is numeric), so
+// it must be a valid one: 999.1.1.1 is refused here instead of failing to bind after start-up.
 const hostAddress = rule('must be an IP address or host name', (raw) => {
   const text = single(raw);
-  return text !== undefined && (isIP(text) !== 0 || /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i.test(text))
-    ? text
-    : undefined;
+  if (text === undefined) return undefined;
+  if (isIP(text) !== 0) return text;
+  return /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i.test(text) && !/^[\d.]+$/.test(text) ? text : undefined;
 });
 
 /** Valid when the store can open it (its parser decides) and a postgres URL is well-formed. */

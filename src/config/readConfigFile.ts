@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { ConfigIssue } from './ConfigError.js';
 import { CONFIG_ENV_NAMES, CONFIG_FILE_ENV, type RawValue } from './configKeys.js';
@@ -67,6 +67,40 @@ function unknownKeyProblem(key: string): string {
   return best ? `unknown key (did you mean ${best.name}?)` : 'unknown key';
 }
 
+/**
+ * The largest config file read. A real one is a few KB; parsing tens of MB of YAML keeps the
+ * process busy for minutes before /health even listens, with no output.
+ */
+export const MAX_CONFIG_FILE_BYTES = 1024 * 1024;
+
+/** The file's text, or why it cannot be used (unreadable, or larger than the limit). */
+function readLimited(path: string, displayPath: string): { text: string } | { problem: string } {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    return { problem: `file ${displayPath} ${describeReadError(error)}` };
+  }
+  try {
+    const { size } = fstatSync(fd);
+    if (size > MAX_CONFIG_FILE_BYTES)
+      return {
+        problem: `file ${displayPath} is ${formatBytes(size)}, over the ${formatBytes(MAX_CONFIG_FILE_BYTES)} limit for a config file (is it the right file?)`,
+      };
+    return { text: readFileSync(fd, 'utf8') };
+  } catch (error) {
+    return { problem: `file ${displayPath} ${describeReadError(error)}` };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024
+    ? `${(bytes / (1024 * 1024)).toFixed(1)} MiB`
+    : `${Math.ceil(bytes / 1024)} KiB`;
+}
+
 const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim().slice(0, 160);
 
 /**
@@ -77,15 +111,12 @@ const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim().slice
 export function readConfigFile(path: string, displayPath: string, pathSource: string): ConfigFileContents {
   const values = new Map<string, SourcedValue>();
   const issues: ConfigIssue[] = [];
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    issues.push(
-      new ConfigIssue(CONFIG_FILE_ENV, `file ${displayPath} ${describeReadError(error)}`, pathSource),
-    );
+  const read = readLimited(path, displayPath);
+  if ('problem' in read) {
+    issues.push(new ConfigIssue(CONFIG_FILE_ENV, read.problem, pathSource));
     return { values, issues };
   }
+  const { text } = read;
 
   const lineCounter = new LineCounter();
   // prettyErrors off: its code frame would quote file lines, which may hold secrets.

@@ -200,6 +200,32 @@ describe('loadConfig errors', () => {
     );
   });
 
+  it('refuses a config file over 1 MiB with its size, before parsing it', () => {
+    // 2 MiB of comments and one valid key: it used to be parsed (a 40 MB file kept the bot busy
+    // for minutes with no /health and no output).
+    const big = `${`# ${'x'.repeat(61)}\n`.repeat(32_768)}HEALTH_PORT: 7000\n`;
+    const cwd = tempDir({ 'config.yaml': big });
+    expect(configError({ env: { BADGEY_CONFIG: 'config.yaml' }, cwd }).message).toBe(
+      'BADGEY_CONFIG: file config.yaml is 2.0 MiB, over the 1.0 MiB limit for a config file (is it the right file?) (from env)',
+    );
+  });
+
+  it('refuses a HEALTH_HOST of digits and dots that is no IPv4 address (it failed to bind after start-up, exit 1)', () => {
+    const cwd = tempDir();
+    expect(configError({ env: { HEALTH_HOST: '999.1.1.1' }, cwd }).message).toBe(
+      'HEALTH_HOST: must be an IP address or host name, got "999.1.1.1" (from env)',
+    );
+    expect(loadConfig({ env: { HEALTH_HOST: '10.1.1.1' }, cwd }).healthHost).toBe('10.1.1.1');
+    expect(loadConfig({ env: { HEALTH_HOST: 'pod-1.local' }, cwd }).healthHost).toBe('pod-1.local');
+  });
+
+  it('refuses DISCORD_GUILD_IDS of commas only instead of registering globally', () => {
+    const cwd = tempDir();
+    expect(configError({ env: { DISCORD_GUILD_IDS: ',,,' }, cwd }).message).toBe(
+      'DISCORD_GUILD_IDS: must be Discord ids (17-20 digits) separated by commas, got ",,," (from env)',
+    );
+  });
+
   it('names BADGEY_CONFIG and the path when the file is a directory', () => {
     const cwd = tempDir({ '.env': 'BADGEY_CONFIG=conf.d\n' });
     mkdirSync(join(cwd, 'conf.d'));
