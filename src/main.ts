@@ -13,6 +13,7 @@ import {
   loadOrCreateSalt,
   QuizAnalytics,
   registerExportMetrics,
+  saveSaltIfMissing,
 } from './analytics/index.js';
 import { systemClock, systemScheduler } from './clock.js';
 import { createCommands } from './commands/index.js';
@@ -79,18 +80,46 @@ function packageVersion(): string {
   return pkg.version ?? '0.0.0';
 }
 
-/** ANALYTICS_SALT, else the salt kept in the export dir; an unwritable dir must not stop the bot. */
-async function analyticsSalt(config: Config, logger: Logger): Promise<string> {
-  if (config.analyticsSalt) return config.analyticsSalt;
+/**
+ * ANALYTICS_SALT, else the salt kept in the export dir; an unwritable dir must not stop the bot.
+ * `temporary`: the dir could not keep it, so it is saved once the dir becomes writable.
+ */
+async function analyticsSalt(config: Config, logger: Logger): Promise<{ salt: string; temporary: boolean }> {
+  if (config.analyticsSalt) return { salt: config.analyticsSalt, temporary: false };
   try {
-    return await loadOrCreateSalt(config.analyticsExportDir);
+    return { salt: await loadOrCreateSalt(config.analyticsExportDir), temporary: false };
   } catch (error) {
     logger.warn(
       { err: error, dir: config.analyticsExportDir },
-      'cannot keep the analytics salt; using a temporary one (user pseudonyms change on restart)',
+      'cannot keep the analytics salt; using a temporary one until the directory is writable',
     );
-    return randomBytes(32).toString('hex');
+    return { salt: randomBytes(32).toString('hex'), temporary: true };
   }
+}
+
+/** Why HEALTH_HOST / HEALTH_PORT cannot be bound, in words; undefined for other errors. */
+const BIND_PROBLEMS: Record<string, [key: string, problem: string]> = {
+  ENOTFOUND: ['HEALTH_HOST', 'does not resolve to an address'],
+  EAI_AGAIN: ['HEALTH_HOST', 'could not be resolved (DNS did not answer)'],
+  EADDRNOTAVAIL: ['HEALTH_HOST', 'is not an address of this machine'],
+  EADDRINUSE: ['HEALTH_PORT', 'is already in use'],
+  EACCES: ['HEALTH_PORT', 'needs privileges to bind (use a port above 1023)'],
+};
+
+/**
+ * The HTTP server could not bind: a configuration problem (exit 2 with the key to change), not a
+ * crash. Any other error is rethrown.
+ */
+function exitIfCannotBind(error: unknown, config: Config): never {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  const known = code === undefined ? undefined : BIND_PROBLEMS[code];
+  if (!known) throw error;
+  const [key, problem] = known;
+  const value = key === 'HEALTH_HOST' ? config.healthHost : String(config.healthPort);
+  process.stderr.write(
+    `badgey: configuration error\n${key}: ${JSON.stringify(value)} ${problem}: cannot listen on ${config.healthHost}:${config.healthPort} (${code})\n`,
+  );
+  process.exit(EXIT_CONFIG_ERROR);
 }
 
 /** Set once the logger exists, so a start-up failure is logged (redacted) rather than printed raw. */
@@ -130,18 +159,43 @@ async function main(): Promise<void> {
   sampler.start();
 
   // Analytics: restore what the last run exported, then export periodically.
+  const salt = await analyticsSalt(config, logger);
   const analytics = new QuizAnalytics({
-    salt: await analyticsSalt(config, logger),
+    salt: salt.salt,
     observer: createAnalyticsMetrics(metricsRegistry),
   });
+  // A temporary salt is saved the first time the export dir takes a write, so pseudonyms (and the
+  // exported per-user data) survive the next restart.
+  const keepTemporarySalt = (): void => {
+    if (!salt.temporary) return;
+    salt.temporary = false;
+    saveSaltIfMissing(config.analyticsExportDir, salt.salt).then(
+      (saved) =>
+        saved
+          ? logger.info(
+              { dir: config.analyticsExportDir },
+              'analytics salt saved (the directory is writable now)',
+            )
+          : logger.warn(
+              { dir: config.analyticsExportDir },
+              'another analytics salt file appeared; this run keeps its temporary salt',
+            ),
+      (error: unknown) => {
+        salt.temporary = true; // try again on the next recovery
+        logger.warn({ err: error, dir: config.analyticsExportDir }, 'cannot save the analytics salt yet');
+      },
+    );
+  };
   const exporter = new AnalyticsExporter({
     analytics,
     dir: config.analyticsExportDir,
     intervalSeconds: config.analyticsExportIntervalSeconds,
     retention: config.analyticsExportRetention,
     logger,
-    onHealthChange: (ok, reason) =>
-      readiness.report(ANALYTICS_EXPORT_COMPONENT, ok ? { ready: true } : { ready: false, reason }),
+    onHealthChange: (ok, reason) => {
+      readiness.report(ANALYTICS_EXPORT_COMPONENT, ok ? { ready: true } : { ready: false, reason });
+      if (ok) keepTemporarySalt();
+    },
   });
   registerExportMetrics(metricsRegistry, exporter);
   const restored = await exporter.restore();
@@ -257,7 +311,7 @@ async function main(): Promise<void> {
     onSignal: shutdown.onSignal,
     onShutdown: shutdown.onShutdown,
   });
-  const port = await health.listen();
+  const port = await health.listen().catch((error: unknown) => exitIfCannotBind(error, config));
   logger.info({ port, host: config.healthHost, version }, 'badgey started');
 
   // Not awaited: migrations and then login retry with backoff for as long as the database or

@@ -17,7 +17,7 @@ export type {
   CommandOutcome,
 } from './AnalyticsObserver.js';
 export { formatUptime } from './formatUptime.js';
-export { loadOrCreateSalt, SALT_FILE } from './loadOrCreateSalt.js';
+export { loadOrCreateSalt, SALT_FILE, saveSaltIfMissing } from './loadOrCreateSalt.js';
 export type { ExportStatusSource } from './PrometheusBridge.js';
 export { createAnalyticsMetrics, registerExportMetrics } from './PrometheusBridge.js';
 export type {

@@ -46,3 +46,19 @@ async function readSalt(path: string): Promise<string | undefined> {
     throw new Error(`the analytics salt file ${path} is empty or too short (delete it to regenerate)`);
   return salt;
 }
+
+/**
+ * Saves `salt` (a temporary one, used because the directory was not writable at start-up) as
+ * `<dir>/.salt`, unless a salt file exists by now. Resolves true when it was saved, false when
+ * another salt file is there; rejects when the directory is still not writable.
+ */
+export async function saveSaltIfMissing(dir: string, salt: string): Promise<boolean> {
+  await mkdir(dir, { recursive: true });
+  try {
+    await writeFile(join(dir, SALT_FILE), `${salt}\n`, { mode: 0o600, flag: 'wx' });
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+}

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BotProcess, freePort, type LogLine } from '../support/botProcess.js';
@@ -131,6 +132,37 @@ describe('the bot process with Discord unreachable', () => {
   });
 });
 
+describe('the analytics salt without ANALYTICS_SALT', () => {
+  it('is saved once the export directory becomes writable, so the next run keeps the pseudonyms', async () => {
+    // Before, the temporary salt of a run that started with an unwritable directory was never
+    // saved: every restart changed every pseudonym and dropped the exported per-user data.
+    const root = mkdtempSync(join(tmpdir(), 'badgey-salt-'));
+    try {
+      const blocker = join(root, 'volume');
+      writeFileSync(blocker, 'not a directory yet'); // ENOTDIR even for root
+      const dir = join(blocker, 'analytics');
+      const env = { ANALYTICS_EXPORT_DIR: dir, ANALYTICS_EXPORT_INTERVAL: '5', LOG_LEVEL: 'info' };
+      const first = await startUnreachable(env);
+      await first.waitForLog((line) => /temporary one/.test(String(line.msg)));
+      rmSync(blocker);
+      mkdirSync(blocker);
+      await first.waitForLog(
+        (line) => line.msg === 'analytics salt saved (the directory is writable now)',
+        15_000,
+      );
+      expect(statSync(join(dir, '.salt')).mode & 0o777).toBe(0o600);
+      first.signal('SIGTERM');
+      expect((await first.waitForExit(20_000)).code).toBe(0);
+
+      const second = await startUnreachable(env);
+      await second.waitForLog((line) => line.msg === 'analytics restore' && line.restore === 'restored');
+      expect(messages(second).filter((msg) => /another salt|temporary/.test(String(msg)))).toEqual([]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('start-up configuration errors', () => {
   async function exitOf(
     env: Record<string, string | undefined>,
@@ -150,6 +182,16 @@ describe('start-up configuration errors', () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(/^HEALTH_PORT: .*\(from env\)$/m);
     expect(stderr).toMatch(/^LOG_LEVEL: .*\(from env\)$/m);
+  });
+
+  it('exits 2 naming HEALTH_HOST when it is no address (999.1.1.1) or not one of this machine', async () => {
+    // Both exited 1 ("failed to start") after the HTTP server failed to bind.
+    const invalid = await exitOf({ DISCORD_TOKEN: 'x'.repeat(40), HEALTH_HOST: '999.1.1.1' });
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toMatch(/^HEALTH_HOST: must be an IP address or host name, got "999.1.1.1"/m);
+    const elsewhere = await exitOf({ DISCORD_TOKEN: 'x'.repeat(40), HEALTH_HOST: '192.0.2.1' });
+    expect(elsewhere.code).toBe(2);
+    expect(elsewhere.stderr).toMatch(/^HEALTH_HOST: "192.0.2.1" is not an address of this machine/m);
   });
 
   it('exits 2 saying how to set DISCORD_TOKEN when it is missing', async () => {
