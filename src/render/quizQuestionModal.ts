@@ -15,6 +15,16 @@ export const QUESTION_MODAL_FIELDS = ['question', 'options', 'correct', 'points'
 /** Discord's text-input value limit; our own limits are checked on submit with a clear message. */
 const TEXT_INPUT_MAX = 4000;
 const MODAL_TITLE_MAX = 45;
+const LABEL_MAX = 45;
+
+/** Short field names, for a label that says its value was cut. */
+const FIELD_NAMES: Record<(typeof QUESTION_MODAL_FIELDS)[number], string> = {
+  question: 'Question',
+  options: 'Options',
+  correct: 'Correct answer',
+  points: 'Points',
+  explanation: 'Explanation',
+};
 
 /** `number` (1-based) is shown in the title when known. */
 export type QuestionModalTarget =
@@ -27,9 +37,15 @@ function questionModalCustomId(target: QuestionModalTarget): string {
     : encodeCustomId(QUESTION_MODAL_HANDLER, 'edit', target.quizId, target.questionId);
 }
 
-function clip(value: string | null | undefined): string | undefined {
-  if (value === null || value === undefined || value === '') return undefined;
-  return [...value].slice(0, TEXT_INPUT_MAX).join('');
+/**
+ * A prefill cut to the field's own `maxLength` (Discord refuses a whole modal whose value is
+ * longer than its field allows); `cut` says whether anything was dropped.
+ */
+function clip(value: string | null | undefined, maxLength: number): { value?: string; cut: boolean } {
+  if (value === null || value === undefined || value === '') return { cut: false };
+  const characters = [...value];
+  if (characters.length <= maxLength) return { value, cut: false };
+  return { value: characters.slice(0, maxLength).join(''), cut: true };
 }
 
 /**
@@ -43,10 +59,14 @@ export function renderQuestionModal(
   const verb = target.mode === 'add' ? 'Add' : 'Edit';
   const input = (
     customId: (typeof QUESTION_MODAL_FIELDS)[number],
-    label: string,
+    fullLabel: string,
     options: { style: TextInputStyle; required: boolean; placeholder: string; maxLength: number },
   ) => {
-    const value = clip(values?.[customId]);
+    const { value, cut } = clip(values?.[customId], options.maxLength);
+    // A modal shows no text besides its labels: a cut value says so there.
+    const label = cut
+      ? truncate(`${FIELD_NAMES[customId]} (cut to ${options.maxLength} characters)`, LABEL_MAX)
+      : fullLabel;
     return {
       type: ComponentType.ActionRow as const,
       components: [

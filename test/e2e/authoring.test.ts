@@ -403,6 +403,22 @@ describe('quiz authoring through Discord (bot process + emulator)', () => {
     );
   });
 
+  it('"Fix it" reopens a form whose typed values are longer than its fields allow: cut to fit, and the label says so', async () => {
+    // A submit can carry more than a field allows (the client enforces max_length, not Discord's
+    // API); reopening it verbatim made Discord refuse the whole form.
+    const { customId } = await openModal(inject(admin, 'quiz', ['add-question'], { quiz: solarId }));
+    const refused = await submitModal(admin, customId, { ...validModal, points: '9'.repeat(30) });
+    expect(text(refused)).toMatch(/^The question was not saved:/);
+    const [retryId] = buttonIds(refused);
+    const reopened = await click(admin, refused.messageId ?? '', retryId ?? '');
+    expect(reopened.type, text(reopened)).toBe(9);
+    const points = ((reopened.data.components ?? []) as unknown as ModalRow[]).find(
+      (r) => r.components[0]?.custom_id === 'points',
+    )?.components[0];
+    expect(points?.value).toBe('9'.repeat(10));
+    expect(points?.label).toBe('Points (cut to 10 characters)');
+  });
+
   it('edits quiz settings; unknown quizzes and out-of-range question numbers get specific messages', async () => {
     const edited = await quiz(admin, 'edit', {
       quiz: solarId,

@@ -37,6 +37,11 @@ interface QuestionDraft {
 /** Interaction tokens live 15 minutes; a draft is useless after that. */
 const DRAFT_TTL_MS = 15 * 60_000;
 const MAX_DRAFTS = 500;
+/**
+ * Drafts kept per member: a member's next refusal drops their own oldest draft, so one manager
+ * submitting refused forms in a loop cannot evict everyone else's drafts from the shared bound.
+ */
+const MAX_DRAFTS_PER_MEMBER = 5;
 
 /** In-memory, bounded, per-process drafts (lost on restart: the button then asks to start again). */
 export class QuestionDrafts {
@@ -46,6 +51,9 @@ export class QuestionDrafts {
   save(draft: Omit<QuestionDraft, 'expiresAtMs'>): string {
     const now = this.clock.now();
     for (const [id, old] of this.#drafts) if (old.expiresAtMs <= now) this.#drafts.delete(id);
+    const own = [...this.#drafts].filter(([, old]) => old.userId === draft.userId).map(([id]) => id);
+    for (const id of own.slice(0, Math.max(0, own.length - MAX_DRAFTS_PER_MEMBER + 1)))
+      this.#drafts.delete(id);
     while (this.#drafts.size >= MAX_DRAFTS) {
       const oldest = this.#drafts.keys().next().value;
       if (oldest === undefined) break;

@@ -135,6 +135,19 @@ export function validateModal(data: Record<string, unknown>): void {
   if (rows.length === 0 || rows.length > 5) {
     throw invalidFormBody('data.components', 'BASE_TYPE_BAD_LENGTH', 'Must be between 1 and 5 in length.');
   }
+  // Text inputs: a label of 1-45 characters and a prefilled value within the field's max_length.
+  rows.forEach((row: { components?: Record<string, unknown>[] }, i) => {
+    (row.components ?? []).forEach((input, j) => {
+      if (input.type !== 4) return;
+      const at = `data.components.${i}.components.${j}`;
+      const label = typeof input.label === 'string' ? input.label : '';
+      if (label.length === 0 || label.length > 45)
+        throw invalidFormBody(`${at}.label`, 'BASE_TYPE_BAD_LENGTH', 'Must be between 1 and 45 in length.');
+      const max = typeof input.max_length === 'number' ? input.max_length : 4000;
+      if (typeof input.value === 'string' && [...input.value].length > max)
+        throw invalidFormBody(`${at}.value`, 'BASE_TYPE_BAD_LENGTH', `Must be ${max} or fewer in length.`);
+    });
+  });
 }
 
 const COMMAND_NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;

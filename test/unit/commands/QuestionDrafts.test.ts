@@ -28,6 +28,15 @@ describe('QuestionDrafts (what "Fix it" reopens)', () => {
     expect(drafts.get(ids[500] ?? '')?.userId).toBe('500');
   });
 
+  it("bounds each member's drafts: one member's refusals in a loop never evict another's draft", () => {
+    const drafts = new QuestionDrafts(new FakeClock());
+    const others = drafts.save(draft('1'));
+    const flood = Array.from({ length: 600 }, () => drafts.save(draft('2')));
+    expect(drafts.get(others)?.userId).toBe('1');
+    // The flooding member keeps their 5 newest.
+    expect(flood.filter((id) => drafts.get(id) !== undefined)).toEqual(flood.slice(-5));
+  });
+
   it('does not know ids it never issued', () => {
     expect(new QuestionDrafts(new FakeClock()).get('made-up')).toBeUndefined();
   });
