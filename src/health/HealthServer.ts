@@ -5,6 +5,8 @@ import { createTerminus } from '@godaddy/terminus';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { formatUptime } from '../analytics/formatUptime.js';
+import type { Clock } from '../clock.js';
+import { CachedExposition } from './CachedExposition.js';
 import { bytesToMb, type ProcessSample } from './ProcessSampler.js';
 import type { ReadinessRegistry } from './ReadinessRegistry.js';
 
@@ -50,6 +52,10 @@ export interface HealthServerOptions {
   beforeShutdown?: () => Promise<void>;
   onSignal?: () => Promise<void>;
   onShutdown?: () => Promise<void>;
+  /** `/metrics` is rendered at most once per this long, ms (scrapers share it). Default 1000. */
+  metricsMaxAgeMs?: number;
+  /** Time for the `/metrics` cache (tests). Default the system clock. */
+  clock?: Clock;
   /** Grace for open connections once the server stops, ms (terminus/stoppable `timeout`). Default 1000. */
   drainTimeoutMs?: number;
   /** A client must send its request headers within this long (else 408 and close). Default 5000 ms. */
@@ -58,6 +64,8 @@ export interface HealthServerOptions {
 
 export interface HealthServer {
   readonly server: Server;
+  /** How many times `/metrics` was rendered (each render is shared by every scrape within a second). */
+  metricsRenders(): number;
   /** Starts listening; resolves with the bound port (useful with port 0). */
   listen(): Promise<number>;
   /** The bound port, once listening. */
@@ -116,6 +124,10 @@ export function createHealthServer(options: HealthServerOptions): HealthServer {
   });
 
   const metrics = registerHealthMetrics(metricsRegistry, options.version, readiness, uptimeSeconds);
+  const exposition = new CachedExposition(() => metricsRegistry.metrics(), {
+    ...(options.metricsMaxAgeMs !== undefined ? { maxAgeMs: options.metricsMaxAgeMs } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
 
   function authorised(req: IncomingMessage): boolean {
     return authToken === undefined || hasBearerToken(req.headers.authorization, authToken);
@@ -212,7 +224,8 @@ export function createHealthServer(options: HealthServerOptions): HealthServer {
     // /metrics stays open even with HEALTH_AUTH_TOKEN: it carries no user data (low-cardinality
     // labels only), and Prometheus scrapes via pod annotations cannot send a token. Restrict it
     // with the chart's NetworkPolicy instead.
-    send(res, 200, metricsRegistry.contentType, await metricsRegistry.metrics());
+    // One render per second at most, shared by every scraper (see CachedExposition).
+    send(res, 200, metricsRegistry.contentType, await exposition.get());
     return 200;
   }
 
@@ -259,6 +272,7 @@ export function createHealthServer(options: HealthServerOptions): HealthServer {
   let boundPort: number | undefined;
   return {
     server,
+    metricsRenders: () => exposition.renders,
     listen() {
       return new Promise<number>((resolve, reject) => {
         server.once('error', reject);
