@@ -1,9 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
+import { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
 import { type Clock, systemClock } from '../clock.js';
@@ -22,13 +18,14 @@ import {
 import { DatabaseHealth } from './DatabaseHealth.js';
 import { unavailableReason } from './databaseErrors.js';
 import { GuardedDialect } from './GuardedDialect.js';
-import { migrateToLatest } from './migrations.js';
+import { openPostgres } from './postgresBackend.js';
 import { SqlAttemptRepository } from './SqlAttemptRepository.js';
 import { SqlGuildSettingsRepository } from './SqlGuildSettingsRepository.js';
 import { SqlLeaderboardRepository } from './SqlLeaderboardRepository.js';
 import { SqlQuizRepository } from './SqlQuizRepository.js';
 import { SqlStatsRepository } from './SqlStatsRepository.js';
 import type { DialectName, StoreSchema } from './schema.js';
+import { openSqlite } from './sqliteBackend.js';
 import type { StoreContext } from './storeContext.js';
 
 export interface OpenDatabaseOptions {
@@ -78,18 +75,6 @@ export interface Database extends Repositories {
   close(): Promise<void>;
 }
 
-const PG_INT8_OID = 20;
-const PG_NUMERIC_OID = 1700;
-
-/** Parses int8/numeric as numbers on OUR pool only (epoch ms and counts fit in a double). */
-const pgTypes = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if ((oid === PG_INT8_OID || oid === PG_NUMERIC_OID) && format !== 'binary')
-      return (value: string) => Number(value);
-    return format === 'binary' ? pg.types.getTypeParser(oid, 'binary') : pg.types.getTypeParser(oid, 'text');
-  },
-} as pg.CustomTypesConfig;
-
 function errorsCounter(registry: Registry | undefined): Counter<'operation'> | undefined {
   if (!registry) return undefined;
   const existing = registry.getSingleMetric('badgey_db_errors_total');
@@ -100,159 +85,6 @@ function errorsCounter(registry: Registry | undefined): Counter<'operation'> | u
     labelNames: ['operation'],
     registers: [registry],
   });
-}
-
-interface Backend {
-  dialect: DialectName;
-  kyselyDialect: SqliteDialect | PostgresDialect;
-  ping(): Promise<void>;
-  migrate(db: Kysely<StoreSchema>): Promise<string[]>;
-  /** Closes what Kysely's destroy() leaves open (it only closes a driver it initialised). */
-  close(): Promise<void>;
-}
-
-/** How long a SQLite statement (or the switch to WAL) waits for another process's lock. */
-const SQLITE_BUSY_TIMEOUT_MS = 5000;
-
-function isSqliteBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
-}
-
-/**
- * Switches the database to WAL, waiting out other processes doing the same. On a file not yet
- * in WAL, SQLite reads the header under a shared lock and then upgrades to a write lock; it
- * skips the busy handler for that upgrade (deadlock avoidance), so when two processes open a
- * fresh file at once one gets SQLITE_BUSY immediately despite busy_timeout. The failed attempt
- * holds no lock, so retrying is safe; the retry normally finds the file already in WAL.
- */
-async function enableWal(connection: BetterSqlite3.Database): Promise<void> {
-  const deadline = Date.now() + SQLITE_BUSY_TIMEOUT_MS;
-  let delayMs = 2;
-  for (;;) {
-    try {
-      connection.pragma('journal_mode = WAL');
-      return;
-    } catch (error) {
-      if (!isSqliteBusy(error) || Date.now() + delayMs > deadline) throw error;
-    }
-    await sleep(delayMs);
-    delayMs = Math.min(delayMs * 2, 100);
-  }
-}
-
-async function openSqlite(path: string): Promise<Backend> {
-  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
-  let connection: BetterSqlite3.Database;
-  try {
-    connection = new BetterSqlite3(path, { timeout: SQLITE_BUSY_TIMEOUT_MS });
-  } catch (error) {
-    throw new Error(`cannot open SQLite database ${path}: ${(error as Error).message}`, { cause: error });
-  }
-  try {
-    await enableWal(connection);
-  } catch (error) {
-    connection.close();
-    throw new Error(`cannot switch SQLite database ${path} to WAL: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  connection.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-  connection.pragma('foreign_keys = ON');
-  connection.pragma('synchronous = NORMAL');
-  return {
-    dialect: 'sqlite',
-    kyselyDialect: new SqliteDialect({ database: connection }),
-    async ping() {
-      connection.prepare('select 1').get();
-    },
-    // One connection per process; BEGIN IMMEDIATE (GuardedDialect) serialises other processes.
-    migrate: (db) => migrateToLatest(db as unknown as Kysely<unknown>, 'sqlite'),
-    async close() {
-      if (connection.open) connection.close();
-    },
-  };
-}
-
-function openPostgres(url: string, options: OpenDatabaseOptions, logger: Logger): Backend {
-  const connectTimeoutMs = options.connectTimeoutMs ?? 3000;
-  const statementTimeoutMs = options.statementTimeoutMs ?? 10_000;
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: options.poolSize ?? 10,
-    connectionTimeoutMillis: connectTimeoutMs,
-    idleTimeoutMillis: 30_000,
-    statement_timeout: statementTimeoutMs,
-    query_timeout: statementTimeoutMs + 2000,
-    application_name: 'badgey',
-    types: pgTypes,
-  });
-  // Without these listeners a connection dropped by the server would crash the process.
-  pool.on('error', (error) => logger.debug({ err: error.message }, 'idle database connection failed'));
-  pool.on('connect', (client) => {
-    client.on('error', (error) => logger.debug({ err: error.message }, 'database connection failed'));
-  });
-  // Health pings use their own connection: a pool saturated by a burst of queries is busy, not
-  // down, and must not flip readiness or trip the fail-fast guard.
-  const pingPool = new pg.Pool({
-    connectionString: url,
-    max: 1,
-    connectionTimeoutMillis: connectTimeoutMs,
-    query_timeout: connectTimeoutMs,
-    application_name: 'badgey-health',
-  });
-  pingPool.on('error', (error) => logger.debug({ err: error.message }, 'health connection failed'));
-  pingPool.on('connect', (client) => {
-    client.on('error', (error) => logger.debug({ err: error.message }, 'health connection failed'));
-  });
-  return {
-    dialect: 'postgres',
-    kyselyDialect: new PostgresDialect({ pool }),
-    async ping() {
-      await pingPool.query('select 1');
-    },
-    async migrate() {
-      // A dedicated connection without statement/query timeouts: waiting for another replica's
-      // migration, or a long DDL, must not time out.
-      const migrationPool = new pg.Pool({
-        connectionString: url,
-        max: 1,
-        connectionTimeoutMillis: connectTimeoutMs,
-        application_name: 'badgey-migrate',
-        types: pgTypes,
-      });
-      migrationPool.on('error', (error) =>
-        logger.debug({ err: error.message }, 'migration connection failed'),
-      );
-      const migrationDb = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: migrationPool }) });
-      try {
-        return await migrationDb.connection().execute(async (connection) => {
-          const current = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(
-            connection,
-          );
-          const schema = current.rows[0]?.schema;
-          if (!schema) throw new Error('database migration failed: the search_path names no existing schema');
-          // One lock per schema: replicas sharing a schema take turns, other schemas don't wait.
-          await sql`select pg_advisory_lock(hashtext('badgey.migrations'), hashtext(${schema}))`.execute(
-            connection,
-          );
-          try {
-            return await migrateToLatest(connection, 'postgres', schema);
-          } finally {
-            await sql`select pg_advisory_unlock(hashtext('badgey.migrations'), hashtext(${schema}))`.execute(
-              connection,
-            );
-          }
-        });
-      } finally {
-        await migrationDb.destroy();
-      }
-    },
-    async close() {
-      if (!pool.ended) await pool.end();
-      if (!pingPool.ended) await pingPool.end();
-    },
-  };
 }
 
 /**
