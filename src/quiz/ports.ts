@@ -9,6 +9,7 @@
  */
 import type {
   Attempt,
+  AttemptMode,
   GuildSettings,
   LeaderboardPeriod,
   LeaderboardRow,
@@ -211,6 +212,8 @@ export interface LeaderboardFilter {
   period: LeaderboardPeriod;
   /** Epoch ms the period ends at. */
   now: number;
+  /** Only attempts of this mode: `solo` (/quiz take) or `live` (channel games). Absent: both. */
+  mode?: AttemptMode;
 }
 
 export interface LeaderboardQuery extends LeaderboardFilter {

@@ -69,6 +69,10 @@ export interface Attempt {
   status: AttemptStatus;
 }
 
+export const ATTEMPT_MODES = ['solo', 'live'] as const;
+/** `solo`: /quiz take; `live`: a game the whole channel plays. */
+export type AttemptMode = (typeof ATTEMPT_MODES)[number];
+
 export const RETAKE_POLICIES = ['once', 'unlimited'] as const;
 export type RetakePolicy = (typeof RETAKE_POLICIES)[number];
 

@@ -27,7 +27,7 @@ function rankedScores(guildId: string, filter: LeaderboardFilter): RawBuilder<un
   if (windowMs === undefined) throw new RangeError(`unknown leaderboard period "${filter.period}"`);
   const quizOnly = (column: string) =>
     filter.quizId === undefined ? EMPTY : sql`and ${sql.ref(column)} = ${filter.quizId}`;
-  if (windowMs === null)
+  if (windowMs === null && filter.mode === undefined)
     return sql`
       scores as (
         select user_id, sum(score) as score from best_scores
@@ -44,12 +44,17 @@ function rankedScores(guildId: string, filter: LeaderboardFilter): RawBuilder<un
                rank() over (order by s.score desc) as rank
         from scores s left join counts c on c.user_id = s.user_id
       )`;
-  const since = filter.now - windowMs;
+  // A mode (best_scores mixes modes) or a period: per member and quiz, the best matching attempt.
+  const window =
+    windowMs === null
+      ? EMPTY
+      : sql`and completed_at >= ${filter.now - windowMs} and completed_at <= ${filter.now}`;
+  const modeOnly = filter.mode === undefined ? EMPTY : sql`and mode = ${filter.mode}`;
   return sql`
     best as (
       select user_id, quiz_id, max(score) as best, count(*) as attempts from attempts
       where guild_id = ${guildId} and status = 'completed'
-        and completed_at >= ${since} and completed_at <= ${filter.now} ${quizOnly('quiz_id')}
+        ${window} ${modeOnly} ${quizOnly('quiz_id')}
       group by user_id, quiz_id
     ),
     scores as (

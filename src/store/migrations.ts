@@ -144,10 +144,63 @@ function initialSchema(dialect: DialectName): Migration {
   };
 }
 
+/** Live channel games (with their lease) and the mode of an attempt. */
+function liveGames(): Migration {
+  return {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('live_games')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('guild_id', 'text', (c) => c.notNull())
+        .addColumn('channel_id', 'text', (c) => c.notNull())
+        // No foreign key: a game outlives its quiz long enough to end cleanly with results so far.
+        .addColumn('quiz_id', 'integer', (c) => c.notNull())
+        .addColumn('status', 'text', (c) =>
+          c.notNull().check(sql`status in ('scheduled', 'lobby', 'running', 'finished', 'cancelled')`),
+        )
+        .addColumn('starts_at', 'bigint')
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('lease_owner', 'text')
+        .addColumn('lease_expires_at', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      // One scheduled or running game per channel, enforced by the database for every process.
+      await sql`create unique index live_games_active_channel on live_games (channel_id)
+        where status in ('scheduled', 'lobby', 'running')`.execute(db);
+      await db.schema
+        .createIndex('live_games_status_lease')
+        .on('live_games')
+        .columns(['status', 'lease_expires_at'])
+        .execute();
+      await db.schema
+        .createIndex('live_games_guild_status')
+        .on('live_games')
+        .columns(['guild_id', 'status'])
+        .execute();
+      await db.schema
+        .alterTable('attempts')
+        .addColumn('mode', 'text', (c) => c.notNull().defaultTo('solo'))
+        .execute();
+      await db.schema
+        .createIndex('attempts_guild_mode_completed')
+        .on('attempts')
+        .columns(['guild_id', 'mode', 'status', 'completed_at'])
+        .execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropIndex('attempts_guild_mode_completed').ifExists().execute();
+      await db.schema.alterTable('attempts').dropColumn('mode').execute();
+      await db.schema.dropTable('live_games').ifExists().execute();
+    },
+  };
+}
+
 /** Every migration by name; names sort in the order they apply. */
 export function storeMigrations(dialect: DialectName): Record<string, Migration> {
   return {
     '0001_initial_schema': initialSchema(dialect),
+    '0002_live_games': liveGames(),
   };
 }
 

@@ -6,6 +6,7 @@ import { type Clock, systemClock } from '../clock.js';
 import { parseDatabaseUrl } from '../config/databaseUrl.js';
 import { redactUrl } from '../config/redactUrl.js';
 import type { ReadinessRegistry } from '../health/ReadinessRegistry.js';
+import type { LiveGameRepository } from '../quiz/live/ports.js';
 import {
   type AttemptRepository,
   DatabaseUnavailableError,
@@ -22,6 +23,7 @@ import { openPostgres } from './postgresBackend.js';
 import { SqlAttemptRepository } from './SqlAttemptRepository.js';
 import { SqlGuildSettingsRepository } from './SqlGuildSettingsRepository.js';
 import { SqlLeaderboardRepository } from './SqlLeaderboardRepository.js';
+import { SqlLiveGameRepository } from './SqlLiveGameRepository.js';
 import { SqlQuizRepository } from './SqlQuizRepository.js';
 import { SqlStatsRepository } from './SqlStatsRepository.js';
 import type { DialectName, StoreSchema } from './schema.js';
@@ -63,6 +65,8 @@ export interface Database extends Repositories {
   readonly leaderboard: LeaderboardRepository;
   readonly stats: StatsRepository;
   readonly guildSettings: GuildSettingsRepository;
+  /** Live channel games and their leases. */
+  readonly liveGames: LiveGameRepository;
   readonly health: DatabaseHealth;
   /**
    * Applies pending migrations (PostgreSQL: under an advisory lock, so replicas never race), then
@@ -139,6 +143,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     leaderboard: new SqlLeaderboardRepository(ctx),
     stats: new SqlStatsRepository(ctx),
     guildSettings: new SqlGuildSettingsRepository(ctx),
+    liveGames: new SqlLiveGameRepository(ctx),
     health,
     async migrate(migrateOptions: MigrateOptions = {}) {
       const deadline = Date.now() + (migrateOptions.retryForMs ?? 0);

@@ -43,6 +43,23 @@ export interface AttemptsTable {
   completed_at: number | null;
   duration_seconds: number | null;
   status: string;
+  /** `solo` (/quiz take) or `live` (a channel game). */
+  mode: Generated<string>;
+}
+
+export interface LiveGamesTable {
+  id: string;
+  guild_id: string;
+  channel_id: string;
+  quiz_id: number;
+  status: string;
+  starts_at: number | null;
+  /** The whole LiveGameState as JSON. */
+  state: string;
+  lease_owner: string | null;
+  lease_expires_at: number;
+  created_at: number;
+  updated_at: number;
 }
 
 export interface BestScoresTable {
@@ -69,6 +86,7 @@ export interface StoreSchema {
   attempts: AttemptsTable;
   best_scores: BestScoresTable;
   guild_settings: GuildSettingsTable;
+  live_games: LiveGamesTable;
 }
 
 export type DialectName = 'sqlite' | 'postgres';
