@@ -24,6 +24,7 @@ import {
   InteractionResponseType,
   InteractionType,
   type Locale,
+  PermissionFlagsBits,
 } from 'discord-api-types/v10';
 import { watchInteractionToken } from '../logLeaks.js';
 import { ApiError, ErrorCodes } from './ApiError.js';
@@ -98,6 +99,8 @@ interface BucketState {
   limit: number;
   count: number;
   resetAt: number;
+  /** A bucket shared by several routes (the per-channel message limit) names itself. */
+  shared?: string;
 }
 
 interface FaultState extends Fault {
@@ -163,7 +166,10 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
         | 'allowPrivilegedIntents'
         | 'enforceIdentifyConcurrency'
       >
-    > & { rateLimit: DiscordEmulatorOptions['rateLimit'] },
+    > & {
+      rateLimit: DiscordEmulatorOptions['rateLimit'];
+      channelMessageRateLimit: DiscordEmulatorOptions['channelMessageRateLimit'];
+    },
     init: Required<
       Pick<
         DiscordEmulatorOptions,
@@ -242,6 +248,7 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
         allowPrivilegedIntents: options.allowPrivilegedIntents ?? false,
         enforceIdentifyConcurrency: options.enforceIdentifyConcurrency ?? false,
         rateLimit: options.rateLimit,
+        channelMessageRateLimit: options.channelMessageRateLimit,
       },
       {
         shardCount: options.shardCount ?? 1,
@@ -377,9 +384,59 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
     return member;
   }
 
-  /** botCanSend:false → the bot's POST /channels/:id/messages answers 403 {code:50013}. */
-  setChannelPermissions(channelId: string, perms: { botCanSend: boolean }): void {
-    this.world.requireChannel(channelId).botCanSend = perms.botCanSend;
+  /**
+   * botCanSend:false → the bot's POST /channels/:id/messages answers 403 {code:50013}.
+   * `botDeny` → a member overwrite denying the bot these bits (CHANNEL_UPDATE is sent, so the bot's
+   * cache sees it): without View Channel every channel route answers 403 50001, without Send
+   * Messages a POST answers 403 50013.
+   */
+  setChannelPermissions(channelId: string, perms: { botCanSend?: boolean; botDeny?: bigint }): void {
+    const channel = this.world.requireChannel(channelId);
+    if (perms.botCanSend !== undefined) channel.botCanSend = perms.botCanSend;
+    if (perms.botDeny !== undefined) {
+      channel.botDeny = perms.botDeny;
+      if (channel.guildId) {
+        const guild = this.world.requireGuild(channel.guildId);
+        this.gateway.dispatch(
+          GatewayDispatchEvents.ChannelUpdate,
+          this.world.apiChannel(channel, guild.channels.indexOf(channel)),
+          { guildId: channel.guildId },
+        );
+      }
+    }
+  }
+
+  /** Deletes a guild channel (CHANNEL_DELETE to its shard); its routes then answer 404 10003. */
+  deleteChannel(channelId: string): void {
+    const channel = this.world.requireChannel(channelId);
+    if (!channel.guildId) throw new Error('DiscordEmulator: only guild channels can be deleted');
+    const guild = this.world.requireGuild(channel.guildId);
+    const position = guild.channels.indexOf(channel);
+    guild.channels.splice(position, 1);
+    this.world.channels.delete(channelId);
+    this.gateway.dispatch(GatewayDispatchEvents.ChannelDelete, this.world.apiChannel(channel, position), {
+      guildId: channel.guildId,
+    });
+  }
+
+  /** Adds `count` members named `<prefix>1…` at once (a crowd for live games and benchmarks). */
+  addMembers(guildId: string, count: number, prefix = 'member'): EmulatedMember[] {
+    const guild = this.world.requireGuild(guildId);
+    const members: EmulatedMember[] = [];
+    const joinedAt = new Date().toISOString();
+    for (let i = 1; i <= count; i++) {
+      const user = this.world.ensureUser({ username: `${prefix}${i}` });
+      const member: EmulatedMember = {
+        user,
+        roles: [],
+        permissionsOverride: undefined,
+        nick: null,
+        joinedAt,
+      };
+      guild.members.push(member);
+      members.push(member);
+    }
+    return members;
   }
 
   /** Stores a file served at http://127.0.0.1:PORT/attachments/ID/NAME (for attachment options). */
@@ -1002,7 +1059,10 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
   private rateLimitHeaders(route: Route | undefined, state?: BucketState): Record<string, string> {
     if (!route) return {};
     // Discord's bucket hash names the route; discord.js adds the major parameter itself.
-    const bucket = createHash('sha1').update(`${route.method} ${route.pattern}`).digest('hex').slice(0, 16);
+    const bucket = createHash('sha1')
+      .update(state?.shared ?? `${route.method} ${route.pattern}`)
+      .digest('hex')
+      .slice(0, 16);
     if (state) {
       const resetAfter = Math.max(0, state.resetAt - Date.now()) / 1000;
       return {
@@ -1024,14 +1084,32 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
 
   /** Counts a request against its bucket (route + major parameter) when `rateLimit` is enforced. */
   private takeRateLimit(route: Route, params: Params): BucketState | undefined {
+    const perChannel = this.options.channelMessageRateLimit;
+    if (
+      perChannel &&
+      params.channelId !== undefined &&
+      route.pattern.startsWith('/channels/:channelId/messages') &&
+      !route.pattern.includes('/reactions') &&
+      route.method !== 'GET'
+    ) {
+      return this.takeBucket(`channel-messages ${params.channelId}`, perChannel, 'channel-messages');
+    }
     const config = this.options.rateLimit;
     if (!config || route.pattern.endsWith('/callback')) return undefined;
     const major = params.channelId ?? params.guildId ?? params.token ?? '';
-    const key = `${route.method} ${route.pattern} ${major}`;
+    return this.takeBucket(`${route.method} ${route.pattern} ${major}`, config);
+  }
+
+  private takeBucket(key: string, config: { limit: number; windowMs: number }, shared?: string): BucketState {
     const now = Date.now();
     let state = this.buckets.get(key);
     if (!state || state.resetAt <= now) {
-      state = { limit: config.limit, count: 0, resetAt: now + config.windowMs };
+      state = {
+        limit: config.limit,
+        count: 0,
+        resetAt: now + config.windowMs,
+        ...(shared ? { shared } : {}),
+      };
       this.buckets.set(key, state);
     }
     state.count += 1;
@@ -1341,6 +1419,8 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
   private channelOr404(channelId: string | undefined) {
     const channel = channelId ? this.world.channels.get(channelId) : undefined;
     if (!channel) throw new ApiError(404, ErrorCodes.UnknownChannel, 'Unknown Channel');
+    if (channel.botDeny && (channel.botDeny & PermissionFlagsBits.ViewChannel) !== 0n)
+      throw new ApiError(403, ErrorCodes.MissingAccess, 'Missing Access');
     return channel;
   }
 
@@ -1355,7 +1435,9 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
 
   private createChannelMessage(ctx: RouteContext): RouteResult {
     const channel = this.channelOr404(ctx.params.channelId);
-    if (!channel.botCanSend) throw new ApiError(403, ErrorCodes.MissingPermissions, 'Missing Permissions');
+    const denied = channel.botDeny ?? 0n;
+    if (!channel.botCanSend || (denied & PermissionFlagsBits.SendMessages) !== 0n)
+      throw new ApiError(403, ErrorCodes.MissingPermissions, 'Missing Permissions');
     const body = objectBody(ctx.body);
     validateMessageBody(body, ctx.files.length, true);
     const flags = (typeof body.flags === 'number' ? body.flags : 0) & SETTABLE_FLAGS & ~EPHEMERAL;

@@ -132,12 +132,13 @@ export class World {
     return (perms & PermissionFlagsBits.Administrator) !== 0n ? ALL_PERMISSIONS : perms;
   }
 
-  /** The bot's permissions in a channel: everything but Administrator, minus Send when denied. */
+  /** The bot's permissions in a channel: everything but Administrator, minus Send when denied, minus `botDeny`. */
   botChannelPermissions(channel: EmulatedChannel | undefined): bigint {
     let perms = ALL_PERMISSIONS & ~PermissionFlagsBits.Administrator;
     if (channel && !channel.botCanSend) {
       perms &= ~(PermissionFlagsBits.SendMessages | PermissionFlagsBits.SendMessagesInThreads);
     }
+    if (channel?.botDeny) perms &= ~channel.botDeny;
     return perms;
   }
 
@@ -198,7 +199,10 @@ export class World {
       guild_id: channel.guildId,
       name: channel.name,
       position,
-      permission_overwrites: [],
+      // The bot's own overwrite, so a client computes the same channel permissions from its cache.
+      permission_overwrites: channel.botDeny
+        ? [{ id: this.applicationId, type: 1, allow: '0', deny: channel.botDeny.toString() }]
+        : [],
       nsfw: false,
       topic: null,
       last_message_id: null,
@@ -377,6 +381,7 @@ export class World {
   /** PATCH semantics: only fields present in the body change. */
   applyEdit(stored: StoredMessage, body: Record<string, unknown>, newAttachments: APIAttachment[]): void {
     const message = stored.message;
+    stored.history = [...(stored.history ?? []), structuredClone(message)];
     if ('content' in body) message.content = typeof body.content === 'string' ? body.content : '';
     if ('embeds' in body)
       message.embeds = Array.isArray(body.embeds) ? (body.embeds as APIMessage['embeds']) : [];

@@ -41,6 +41,11 @@ export interface DiscordEmulatorOptions {
    * `windowMs`. Default off (headers then keep Remaining high).
    */
   rateLimit?: { limit: number; windowMs: number };
+  /**
+   * Discord's per-channel message limit (about 5 per 5 s): bot POST/PATCH/DELETE of messages in one
+   * channel share one bucket; beyond `limit` per `windowMs` → 429 with `retry_after`. Default off.
+   */
+  channelMessageRateLimit?: { limit: number; windowMs: number };
   /** Port to listen on (127.0.0.1). Default 0 (any free port). */
   port?: number;
   /** Accept privileged intents (GuildMembers, GuildPresences, MessageContent). Default false → close 4014. */
@@ -111,6 +116,8 @@ export interface EmulatedChannel {
   type: ChannelType;
   /** false → bot POST /channels/:id/messages answers 403 {code:50013}. */
   botCanSend: boolean;
+  /** Permissions denied to the bot by a member overwrite on this channel (shown in permission_overwrites). */
+  botDeny?: bigint;
 }
 
 export interface EmulatedRole {
@@ -286,6 +293,8 @@ export interface StoredMessage {
   allowedMentions: Record<string, unknown> | undefined;
   via: 'channel' | 'interaction' | 'webhook';
   deleted: boolean;
+  /** Earlier versions of the message, oldest first (one per edit). */
+  history?: APIMessage[];
 }
 
 export interface RecordedRestCall {
