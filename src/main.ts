@@ -22,6 +22,7 @@ import {
   DiscordSessionPresenter,
   type SessionReply,
 } from './commands/quiz/DiscordSessionPresenter.js';
+import { createLiveSubcommands } from './commands/quiz/live.js';
 import { createTakeSubcommand } from './commands/quiz/take.js';
 import type { Config } from './config/Config.js';
 import { ConfigError } from './config/ConfigError.js';
@@ -29,14 +30,17 @@ import { loadConfig } from './config/loadConfig.js';
 import { requireDiscordToken } from './config/requireDiscordToken.js';
 import { ConnectionTracker } from './discord/ConnectionTracker.js';
 import { DiscordBot } from './discord/DiscordBot.js';
+import { DiscordLiveChannel } from './discord/DiscordLiveChannel.js';
 import { FATAL_GATEWAY_EXIT_CODE } from './discord/gatewayCloseCodes.js';
 import { InteractionRouter } from './discord/InteractionRouter.js';
+import { createLiveMetrics } from './discord/liveMetrics.js';
 import { createSessionMetrics } from './discord/sessionMetrics.js';
 import { createMetricsRegistry } from './health/createMetricsRegistry.js';
 import { createHealthServer } from './health/HealthServer.js';
 import { ProcessSampler } from './health/ProcessSampler.js';
 import { ReadinessRegistry } from './health/ReadinessRegistry.js';
 import { createLogger, type Logger, secretsOf } from './log.js';
+import { LiveGameService } from './quiz/live/LiveGameService.js';
 import { QuizService } from './quiz/QuizService.js';
 import { SessionManager } from './quiz/SessionManager.js';
 import { TakeService } from './quiz/TakeService.js';
@@ -245,18 +249,44 @@ async function main(): Promise<void> {
     logger: logger.child({ module: 'quiz-sessions' }),
     observer: createSessionMetrics(metricsRegistry, () => sessions.counts()),
   });
+  // Live channel games: run on ordinary channel messages with the bot token, held by a lease so
+  // that one process runs each game; games of this process's guilds are taken over when free.
+  let bot: DiscordBot | undefined;
+  const liveGames: LiveGameService = new LiveGameService({
+    repository: database.liveGames,
+    quizzes: database.quizzes,
+    guildSettings: database.guildSettings,
+    channel: new DiscordLiveChannel(() => {
+      const client = bot?.client;
+      if (!client) throw new Error('the Discord client is not started');
+      return client.rest;
+    }),
+    clock: systemClock,
+    scheduler: systemScheduler,
+    analytics,
+    logger: logger.child({ module: 'live-games' }),
+    observer: createLiveMetrics(metricsRegistry, () => liveGames.runningCount),
+    leaseMs: config.liveGameLeaseSeconds * 1000,
+    maxGamesPerGuild: config.liveGamesPerGuild,
+    rules: { interludeMs: config.liveGameInterludeSeconds * 1000 },
+    isLocalGuild: (guildId) => bot?.client?.guilds.cache.has(guildId) ?? false,
+  });
   // Quiz authoring over the store; deleting a quiz ends its running sessions politely.
   const quizService = new QuizService({
     quizzes: database.quizzes,
     guildSettings: database.guildSettings,
     defaultTimerSeconds: config.quizDefaultTimerSeconds,
-    onQuizDeleted: (_guildId, quizId) => void takeService.quizDeleted(quizId),
+    onQuizDeleted: (_guildId, quizId) => {
+      void takeService.quizDeleted(quizId);
+      liveGames.quizDeleted(quizId);
+    },
   });
   const commands = createCommands({
     quiz: {
       service: quizService,
       clock: systemClock,
       take: createTakeSubcommand({ service: takeService, clock: systemClock }),
+      live: createLiveSubcommands({ service: liveGames, quizzes: quizService, clock: systemClock }),
     },
     leaderboard: { quizzes: database.quizzes, leaderboard: database.leaderboard, clock: systemClock },
     stats: {
@@ -277,7 +307,8 @@ async function main(): Promise<void> {
     },
   });
   const router = new InteractionRouter({ commands, logger, analytics, metricsRegistry, clock: systemClock });
-  const bot = new DiscordBot({ config, logger, tracker, router, commands });
+  bot = new DiscordBot({ config, logger, tracker, router, commands });
+  const discordBot = bot;
 
   // Shutdown steps, in order. The gateway closes (draining running handlers) BEFORE the final
   // analytics flush, so no interaction can record into analytics after the last export.
@@ -291,7 +322,17 @@ async function main(): Promise<void> {
       logger.info({ interrupted }, 'quiz sessions ended for shutdown');
     },
   });
-  shutdown.addStep({ name: 'close-gateway', timeoutMs: 5_000, run: () => bot.stop() });
+  // Live games are not ended: their state is stored at every step, and releasing the leases lets
+  // the next process (or this one after a restart) resume them at once.
+  shutdown.addStep({
+    name: 'release-live-games',
+    timeoutMs: 5_000,
+    run: async () => {
+      const released = await liveGames.shutdown();
+      logger.info({ released }, 'live games left resumable for the next process');
+    },
+  });
+  shutdown.addStep({ name: 'close-gateway', timeoutMs: 5_000, run: () => discordBot.stop() });
   shutdown.addStep({ name: 'flush-analytics', run: () => exporter.stop() });
   shutdown.addStep({ name: 'stop-sampler', run: () => sampler.stop() });
   shutdown.addStep({ name: 'close-database', timeoutMs: 5_000, run: () => database.close() });
@@ -329,7 +370,8 @@ async function main(): Promise<void> {
       database.health.reportPending('migrations failed: see logs');
       return;
     }
-    await bot.start();
+    await discordBot.start();
+    if (!shutdown.isShuttingDown) liveGames.start();
   })();
 }
 

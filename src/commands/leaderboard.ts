@@ -1,8 +1,14 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import type { Clock } from '../clock.js';
 import { DatabaseUnavailableError, type LeaderboardRepository, type QuizRepository } from '../quiz/ports.js';
-import { LEADERBOARD_PERIODS, type LeaderboardPeriod, type Quiz } from '../quiz/types.js';
-import { PERIOD_LABELS, renderLeaderboard } from '../render/leaderboard.js';
+import {
+  ATTEMPT_MODES,
+  type AttemptMode,
+  LEADERBOARD_PERIODS,
+  type LeaderboardPeriod,
+  type Quiz,
+} from '../quiz/types.js';
+import { MODE_LABELS, PERIOD_LABELS, renderLeaderboard } from '../render/leaderboard.js';
 import { quoted, truncate } from '../render/quizText.js';
 import type { Command } from './Command.js';
 import { deferIfSlow, replyError, respond } from './replies.js';
@@ -22,7 +28,11 @@ function isPeriod(value: string | null): value is LeaderboardPeriod {
   return value !== null && (LEADERBOARD_PERIODS as readonly string[]).includes(value);
 }
 
-/** `/leaderboard [quiz] [period] [rows]`: this server's scores by member (public, nobody pinged). */
+function isMode(value: string | null): value is AttemptMode {
+  return value !== null && (ATTEMPT_MODES as readonly string[]).includes(value);
+}
+
+/** `/leaderboard [quiz] [period] [rows] [mode]`: this server's scores by member (public, nobody pinged). */
 export function createLeaderboardCommand(deps: LeaderboardCommandDeps): Command {
   async function findQuiz(guildId: string, ref: string): Promise<Quiz | null> {
     const text = ref.trim();
@@ -56,6 +66,12 @@ export function createLeaderboardCommand(deps: LeaderboardCommandDeps): Command 
           .setMinValue(1)
           .setMaxValue(LEADERBOARD_MAX_ROWS),
       )
+      .addStringOption((o) =>
+        o
+          .setName('mode')
+          .setDescription('Only solo quizzes or only live channel games (default: both)')
+          .addChoices(...ATTEMPT_MODES.map((m) => ({ name: MODE_LABELS[m], value: m }))),
+      )
       .toJSON(),
 
     async execute(interaction, ctx) {
@@ -65,6 +81,8 @@ export function createLeaderboardCommand(deps: LeaderboardCommandDeps): Command 
       const quizRef = interaction.options.getString('quiz');
       const periodOption = interaction.options.getString('period');
       const period: LeaderboardPeriod = isPeriod(periodOption) ? periodOption : 'all';
+      const modeOption = interaction.options.getString('mode');
+      const mode = isMode(modeOption) ? modeOption : undefined;
       const rows = Math.min(
         LEADERBOARD_MAX_ROWS,
         Math.max(1, interaction.options.getInteger('rows') ?? LEADERBOARD_DEFAULT_ROWS),
@@ -72,7 +90,12 @@ export function createLeaderboardCommand(deps: LeaderboardCommandDeps): Command 
       const work = (async () => {
         const quiz = quizRef === null ? null : await findQuiz(guildId, quizRef);
         if (quizRef !== null && quiz === null) return { kind: 'notFound', ref: quizRef } as const;
-        const filter = { period, now: deps.clock.now(), ...(quiz ? { quizId: quiz.id } : {}) };
+        const filter = {
+          period,
+          now: deps.clock.now(),
+          ...(quiz ? { quizId: quiz.id } : {}),
+          ...(mode ? { mode } : {}),
+        };
         const [top, own, participants] = await Promise.all([
           deps.leaderboard.top(guildId, { ...filter, limit: rows }),
           deps.leaderboard.rankOf(guildId, userId, filter),
@@ -104,6 +127,7 @@ export function createLeaderboardCommand(deps: LeaderboardCommandDeps): Command 
             rows: result.top,
             viewer: { userId, row: result.own },
             participants: result.participants,
+            ...(mode ? { mode } : {}),
           }),
         ],
       });

@@ -48,6 +48,12 @@ export interface Config {
   quizIdleTimeoutSeconds: number;
   /** QUIZ_DEFAULT_TIMER_SECONDS — per-question timer for new quizzes. Default 30. */
   quizDefaultTimerSeconds: number;
+  /** LIVE_GAMES_PER_GUILD — cap on scheduled + running live games per server. Default 3. */
+  liveGamesPerGuild: number;
+  /** LIVE_GAME_LEASE_SECONDS — how long a process's hold on a live game lasts without renewal. Default 30. */
+  liveGameLeaseSeconds: number;
+  /** LIVE_GAME_INTERLUDE_SECONDS — pause between a reveal and the next question. Default 5. */
+  liveGameInterludeSeconds: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

@@ -308,6 +308,28 @@ const KEY_TABLE = {
     secret: false,
     description: 'Per-question timer (seconds) for new quizzes.',
   },
+  liveGamesPerGuild: {
+    env: 'LIVE_GAMES_PER_GUILD',
+    schema: integer(1, 50),
+    default: 3,
+    secret: false,
+    description: 'Cap on scheduled and running live channel games per server (one per channel always).',
+  },
+  liveGameLeaseSeconds: {
+    env: 'LIVE_GAME_LEASE_SECONDS',
+    schema: integer(2, 600),
+    default: 30,
+    secret: false,
+    description:
+      'A live game is held by one process through a lease renewed every third of this; after a crash another process resumes it once the lease has run out.',
+  },
+  liveGameInterludeSeconds: {
+    env: 'LIVE_GAME_INTERLUDE_SECONDS',
+    schema: integer(1, 60),
+    default: 5,
+    secret: false,
+    description: 'Pause in a live game between revealing an answer and the next question.',
+  },
 } satisfies KeyTable;
 
 /** A row of the key table with the Config field it fills. */

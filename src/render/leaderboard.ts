@@ -1,5 +1,5 @@
 import type { APIEmbed } from 'discord-api-types/v10';
-import type { LeaderboardPeriod, LeaderboardRow } from '../quiz/types.js';
+import type { AttemptMode, LeaderboardPeriod, LeaderboardRow } from '../quiz/types.js';
 import { quoted, truncate } from './quizText.js';
 
 export interface LeaderboardView {
@@ -10,7 +10,11 @@ export interface LeaderboardView {
   /** The member who asked, with their row when they have a score in the period. */
   viewer: { userId: string; row: LeaderboardRow | null };
   participants: number;
+  /** Only solo or only live games (absent: both). */
+  mode?: AttemptMode;
 }
+
+export const MODE_LABELS: Record<AttemptMode, string> = { solo: 'Solo', live: 'Live games' };
 
 export const PERIOD_LABELS: Record<LeaderboardPeriod, string> = {
   all: 'All time',
@@ -35,7 +39,7 @@ function line(row: LeaderboardRow, viewerId: string): string {
  */
 export function renderLeaderboard(view: LeaderboardView): APIEmbed {
   const title = truncate(
-    `Leaderboard · ${view.quizName === null ? 'all quizzes' : view.quizName} · ${PERIOD_LABELS[view.period]}`,
+    `Leaderboard · ${view.quizName === null ? 'all quizzes' : view.quizName} · ${PERIOD_LABELS[view.period]}${view.mode ? ` · ${MODE_LABELS[view.mode]}` : ''}`,
     256,
   );
   if (view.rows.length === 0) {

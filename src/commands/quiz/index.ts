@@ -28,6 +28,7 @@ import { deleteConfirmationComponents, deleteQuizHandler } from './delete.js';
 import { exportQuizHandler } from './exportFile.js';
 import { DEFAULT_IMPORT_OPTIONS, importQuizHandler, type QuizImportOptions } from './importFile.js';
 import { listPageComponents, listQuizzesHandler } from './list.js';
+import type { LiveSubcommands } from './live.js';
 import { questionModalHandlers } from './questionModal.js';
 import { listQuestionsHandler, questionPageComponents, removeQuestionHandler } from './questions.js';
 
@@ -54,6 +55,8 @@ export interface QuizCommandDeps {
   import?: Partial<QuizImportOptions>;
   /** `/quiz take`. Absent: `/quiz` has no `take` subcommand. */
   take?: QuizSubcommand;
+  /** `/quiz host` and `/quiz games` (live channel games). Absent: no such subcommands. */
+  live?: LiveSubcommands;
 }
 
 /** The `quiz` option every subcommand that works on one quiz starts with. */
@@ -124,7 +127,7 @@ function withSettingsOptions(
     );
 }
 
-export function buildQuizDefinition(take?: QuizSubcommand) {
+export function buildQuizDefinition(take?: QuizSubcommand, live?: LiveSubcommands) {
   const builder = new SlashCommandBuilder()
     .setName('quiz')
     .setDescription('Create, manage and take quizzes')
@@ -137,6 +140,20 @@ export function buildQuizDefinition(take?: QuizSubcommand) {
       );
       return take.addOptions ? take.addOptions(withQuiz) : withQuiz;
     });
+  }
+  if (live) {
+    builder
+      .addSubcommand((sub) =>
+        live.addHostOptions(
+          withQuizOption(
+            sub.setName('host').setDescription('Host a live game the whole channel plays (managers)'),
+            'The quiz to play',
+          ),
+        ),
+      )
+      .addSubcommand((sub) =>
+        sub.setName('games').setDescription("This server's scheduled and running live games (managers)"),
+      );
   }
   builder
     .addSubcommand((sub) =>
@@ -224,7 +241,7 @@ type SubcommandHandler = (
 
 /** `/quiz`: authoring subcommands (and `take` when supplied). */
 export function createQuizCommand(deps: QuizCommandDeps): Command {
-  const { service, take } = deps;
+  const { service, take, live } = deps;
   const modal = questionModalHandlers({ service, clock: deps.clock });
   const subcommands: Record<string, SubcommandHandler> = {
     list: listQuizzesHandler(service),
@@ -239,9 +256,13 @@ export function createQuizCommand(deps: QuizCommandDeps): Command {
     export: exportQuizHandler(service),
   };
   if (take) subcommands.take = (interaction, ctx) => take.execute(interaction, ctx);
+  if (live) {
+    subcommands.host = (interaction) => live.host(interaction);
+    subcommands.games = (interaction) => live.games(interaction);
+  }
 
   return {
-    definition: buildQuizDefinition(take),
+    definition: buildQuizDefinition(take, live),
 
     async execute(interaction, ctx) {
       const name = interaction.options.getSubcommand(true);
@@ -264,6 +285,7 @@ export function createQuizCommand(deps: QuizCommandDeps): Command {
       ...questionPageComponents(service),
       ...modal.components,
       ...take?.components,
+      ...live?.components,
     },
     modals: { ...modal.modals, ...take?.modals },
   };

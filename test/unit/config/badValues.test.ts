@@ -88,6 +88,9 @@ const BAD_VALUES: { key: string; value: string; problem: string; shown: string }
   { key: 'QUIZ_MAX_SESSIONS', value: 'many', problem: 'must be an integer 1-100000', shown: '"many"' },
   { key: 'QUIZ_IDLE_TIMEOUT_SECONDS', value: '5', problem: 'must be an integer 10-86400', shown: '"5"' },
   { key: 'QUIZ_DEFAULT_TIMER_SECONDS', value: '1000', problem: 'must be an integer 5-600', shown: '"1000"' },
+  { key: 'LIVE_GAMES_PER_GUILD', value: '0', problem: 'must be an integer 1-50', shown: '"0"' },
+  { key: 'LIVE_GAME_LEASE_SECONDS', value: '1', problem: 'must be an integer 2-600', shown: '"1"' },
+  { key: 'LIVE_GAME_INTERLUDE_SECONDS', value: 'soon', problem: 'must be an integer 1-60', shown: '"soon"' },
   {
     key: 'DISCORD_TOKEN',
     value: 'Bot MTIzNDU2.secret-token',

@@ -1,0 +1,225 @@
+/**
+ * `/quiz host` and `/quiz games` (managers) and the buttons of live games
+ * (`live-game:answer|start|cancel`). Thin: check, call the LiveGameService, answer politely.
+ */
+import {
+  type BaseInteraction,
+  ChannelType,
+  type ChatInputCommandInteraction,
+  MessageFlags,
+  PermissionFlagsBits,
+  type PermissionsBitField,
+  type SlashCommandSubcommandBuilder,
+} from 'discord.js';
+import type { Clock } from '../../clock.js';
+import { replyError, respond } from '../../discord/replies.js';
+import type { LiveGameService } from '../../quiz/live/LiveGameService.js';
+import { parseStartTime } from '../../quiz/live/startTime.js';
+import { MANAGER_PERMISSION, type QuizService } from '../../quiz/QuizService.js';
+import { snowflakeTimestampMs } from '../../quiz/snowflake.js';
+import {
+  LIVE_GAME_HANDLER,
+  renderAnswerAck,
+  renderBadStart,
+  renderGamesList,
+  renderHostError,
+  renderHosted,
+  renderMissingPermissions,
+} from '../../render/liveGame.js';
+import { renderAuthoringError } from '../../render/quizAuthoringError.js';
+import type { CommandResult, ComponentHandler } from '../Command.js';
+import { actorOf } from './interactionActor.js';
+
+/** What a game needs in its channel, with the names Discord shows in the channel settings. */
+export const LIVE_GAME_PERMISSIONS: readonly [bigint, string][] = [
+  [PermissionFlagsBits.ViewChannel, 'View Channel'],
+  [PermissionFlagsBits.SendMessages, 'Send Messages'],
+  [PermissionFlagsBits.EmbedLinks, 'Embed Links'],
+  [PermissionFlagsBits.ReadMessageHistory, 'Read Message History'],
+];
+
+/** The names of the permissions missing from `permissions` (null: unknown, so all of them). */
+export function missingLivePermissions(permissions: Readonly<PermissionsBitField> | null): string[] {
+  if (!permissions) return LIVE_GAME_PERMISSIONS.map(([, name]) => name);
+  return LIVE_GAME_PERMISSIONS.filter(([bit]) => !permissions.has(bit, true)).map(([, name]) => name);
+}
+
+/**
+ * The bot's permissions in the target channel: the interaction's own `app_permissions` when it is
+ * the channel the command ran in (exact), otherwise computed from the gateway cache (roles and
+ * overwrites). `unknown` when the channel is not a text channel of this guild.
+ */
+function botPermissions(
+  interaction: ChatInputCommandInteraction,
+  channelId: string,
+): Readonly<PermissionsBitField> | null | 'unknown' {
+  if (channelId === interaction.channelId) return interaction.appPermissions;
+  const guild = interaction.guild;
+  const channel = guild?.channels.cache.get(channelId);
+  if (!guild || !channel?.isTextBased()) return 'unknown';
+  const me = guild.members.me;
+  return me ? channel.permissionsFor(me) : null;
+}
+
+export interface LiveSubcommandDeps {
+  service: LiveGameService;
+  quizzes: QuizService;
+  clock: Clock;
+}
+
+export interface LiveSubcommands {
+  /** Adds `channel` and `starts` after the `quiz` option of `/quiz host`. */
+  addHostOptions(sub: SlashCommandSubcommandBuilder): SlashCommandSubcommandBuilder;
+  host(interaction: ChatInputCommandInteraction): Promise<CommandResult>;
+  games(interaction: ChatInputCommandInteraction): Promise<CommandResult>;
+  components: Record<string, ComponentHandler>;
+}
+
+function clickTime(interaction: BaseInteraction, clock: Clock): number {
+  return snowflakeTimestampMs(interaction.id) ?? clock.now();
+}
+
+export function createLiveSubcommands(deps: LiveSubcommandDeps): LiveSubcommands {
+  const { service, quizzes, clock } = deps;
+
+  async function asManager(interaction: ChatInputCommandInteraction | Parameters<ComponentHandler>[0]) {
+    const actor = actorOf(interaction);
+    if (!actor) return null;
+    const allowed = await quizzes.requireManager(actor);
+    return allowed.ok ? actor : false;
+  }
+
+  const button: ComponentHandler = async (interaction, customId) => {
+    if (!interaction.inGuild()) return replyError(interaction, { kind: 'guildOnly' });
+    const [gameId, optionArg] = customId.args;
+    if (gameId === undefined) return replyError(interaction, { kind: 'staleComponent' });
+    if (customId.action === 'answer') {
+      const optionIndex = optionArg !== undefined && /^\d$/.test(optionArg) ? Number(optionArg) : -1;
+      const result = await service.answer({
+        gameId,
+        userId: interaction.user.id,
+        messageId: interaction.message.id,
+        optionIndex,
+        clickedAt: clickTime(interaction, clock),
+      });
+      // Another process runs this game and answers the click itself.
+      if (!result.ok && result.reason === 'elsewhere') return undefined;
+      await interaction.reply({ content: renderAnswerAck(result), flags: MessageFlags.Ephemeral });
+      return result.ok ? undefined : 'rejected';
+    }
+    if (customId.action === 'start' || customId.action === 'cancel') {
+      const game = service.local(gameId);
+      const isHost = game?.hostId === interaction.user.id;
+      if (!isHost) {
+        const manager = await asManager(interaction);
+        if (!manager) {
+          await respond(interaction, {
+            content: 'Only the host or a quiz manager can do that.',
+            ephemeral: true,
+          });
+          return 'rejected';
+        }
+      }
+      if (customId.action === 'start') {
+        if (!service.startNow(gameId)) {
+          await respond(interaction, { content: 'This game is not waiting to start.', ephemeral: true });
+          return 'rejected';
+        }
+        await interaction.deferUpdate();
+        return undefined;
+      }
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      const cancelled = await service.cancel(interaction.guildId, gameId);
+      await respond(interaction, {
+        content: cancelled ? 'The game was cancelled.' : 'That game is already over.',
+        ephemeral: true,
+      });
+      return cancelled ? undefined : 'rejected';
+    }
+    return replyError(interaction, { kind: 'staleComponent' });
+  };
+
+  return {
+    addHostOptions(sub) {
+      return sub
+        .addChannelOption((o) =>
+          o
+            .setName('channel')
+            .setDescription('Where the game runs (default: here)')
+            .addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement),
+        )
+        .addStringOption((o) =>
+          o
+            .setName('starts')
+            .setDescription('When: 10m, 2h, or 2026-05-01T19:30:00+02:00 (default: a lobby with Start now)')
+            .setMaxLength(40),
+        );
+    },
+
+    async host(interaction) {
+      if (!interaction.inGuild()) return replyError(interaction, { kind: 'guildOnly' });
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      const manager = await asManager(interaction);
+      if (!manager)
+        return replyError(interaction, { kind: 'missingPermission', permission: MANAGER_PERMISSION });
+      const channelId = interaction.options.getChannel('channel')?.id ?? interaction.channelId;
+      const startsText = interaction.options.getString('starts');
+      let startsAt: number | null = null;
+      if (startsText !== null) {
+        const parsed = parseStartTime(startsText, clock.now());
+        if (!parsed.ok) {
+          await respond(interaction, { content: renderBadStart(parsed.error), ephemeral: true });
+          return 'rejected';
+        }
+        startsAt = parsed.value;
+      }
+      const permissions = botPermissions(interaction, channelId);
+      const missing =
+        permissions === 'unknown'
+          ? LIVE_GAME_PERMISSIONS.map(([, n]) => n)
+          : missingLivePermissions(permissions);
+      if (missing.length > 0) {
+        await respond(interaction, {
+          content: renderMissingPermissions(channelId, missing),
+          ephemeral: true,
+        });
+        return 'rejected';
+      }
+      const quiz = await quizzes.resolveQuiz(
+        interaction.guildId,
+        interaction.options.getString('quiz', true),
+      );
+      if (!quiz.ok) {
+        await respond(interaction, { content: renderAuthoringError(quiz.error), ephemeral: true });
+        return 'rejected';
+      }
+      const result = await service.host({
+        guildId: interaction.guildId,
+        channelId,
+        hostId: interaction.user.id,
+        quiz: quiz.value,
+        startsAt,
+      });
+      if (!result.ok) {
+        await respond(interaction, { content: renderHostError(result.error), ephemeral: true });
+        return 'rejected';
+      }
+      await respond(interaction, { content: renderHosted(result.game), ephemeral: true });
+      return undefined;
+    },
+
+    async games(interaction) {
+      if (!interaction.inGuild()) return replyError(interaction, { kind: 'guildOnly' });
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      const manager = await asManager(interaction);
+      if (!manager)
+        return replyError(interaction, { kind: 'missingPermission', permission: MANAGER_PERMISSION });
+      const games = await service.listActive(interaction.guildId);
+      const out = renderGamesList(games, clock.now());
+      await respond(interaction, { embeds: out.embeds, components: out.components, ephemeral: true });
+      return undefined;
+    },
+
+    components: { [LIVE_GAME_HANDLER]: button },
+  };
+}
