@@ -16,7 +16,7 @@ import {
 } from './storeTargets.js';
 
 const ALL_MIGRATIONS = Object.keys(storeMigrations('sqlite'));
-const TABLES = ['attempts', 'best_scores', 'guild_settings', 'questions', 'quizzes'];
+const TABLES = ['attempts', 'best_scores', 'guild_settings', 'live_games', 'questions', 'quizzes'];
 
 let scratches: Scratch[] = [];
 afterEach(async () => {
