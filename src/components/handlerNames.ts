@@ -23,3 +23,6 @@ export const QUESTION_MODAL_HANDLER = 'quiz-question';
  * `quiz-play:next:<session>:<question>[:last]`, `quiz-play:leave`.
  */
 export const QUIZ_PLAY_HANDLER = 'quiz-play';
+
+/** Live channel games: `live-game:answer:<game>:<option>`, `live-game:start|cancel:<game>`. */
+export const LIVE_GAME_HANDLER = 'live-game';

@@ -11,15 +11,13 @@ import {
   ButtonStyle,
   ComponentType,
 } from 'discord-api-types/v10';
-import { encodeCustomId } from '../discord/customId.js';
+import { encodeCustomId } from '../components/customId.js';
+import { LIVE_GAME_HANDLER } from '../components/handlerNames.js';
 import { OPTION_LETTERS } from '../quiz/limits.js';
 import type { LiveEndReason, LiveGameState, RankedPlayer } from '../quiz/live/LiveGame.js';
 import type { HostError, LiveAnswerResult } from '../quiz/live/LiveGameService.js';
 import type { LivePodiumView, LiveQuestionView, LiveRevealView } from '../quiz/live/ports.js';
 import { discordTime, escapeMarkdown, quoted, truncate } from './quizText.js';
-
-/** Custom-id handler: `live-game:answer:<game>:<option>`, `live-game:start|cancel:<game>`. */
-export const LIVE_GAME_HANDLER = 'live-game';
 
 export interface LiveMessage {
   content: string;

@@ -12,13 +12,12 @@ import {
   type SlashCommandSubcommandBuilder,
 } from 'discord.js';
 import type { Clock } from '../../clock.js';
-import { replyError, respond } from '../../discord/replies.js';
+import { LIVE_GAME_HANDLER } from '../../components/handlerNames.js';
 import type { LiveGameService } from '../../quiz/live/LiveGameService.js';
 import { parseStartTime } from '../../quiz/live/startTime.js';
 import { MANAGER_PERMISSION, type QuizService } from '../../quiz/QuizService.js';
 import { snowflakeTimestampMs } from '../../quiz/snowflake.js';
 import {
-  LIVE_GAME_HANDLER,
   renderAnswerAck,
   renderBadStart,
   renderGamesList,
@@ -28,6 +27,7 @@ import {
 } from '../../render/liveGame.js';
 import { renderAuthoringError } from '../../render/quizAuthoringError.js';
 import type { CommandResult, ComponentHandler } from '../Command.js';
+import { replyError, respond } from '../replies.js';
 import { actorOf } from './interactionActor.js';
 
 /** What a game needs in its channel, with the names Discord shows in the channel settings. */
