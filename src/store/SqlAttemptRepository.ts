@@ -1,4 +1,4 @@
-import { type Selectable, sql } from 'kysely';
+import { type Insertable, type Selectable, sql } from 'kysely';
 import {
   AttemptNotInProgressError,
   type AttemptOutcome,
@@ -46,6 +46,29 @@ function bestFromRow(row: Selectable<BestScoresTable>): BestScore {
     attemptId: toNumber(row.attempt_id),
     achievedAt: toNumber(row.achieved_at),
   };
+}
+
+/**
+ * Stores each row as the member's best score on the quiz unless a higher one is kept. Atomic on
+ * both dialects: the conflicting row is locked and the WHERE re-checked, so concurrent completions
+ * can never lower a best score. One row per member and quiz per call.
+ */
+export async function raiseBestScores(db: Executor, rows: Insertable<BestScoresTable>[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db
+    .insertInto('best_scores')
+    .values(rows)
+    .onConflict((oc) =>
+      oc
+        .columns(['guild_id', 'user_id', 'quiz_id'])
+        .doUpdateSet((eb) => ({
+          score: eb.ref('excluded.score'),
+          attempt_id: eb.ref('excluded.attempt_id'),
+          achieved_at: eb.ref('excluded.achieved_at'),
+        }))
+        .where((eb) => eb('excluded.score', '>', eb.ref('best_scores.score'))),
+    )
+    .execute();
 }
 
 export class SqlAttemptRepository implements AttemptRepository {
@@ -117,27 +140,16 @@ export class SqlAttemptRepository implements AttemptRepository {
       const attempt = await this.#finish(trx, attemptId, outcome, 'completed');
       // Atomic on both dialects: the conflicting row is locked and the WHERE re-checked, so
       // concurrent completions can never lower the best score.
-      await trx
-        .insertInto('best_scores')
-        .values({
+      await raiseBestScores(trx, [
+        {
           guild_id: attempt.guildId,
           user_id: attempt.userId,
           quiz_id: attempt.quizId,
           score: attempt.score,
           attempt_id: attempt.id,
           achieved_at: outcome.completedAt,
-        })
-        .onConflict((oc) =>
-          oc
-            .columns(['guild_id', 'user_id', 'quiz_id'])
-            .doUpdateSet((eb) => ({
-              score: eb.ref('excluded.score'),
-              attempt_id: eb.ref('excluded.attempt_id'),
-              achieved_at: eb.ref('excluded.achieved_at'),
-            }))
-            .where((eb) => eb('excluded.score', '>', eb.ref('best_scores.score'))),
-        )
-        .execute();
+        },
+      ]);
       const best = await trx
         .selectFrom('best_scores')
         .selectAll()

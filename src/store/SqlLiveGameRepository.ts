@@ -7,6 +7,7 @@ import type {
   LiveLease,
 } from '../quiz/live/ports.js';
 import { isForeignKeyViolation, isUniqueViolation } from './databaseErrors.js';
+import { raiseBestScores } from './SqlAttemptRepository.js';
 import { runOperation, type StoreContext, toNumber } from './storeContext.js';
 
 const ACTIVE = [...ACTIVE_LIVE_STATUSES];
@@ -238,29 +239,17 @@ export class SqlLiveGameRepository implements LiveGameRepository {
           .returning(['id', 'user_id', 'score'])
           .execute();
         // Same rule as a solo completion: the best score only ever rises (atomic upsert).
-        await trx
-          .insertInto('best_scores')
-          .values(
-            rows.map((row) => ({
-              guild_id: state.guildId,
-              user_id: row.user_id,
-              quiz_id: state.quizId,
-              score: toNumber(row.score),
-              attempt_id: toNumber(row.id),
-              achieved_at: now,
-            })),
-          )
-          .onConflict((oc) =>
-            oc
-              .columns(['guild_id', 'user_id', 'quiz_id'])
-              .doUpdateSet((eb) => ({
-                score: eb.ref('excluded.score'),
-                attempt_id: eb.ref('excluded.attempt_id'),
-                achieved_at: eb.ref('excluded.achieved_at'),
-              }))
-              .where((eb) => eb('excluded.score', '>', eb.ref('best_scores.score'))),
-          )
-          .execute();
+        await raiseBestScores(
+          trx,
+          rows.map((row) => ({
+            guild_id: state.guildId,
+            user_id: row.user_id,
+            quiz_id: state.quizId,
+            score: toNumber(row.score),
+            attempt_id: toNumber(row.id),
+            achieved_at: now,
+          })),
+        );
       }
       return 'stored';
     });

@@ -6,6 +6,7 @@
  * the game's guild, and continue from their stored state.
  */
 import { randomBytes } from 'node:crypto';
+import type { QuizAnalytics } from '../../analytics/index.js';
 import type { Clock, Scheduler } from '../../clock.js';
 import type { GuildSettingsRepository, QuizRepository } from '../ports.js';
 import type { Quiz } from '../types.js';
@@ -31,17 +32,11 @@ import {
   type LivePodiumView,
 } from './ports.js';
 
-/** The analytics calls a live game makes (QuizAnalytics satisfies it). */
-export interface LiveAnalytics {
-  recordQuizStart(userId: string, quizId: string | number, guildId?: string | null): void;
-  recordAnswer(
-    isCorrect: boolean,
-    timeTakenSeconds?: number,
-    detail?: { timedOut?: boolean; mode?: string },
-  ): void;
-  recordQuizCompletion(userId: string, quizId: string | number, durationSeconds: number, score: number): void;
-  recordError(type: string, details: unknown): void;
-}
+/** The analytics calls a live game makes (answers and completions with mode `live`). */
+export type LiveAnalytics = Pick<
+  QuizAnalytics,
+  'recordQuizStart' | 'recordAnswer' | 'recordQuizCompletion' | 'recordError'
+>;
 
 export interface LiveLogger {
   info(obj: object, msg: string): void;
