@@ -22,15 +22,26 @@ export function rejectLongChannelPostWait(data: RateLimitData): boolean {
 }
 
 /**
+ * How often discord.js drops its idle REST handlers. It keeps one handler per route and major
+ * parameter, and for an interaction webhook the major parameter is the token: every finished
+ * session left two handlers (edit @original, followup) — 7–11 MB of heap per 1,000 sessions — until
+ * the default hourly sweep. A sweep only drops handlers with nothing queued and no rate limit
+ * pending; the buckets' rate-limit hashes stay.
+ */
+export const REST_HANDLER_SWEEP_MS = 60_000;
+
+/**
  * The discord.js client, configured for an interaction-only bot:
  * - intents: `Guilds` only — no privileged intents (no message content, members or presences);
  * - REST base from DISCORD_API_URL (a proxy, or the test emulator; the gateway URL follows from
  *   `GET /gateway/bot`);
  * - shards from SHARD_IDS / SHARD_COUNT (`auto` = Discord's recommendation);
- * - caches Badgey never reads are disabled, so memory per guild stays small.
+ * - caches Badgey never reads are disabled, so memory per guild stays small;
+ * - idle REST handlers swept every `REST_HANDLER_SWEEP_MS` (tests may pass a shorter interval).
  */
 export function createDiscordClient(
   config: Pick<Config, 'discordApiUrl' | 'shardIds' | 'shardCount'>,
+  options: { restHandlerSweepMs?: number } = {},
 ): Client {
   const sharding =
     config.shardIds === 'auto'
@@ -43,7 +54,11 @@ export function createDiscordClient(
     intents: [GatewayIntentBits.Guilds],
     partials: [],
     ...sharding,
-    rest: { api: config.discordApiUrl, rejectOnRateLimit: rejectLongChannelPostWait },
+    rest: {
+      api: config.discordApiUrl,
+      rejectOnRateLimit: rejectLongChannelPostWait,
+      handlerSweepInterval: options.restHandlerSweepMs ?? REST_HANDLER_SWEEP_MS,
+    },
     presence: { status: 'online', activities: [{ name: PRESENCE_ACTIVITY, type: ActivityType.Playing }] },
     // Interactions carry everything Badgey needs; cached messages, members, presences etc. would only cost memory.
     // (Guild, channel and role caches stay: discord.js does not support limiting them.)

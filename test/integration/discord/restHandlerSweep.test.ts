@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDiscordClient, REST_HANDLER_SWEEP_MS } from '../../../src/discord/createDiscordClient.js';
+import { DiscordEmulator } from '../../support/discord-emulator/index.js';
+
+// Issue 12 item 6: discord.js keeps a REST handler per interaction webhook token (two per finished
+// session) until its hourly sweep: 7–11 MB of live heap per 1,000 finished sessions. The client
+// Badgey builds sweeps idle handlers; here with a short interval, against the emulator.
+
+let emu: DiscordEmulator;
+
+beforeAll(async () => {
+  emu = await DiscordEmulator.start();
+});
+
+afterAll(async () => {
+  await emu.close();
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('REST handlers of finished interactions', () => {
+  it('are swept when idle, so finished sessions do not grow the heap', async () => {
+    const config = { discordApiUrl: emu.apiBase, shardIds: [0], shardCount: 1 };
+    const client = createDiscordClient(config, { restHandlerSweepMs: 200 });
+    try {
+      // 100 "sessions": edit @original and post a followup on each interaction's own webhook.
+      const calls: Promise<unknown>[] = [];
+      for (let i = 0; i < 100; i++) {
+        const token = `aW50ZXJhY3Rpb24finished${String(i).padStart(40, '0')}`;
+        const route = `/webhooks/${emu.applicationId}/${token}` as const;
+        calls.push(client.rest.patch(`${route}/messages/@original`, { body: { content: 'x' }, auth: false }));
+        calls.push(client.rest.post(route, { body: { content: 'x' }, auth: false }));
+      }
+      await Promise.allSettled(calls); // refused (no such interaction): the handlers exist either way
+      expect(client.rest.handlers.size).toBeGreaterThanOrEqual(200);
+      await sleep(1_000);
+      expect(client.rest.handlers.size).toBe(0);
+    } finally {
+      await client.destroy();
+    }
+    expect(REST_HANDLER_SWEEP_MS).toBeLessThanOrEqual(60_000); // what the bot ships with
+  });
+});
