@@ -21,7 +21,7 @@ import { replyError, respond } from './replies.js';
 export interface StatsCommandDeps {
   stats: StatsRepository;
   guildSettings: Pick<GuildSettingsRepository, 'get'>;
-  /** The bot-wide analytics (`QuizAnalytics.getStatistics`). */
+  /** This process's in-memory analytics (`QuizAnalytics.getStatistics`): its own shards only. */
   botStatistics(): AnalyticsStatistics;
   /** BOT_OWNER_IDS: the only ones who see bot-wide analytics. */
   botOwnerIds: readonly string[];
@@ -29,8 +29,8 @@ export interface StatsCommandDeps {
 
 /**
  * `/stats [scope]`: `server` (default) shows this guild's numbers from the database to its
- * managers; `bot` shows the bot-wide analytics, which span every guild, to the bot owners only.
- * Always ephemeral.
+ * managers; `bot` shows every guild's numbers from the shared database (the same on every shard
+ * process) beside this process's own in-memory analytics, to the bot owners only. Always ephemeral.
  */
 export function createStatsCommand(deps: StatsCommandDeps): Command {
   const command: Command = {
@@ -56,13 +56,17 @@ export function createStatsCommand(deps: StatsCommandDeps): Command {
       if (interaction.options.getString('scope') === 'bot') {
         if (!isBotOwner)
           return replyError(interaction, { kind: 'missingPermission', permission: 'Bot owner' });
-        await respond(interaction, { embeds: [renderBotStats(deps.botStatistics())], ephemeral: true });
-        return undefined;
       }
-      // Aggregates over every attempt of the guild: defer first, the query may take a while.
+      // Aggregates over every attempt (of the guild, or of all): defer first, the query may take a while.
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       try {
-        return await guildStats(interaction, actor);
+        if (interaction.options.getString('scope') !== 'bot') return await guildStats(interaction, actor);
+        const stats = await deps.stats.botStats();
+        await respond(interaction, {
+          embeds: [renderBotStats(stats, deps.botStatistics())],
+          ephemeral: true,
+        });
+        return undefined;
       } catch (error) {
         if (!(error instanceof DatabaseUnavailableError)) throw error;
         ctx.logger.warn({ guildId: actor.guildId }, 'stats: database unavailable');

@@ -280,8 +280,15 @@ export interface StatsQuery {
   busiestHours?: number;
 }
 
+/** Every guild's attempts together: the shared database, so every shard process sees the same. */
+export interface BotStats extends GuildStats {
+  /** Distinct guilds with at least one attempt. */
+  servers: number;
+}
+
 export interface StatsRepository {
   guildStats(guildId: string, query?: StatsQuery): Promise<GuildStats>;
+  botStats(query?: StatsQuery): Promise<BotStats>;
 }
 
 // ---------------------------------------------------------------------------------------------

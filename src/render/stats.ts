@@ -1,6 +1,6 @@
 import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10';
 import type { AnalyticsStatistics } from '../analytics/index.js';
-import type { GuildStats } from '../quiz/ports.js';
+import type { BotStats, GuildStats } from '../quiz/ports.js';
 import { escapeMarkdown, truncate } from './quizText.js';
 
 const BLUE = 0x5865f2;
@@ -61,47 +61,69 @@ export function renderGuildStats(guildName: string, stats: GuildStats): APIEmbed
   };
 }
 
-/** `/stats scope:bot`: the bot-wide analytics (all servers), for bot owners only. */
-export function renderBotStats(stats: AnalyticsStatistics): APIEmbed {
+/**
+ * `/stats scope:bot`, for bot owners. The bot-wide figures come from the shared database, so every
+ * shard process shows the same numbers; what only this process knows (answer times, commands,
+ * errors: in-memory analytics) is labelled "this process". Each shard process used to show its own
+ * in-memory counts as if they were all servers'.
+ */
+export function renderBotStats(stats: BotStats, process: AnalyticsStatistics): APIEmbed {
+  const busiest =
+    stats.busiestHoursUtc
+      .map((h) => `${hour(h.hour)}–${hour((h.hour + 1) % 24)} UTC (${h.attempts})`)
+      .join('\n') || 'none yet';
   const commands =
-    Object.entries(stats.command_performance)
+    Object.entries(process.command_performance)
       .sort((a, b) => b[1].count - a[1].count)
       .slice(0, 8)
       .map(([name, c]) => `\`${name}\` ${c.count}× · p50 ${(c.p50 * 1000).toFixed(0)} ms`)
       .join('\n') || 'none yet';
   const errors =
-    Object.entries(stats.error_counts)
+    Object.entries(process.error_counts)
       .sort((a, b) => b[1] - a[1])
       .slice(0, 8)
       .map(([type, count]) => `\`${type}\` ${count}`)
       .join('\n') || 'none';
+  const thisProcess = (name: string) => `${name} (this process)`;
   return {
-    title: 'Badgey analytics · all servers',
+    title: 'Badgey statistics · all servers',
     color: PURPLE,
     fields: [
-      { name: 'Quizzes started', value: String(stats.quizzes_started), inline: true },
-      { name: 'Quizzes completed', value: String(stats.quizzes_completed), inline: true },
-      { name: 'Completion rate', value: `${number(stats.completion_rate)} %`, inline: true },
-      { name: 'Questions answered', value: String(stats.questions_answered), inline: true },
+      { name: 'Servers', value: String(stats.servers), inline: true },
+      { name: 'Quizzes started', value: String(stats.attempts), inline: true },
+      { name: 'Quizzes completed', value: String(stats.completed), inline: true },
+      { name: 'Completion rate', value: percent(stats.completionRate), inline: true },
+      { name: 'Players', value: String(stats.players), inline: true },
       {
-        name: 'Correct answers',
-        value: `${stats.correct_answers} (${number(stats.correct_rate)} %)`,
+        name: 'Interrupted / abandoned / running',
+        value: `${stats.interrupted} / ${stats.abandoned} / ${stats.inProgress}`,
         inline: true,
       },
-      { name: 'Timed out', value: String(stats.timed_out_answers), inline: true },
       {
         name: 'Score avg / p50 / p90',
-        value: `${number(stats.avg_score)} / ${number(stats.score_percentiles.p50)} / ${number(stats.score_percentiles.p90)}`,
+        value: `${number(stats.averageScore)} / ${number(stats.scoreP50)} / ${number(stats.scoreP90)}`,
         inline: true,
       },
-      { name: 'Avg quiz duration', value: `${number(stats.avg_quiz_duration)} s`, inline: true },
-      { name: 'Avg answer time', value: `${number(stats.avg_question_time, 2)} s`, inline: true },
-      { name: 'Active users', value: String(stats.active_users), inline: true },
-      { name: 'Uptime', value: stats.uptime, inline: true },
-      { name: 'Recent errors', value: String(stats.recent_errors_count), inline: true },
-      { name: 'Commands', value: truncate(commands, 1024) },
-      { name: 'Errors by type', value: truncate(errors, 1024) },
+      { name: 'Busiest hours', value: truncate(busiest, 1024) },
+      { name: thisProcess('Questions answered'), value: String(process.questions_answered), inline: true },
+      {
+        name: thisProcess('Correct answers'),
+        value: `${process.correct_answers} (${number(process.correct_rate)} %)`,
+        inline: true,
+      },
+      { name: thisProcess('Timed out'), value: String(process.timed_out_answers), inline: true },
+      {
+        name: thisProcess('Avg answer time'),
+        value: `${number(process.avg_question_time, 2)} s`,
+        inline: true,
+      },
+      { name: thisProcess('Active users'), value: String(process.active_users), inline: true },
+      { name: thisProcess('Uptime'), value: process.uptime, inline: true },
+      { name: thisProcess('Commands'), value: truncate(commands, 1024) },
+      { name: thisProcess('Errors by type'), value: truncate(errors, 1024) },
     ],
-    footer: { text: 'Bot owners only · in-memory analytics since the last restore' },
+    footer: {
+      text: 'Bot owners only · all servers from the database (every shard); "this process": its own shards, in memory since the last restore',
+    },
   };
 }
