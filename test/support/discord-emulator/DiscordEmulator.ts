@@ -406,6 +406,26 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
     }
   }
 
+  /** Adds a text channel to a guild (CHANNEL_CREATE to its shard). */
+  addChannel(guildId: string, input: { name: string; id?: string }): EmulatedChannel {
+    const guild = this.world.requireGuild(guildId);
+    const channel: EmulatedChannel = {
+      id: input.id ?? snowflakeAt(),
+      guildId,
+      name: input.name,
+      type: ChannelType.GuildText,
+      botCanSend: true,
+    };
+    guild.channels.push(channel);
+    this.world.channels.set(channel.id, channel);
+    this.gateway.dispatch(
+      GatewayDispatchEvents.ChannelCreate,
+      this.world.apiChannel(channel, guild.channels.length - 1),
+      { guildId },
+    );
+    return channel;
+  }
+
   /** Deletes a guild channel (CHANNEL_DELETE to its shard); its routes then answer 404 10003. */
   deleteChannel(channelId: string): void {
     const channel = this.world.requireChannel(channelId);
