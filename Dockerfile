@@ -15,16 +15,17 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
 COPY scripts/bundle.mjs scripts/runtime-files.mjs ./scripts/
-# /runtime is exactly what the image runs: the bundle, package.json (the version), the native
+# /runtime is exactly what the image runs: dist/ (the bundles, without their source maps),
+# package.json (the version and "type": "module"), the native
 # packages of package.json "nativeRuntime" (trimmed to their run-time files) and the SBOM of the
 # production dependency tree that went into them. The SBOM comes from the pruned tree, not from
 # `npm sbom --omit=dev`: that drops production packages also reached from a dev dependency (npm
 # cli issue 7909; here hdr-histogram-js and yaml), and on a pruned tree npm sbom needs
 # package.json without its devDependencies.
 RUN npm run build \
- && mkdir -p /runtime/dist \
- && cp package.json /runtime/ \
- && cp dist/main.js /runtime/dist/ \
+ && mkdir -p /runtime \
+ && cp -r package.json dist /runtime/ \
+ && find /runtime/dist -name "*.map" -delete \
  && node scripts/runtime-files.mjs /runtime \
  && npm prune --omit=dev --no-audit --no-fund \
  && node -e "const fs=require('fs'); const p=JSON.parse(fs.readFileSync('package.json')); delete p.devDependencies; fs.writeFileSync('package.json', JSON.stringify(p))" \
@@ -51,7 +52,7 @@ RUN groupadd --gid 10001 badgey \
  && chown -R 10001:10001 /data \
  && ln -s /data /app/data
 WORKDIR /app
-# One app layer, root-owned (the app user can read but not modify it): dist/main.js, package.json,
+# One app layer, root-owned (the app user can read but not modify it): dist/ bundles, package.json,
 # node_modules/ with only the native run-time files, and /app/sbom.cdx.json (CycloneDX SBOM).
 COPY --from=build /runtime/ ./
 USER 10001:10001

@@ -1,19 +1,25 @@
-// Builds the whole bot into one file, dist/main.js, straight from src/main.ts: our code and every
-// pure-JS npm dependency (discord.js, kysely, pg, zod, pino…) bundled by esbuild. Why: a cold start
-// that resolves and compiles hundreds of small module files is slow, and an image that ships all
-// of node_modules for a handful of files it loads is large (README "Container image").
-// Type-checking is `npm run typecheck` (tsc --noEmit); nothing else is emitted into dist/.
+// Builds the bot into self-contained files straight from src/ (ENTRIES: dist/main.js, plus any
+// worker-thread entry): our code and every pure-JS npm dependency (discord.js, kysely, pg, zod,
+// pino…) bundled by esbuild. Why: a cold start that resolves and compiles hundreds of small module
+// files is slow, and an image that ships all of node_modules for a handful of files it loads is
+// large (README "Deploy to Kubernetes", Image). Type-checking is `npm run typecheck` (tsc --noEmit);
+// nothing else is emitted into dist/, and the image copies dist/ without the source maps.
 //
 // Native addons cannot be bundled: they are listed in package.json "nativeRuntime" (package →
 // files it needs at run time), stay external here, and scripts/runtime-files.mjs copies exactly
 // those files into the image. A new dependency that is pure JS needs nothing; one that is native
 // fails this build until it is listed (see checkNoBundledNatives).
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { build } from 'esbuild';
 
+/** src/ entry → dist/ output path without .js. A worker thread's file is an entry of its own. */
+const ENTRIES = [{ in: 'src/main.ts', out: 'main' }];
+
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
-const nativeRuntime = Object.keys(pkg.nativeRuntime ?? {});
+const nativeRuntime = Object.keys(pkg.nativeRuntime ?? {}).map((name) =>
+  name.replaceAll('{arch}', process.arch),
+);
 // Optional native speed-ups that libraries probe for with a guarded require() and do without
 // (pg → pg-native, discord.js → zlib-sync/bufferutil/utf-8-validate). Not installed, not shipped.
 const optionalNatives = ['pg-native', 'zlib-sync', 'bufferutil', 'utf-8-validate'];
@@ -54,8 +60,8 @@ function checkNoBundledNatives(metafile) {
 
 rmSync('dist', { recursive: true, force: true });
 const result = await build({
-  entryPoints: ['src/main.ts'],
-  outfile: 'dist/main.js',
+  entryPoints: ENTRIES,
+  outdir: 'dist',
   bundle: true,
   platform: 'node',
   target: 'node22',
@@ -73,8 +79,11 @@ const result = await build({
   },
 });
 checkNoBundledNatives(result.metafile);
-// dist/ must hold only what the image copies (and the map); a stray emit would be shipped unused.
-const extra = readdirSync(dirname('dist/main.js')).filter(
-  (name) => !['main.js', 'main.js.map'].includes(name),
-);
+// dist/ must hold only the entries (and their maps): the image copies dist/, and a stray emit
+// would be shipped unused.
+const expected = new Set(ENTRIES.flatMap((entry) => [`${entry.out}.js`, `${entry.out}.js.map`]));
+const extra = readdirSync('dist', { recursive: true, withFileTypes: true })
+  .filter((entry) => entry.isFile())
+  .map((entry) => relative('dist', join(entry.parentPath, entry.name)).split(sep).join('/'))
+  .filter((path) => !expected.has(path));
 if (extra.length > 0) throw new Error(`unexpected files in dist/: ${extra.join(', ')}`);

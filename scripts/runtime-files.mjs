@@ -1,6 +1,8 @@
 // Copies the files the bundled bot needs at run time besides dist/ into OUT_DIR/node_modules: the
-// native packages listed in package.json "nativeRuntime" (package → paths inside it; `{arch}` is
-// process.arch), nothing else. The Dockerfile's runtime stage copies OUT_DIR as one small layer.
+// packages listed in package.json "nativeRuntime" (package → paths inside it; `{arch}` in either is
+// process.arch), nothing else. That is every native addon (and its platform package, e.g.
+// "@scope/pkg-linux-{arch}-gnu"), and any package whose data files are read from disk at run time.
+// The Dockerfile's runtime stage copies OUT_DIR as one small layer.
 // Usage: node scripts/runtime-files.mjs OUT_DIR
 import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,9 +14,12 @@ if (!out) {
 }
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 const problems = [];
-for (const [name, paths] of Object.entries(pkg.nativeRuntime ?? {})) {
-  if (!pkg.dependencies?.[name])
-    problems.push(`${name}: listed in "nativeRuntime" but not in "dependencies"`);
+for (const [listed, paths] of Object.entries(pkg.nativeRuntime ?? {})) {
+  const name = listed.replaceAll('{arch}', process.arch);
+  if (!existsSync(join('node_modules', name, 'package.json'))) {
+    problems.push(`${name}: listed in "nativeRuntime" but not installed`);
+    continue;
+  }
   for (const pattern of paths) {
     const path = pattern.replaceAll('{arch}', process.arch);
     const from = join('node_modules', name, path);
