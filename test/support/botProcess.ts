@@ -22,6 +22,8 @@ export interface BotExit {
 }
 
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
+/** src/health/CachedExposition's DEFAULT_METRICS_MAX_AGE_MS (tests read the built bot, not src). */
+const METRICS_MAX_AGE_MS = 1_000;
 
 /** The secret values in a bot's environment worth searching its log for (6+ characters, as the logger). */
 function secretsOf(env: Record<string, string>): [string, string][] {
@@ -77,6 +79,7 @@ export class BotProcess {
    */
   readonly secretLeaks: string[] = [];
   #secrets: [name: string, value: string][] = [];
+  #lastMetricsAt = 0;
 
   private constructor(child: ChildProcess, healthPort: number, dataDir: string) {
     this.child = child;
@@ -149,6 +152,13 @@ export class BotProcess {
 
   /** GET a health-server path; `undefined` status while the server is not listening yet. */
   async get(path: string): Promise<{ status: number | undefined; body: unknown }> {
+    if (path.startsWith('/metrics')) {
+      // The bot renders /metrics at most once a second (every scrape in that second shares it):
+      // wait until this test's previous scrape has aged out, so what it reads follows its actions.
+      const wait = this.#lastMetricsAt + METRICS_MAX_AGE_MS + 50 - Date.now();
+      if (wait > 0) await sleep(wait);
+      this.#lastMetricsAt = Date.now();
+    }
     try {
       const response = await fetch(this.url(path), { signal: AbortSignal.timeout(2000) });
       const text = await response.text();
