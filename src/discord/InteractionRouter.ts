@@ -121,6 +121,14 @@ export class InteractionRouter {
     const name = `${kind}:${parsed.ok && handler ? parsed.value.handler : 'unknown'}`;
     await this.#run(kind, name, interaction, async (ctx) => {
       if (!parsed.ok || !handler) return replyError(interaction, { kind: 'staleComponent' });
+      // A custom id is only data the client sends: one naming a handler that has no component on
+      // a message carrying other handlers' components was forged (e.g. a delete confirmation sent
+      // from a quiz-session message). Refuse it in a new ephemeral reply, so the handler can never
+      // `update` that message with its refusal or its own content. A message with no components
+      // left is a stale click (its buttons were removed meanwhile): the handler answers it.
+      if (isForeignComponent(interaction, parsed.value.handler)) {
+        return replyError(interaction, { kind: 'foreignComponent' });
+      }
       return handler(interaction, parsed.value, ctx);
     });
   }
@@ -194,4 +202,36 @@ function commandMetricName(interaction: ChatInputCommandInteraction): string {
   const group = interaction.options.getSubcommandGroup(false);
   const sub = interaction.options.getSubcommand(false);
   return [interaction.commandName, group, sub].filter((part): part is string => Boolean(part)).join(' ');
+}
+
+/** Every custom id among a message's components, at any depth (action rows, containers, sections). */
+function customIdsOf(components: readonly unknown[], into: string[] = []): string[] {
+  for (const component of components) {
+    if (component === null || typeof component !== 'object') continue;
+    const {
+      customId,
+      components: children,
+      accessory,
+    } = component as {
+      customId?: unknown;
+      components?: unknown;
+      accessory?: unknown;
+    };
+    if (typeof customId === 'string') into.push(customId);
+    if (Array.isArray(children)) customIdsOf(children, into);
+    if (accessory) customIdsOf([accessory], into);
+  }
+  return into;
+}
+
+/** The clicked message has components, and none of `handler` (a stale click on its own button still counts). */
+function isForeignComponent(interaction: MessageComponentInteraction, handler: string): boolean {
+  const customIds = customIdsOf(interaction.message.components);
+  return (
+    customIds.length > 0 &&
+    !customIds.some((customId) => {
+      const parsed = parseCustomId(customId);
+      return parsed.ok && parsed.value.handler === handler;
+    })
+  );
 }

@@ -10,6 +10,8 @@ export type CommandError =
   | { kind: 'guildOnly' }
   /** A button/select/modal from a custom-id scheme this version does not understand. */
   | { kind: 'staleComponent' }
+  /** A component whose custom id names a handler with no component on that message (forged). */
+  | { kind: 'foreignComponent' }
   /** A command name Discord still routes to us but this version no longer has. */
   | { kind: 'unknownCommand'; name: string };
 
@@ -26,6 +28,8 @@ export function renderCommandError(error: CommandError): string {
       return 'This command only works inside a server.';
     case 'staleComponent':
       return 'This button is from an older version of Badgey and no longer works. Run the command again to get a fresh one!';
+    case 'foreignComponent':
+      return "That button doesn't belong to this message, so I ignored it. Use the buttons Badgey showed you.";
     case 'unknownCommand':
       return `I don't know \`/${error.name}\` any more — it may have been removed in an update.`;
   }

@@ -180,8 +180,29 @@ describe('security in a real run (bot + emulator + PostgreSQL, distinctive secre
       customId: encodeCustomId('quiz-delete', 'confirm', quizId, plain.user.id),
       userId: plain.user.id,
     });
+    // Issue 12 item 8: a custom id whose handler has no button on that message is refused in a
+    // new ephemeral reply (it used to reach the delete handler, which answered by replacing the
+    // session message with its refusal).
     const refusal = await forgedDelete.waitForResponse();
-    expect(JSON.stringify(refusal.data)).toMatch(/Manage Server|manager|permission/i);
+    expect(refusal.type).toBe(4); // a new message, not 7 (update the clicked one)
+    expect(refusal.data.flags).toBe(EPHEMERAL);
+    expect(JSON.stringify(refusal.data)).toMatch(/doesn't belong to this message/);
+    expect(await withDatabase((db) => db.quizzes.getById(guildId, quizId))).not.toBeNull();
+
+    // The same on the forger's own session message, naming themself — and even a manager's own
+    // forged confirmation deletes nothing and leaves their quiz message as it was.
+    for (const who of [plain, manager]) {
+      const own = sessions.get(who.user.id)?.messageId ?? '';
+      const forged = emu.injectComponent({
+        messageId: own,
+        customId: encodeCustomId('quiz-delete', 'confirm', quizId, who.user.id),
+        userId: who.user.id,
+      });
+      const answer = await forged.waitForResponse();
+      expect([answer.type, answer.data.flags]).toEqual([4, EPHEMERAL]);
+      // Nothing this interaction did touched the quiz message.
+      expect(forged.responses.filter((r) => r.type === 7 || r.messageId === own)).toEqual([]);
+    }
     expect(await withDatabase((db) => db.quizzes.getById(guildId, quizId))).not.toBeNull();
 
     // `plain` presses `other`'s button (the real custom id, taken from their session message).

@@ -12,7 +12,10 @@ import { type InteractionOutcome, InteractionRouter } from '../../../src/discord
  * A stand-in for a discord.js chat-input / button interaction with the state flags and methods the
  * router and reply helpers use (the real client is exercised end to end in test/e2e).
  */
-function fakeInteraction(kind: 'chat' | 'button', opts: { customId?: string; failReplies?: boolean } = {}) {
+function fakeInteraction(
+  kind: 'chat' | 'button',
+  opts: { customId?: string; failReplies?: boolean; messageCustomIds?: string[] } = {},
+) {
   const calls: { method: string; body: unknown }[] = [];
   const record = (method: string) => async (body?: unknown) => {
     calls.push({ method, body });
@@ -27,6 +30,12 @@ function fakeInteraction(kind: 'chat' | 'button', opts: { customId?: string; fai
     guildId: '123456789012345678',
     commandName: 'quiz',
     customId: opts.customId ?? '',
+    // The clicked message's components (one action row); by default the button is on it.
+    message: {
+      components: [
+        { components: (opts.messageCustomIds ?? [opts.customId ?? '']).map((customId) => ({ customId })) },
+      ],
+    },
     options: { getSubcommandGroup: () => null, getSubcommand: () => 'take' },
     isChatInputCommand: () => kind === 'chat',
     isAutocomplete: () => false,
@@ -134,6 +143,33 @@ describe('InteractionRouter error boundary', () => {
     await router.handle(asInteraction(fakeInteraction('chat')));
     expect(recorded).toEqual([{ name: 'quiz take', outcome: 'rejected' }]);
     expect(errors).toEqual([]);
+  });
+
+  it('refuses a custom id whose handler has no component on the message in a new ephemeral reply; the handler never runs', async () => {
+    // Issue 12 item 8: a forged delete confirmation on a member's own quiz-session message used to
+    // reach the delete handler, which replaced the session message with its refusal (update).
+    let ran = false;
+    const { router, recorded } = setup({
+      components: {
+        'quiz-delete': async (interaction) => {
+          ran = true;
+          await interaction.update?.({ content: 'refused' });
+          return 'rejected';
+        },
+      },
+    });
+    const fake = fakeInteraction('button', {
+      customId: encodeCustomId('quiz-delete', 'confirm', '7', '123456789012345678'),
+      messageCustomIds: [encodeCustomId('quiz-play', 'answer', 's1', '0', '1')],
+    });
+    await router.handle(asInteraction(fake));
+    expect(ran).toBe(false);
+    expect(fake.calls.map((c) => c.method)).toEqual(['reply']);
+    expect(fake.calls[0]?.body).toMatchObject({
+      flags: 64,
+      content: expect.stringMatching(/doesn't belong/),
+    });
+    expect(recorded).toEqual([{ name: 'button:quiz-delete', outcome: 'rejected' }]);
   });
 
   it('routes a button to the handler named in its custom id, with the parsed arguments', async () => {
