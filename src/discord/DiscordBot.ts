@@ -2,6 +2,7 @@ import { type Client, DiscordjsError, DiscordjsErrorCodes, Events } from 'discor
 import type { Command } from '../commands/Command.js';
 import type { Config } from '../config/Config.js';
 import type { Logger } from '../log.js';
+import { retry } from '../retry.js';
 import type { ConnectionTracker } from './ConnectionTracker.js';
 import { createDiscordClient } from './createDiscordClient.js';
 import { tokenRejectedClose } from './gatewayCloseCodes.js';
@@ -62,28 +63,44 @@ export class DiscordBot {
       );
       return;
     }
-    let delayMs = this.#options.loginBackoffInitialMs ?? 1000;
-    const maxMs = this.#options.loginBackoffMaxMs ?? 30_000;
-    for (let attempt = 1; !this.#stopped; attempt++) {
-      // A client whose login failed has been destroyed by discord.js; each attempt gets a fresh one.
-      const client = this.#createClient();
-      tracker.onLoginStarted();
-      try {
-        await client.login(config.discordToken);
-        this.#logger.info({ attempt }, 'logged in to Discord');
+    const tokenRejected = (err: unknown) =>
+      err instanceof DiscordjsError && err.code === DiscordjsErrorCodes.TokenInvalid;
+    if (this.#stopped) return;
+    try {
+      await retry(
+        async (attempt) => {
+          // A client whose login failed has been destroyed by discord.js; each attempt gets a fresh one.
+          const client = this.#createClient();
+          tracker.onLoginStarted();
+          try {
+            await client.login(config.discordToken);
+          } catch (err) {
+            client.removeAllListeners();
+            throw err;
+          }
+          this.#logger.info({ attempt }, 'logged in to Discord');
+        },
+        {
+          initialDelayMs: this.#options.loginBackoffInitialMs ?? 1000,
+          maxDelayMs: this.#options.loginBackoffMaxMs ?? 30_000,
+          jitter: 0.2,
+          retryIf: (err) => !this.#stopped && !tokenRejected(err),
+          onRetry: (err, attempt, retryInMs) =>
+            this.#logger.warn({ err, attempt, retryInMs }, 'Discord login failed; retrying'),
+          // stop() wakes the wait; a stopped bot then gives up instead of logging in again.
+          sleep: async (ms) => {
+            await this.#sleep(ms);
+            if (this.#stopped) throw new Error('stopped');
+          },
+        },
+      );
+    } catch (err) {
+      if (this.#stopped) return;
+      if (tokenRejected(err)) {
+        tracker.reportFatal(tokenRejectedClose(), { source: 'login' });
         return;
-      } catch (err) {
-        client.removeAllListeners();
-        if (this.#stopped) return;
-        if (err instanceof DiscordjsError && err.code === DiscordjsErrorCodes.TokenInvalid) {
-          tracker.reportFatal(tokenRejectedClose(), { source: 'login' });
-          return;
-        }
-        const waitMs = Math.round(delayMs * (0.8 + Math.random() * 0.4));
-        this.#logger.warn({ err, attempt, retryInMs: waitMs }, 'Discord login failed; retrying');
-        await this.#sleep(waitMs);
-        delayMs = Math.min(delayMs * 2, maxMs);
       }
+      throw err;
     }
   }
 

@@ -5,6 +5,7 @@ import {
   Routes,
 } from 'discord.js';
 import type { Logger } from '../log.js';
+import { retry } from '../retry.js';
 
 export interface RegisterCommandsOptions {
   rest: REST;
@@ -63,24 +64,16 @@ export async function registerCommands(options: RegisterCommandsOptions): Promis
 }
 
 async function withRetry<T>(options: RegisterCommandsOptions, work: () => Promise<T>): Promise<T> {
-  const attempts = options.attempts ?? 4;
-  const backoffMs = options.backoffMs ?? 1000;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work();
-    } catch (err) {
-      // A 4xx (other than 429) means our definitions are wrong: retrying cannot help.
-      const permanent = err instanceof DiscordAPIError && err.status < 500 && err.status !== 429;
-      if (permanent || attempt >= attempts) throw err;
-      const delay = backoffMs * 2 ** (attempt - 1) * (0.8 + Math.random() * 0.4);
-      options.logger.warn(
-        { err, attempt, retryInMs: Math.round(delay) },
-        'slash command registration failed; retrying',
-      );
-      await sleep(delay);
-    }
-  }
+  return retry(work, {
+    attempts: options.attempts ?? 4,
+    initialDelayMs: options.backoffMs ?? 1000,
+    jitter: 0.2,
+    // A 4xx (other than 429) means our definitions are wrong: retrying cannot help.
+    retryIf: (err) => !(err instanceof DiscordAPIError && err.status < 500 && err.status !== 429),
+    onRetry: (err, attempt, retryInMs) =>
+      options.logger.warn({ err, attempt, retryInMs }, 'slash command registration failed; retrying'),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+  });
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   type Repositories,
   type StatsRepository,
 } from '../quiz/ports.js';
+import { retry } from '../retry.js';
 import { DatabaseHealth } from './DatabaseHealth.js';
 import { unavailableReason } from './databaseErrors.js';
 import { GuardedDialect } from './GuardedDialect.js';
@@ -146,31 +147,35 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     liveGames: new SqlLiveGameRepository(ctx),
     health,
     async migrate(migrateOptions: MigrateOptions = {}) {
-      const deadline = Date.now() + (migrateOptions.retryForMs ?? 0);
-      let delayMs = 500;
-      let applied: string[];
-      for (;;) {
-        try {
-          applied = await backend.migrate(db);
-          break;
-        } catch (error) {
-          const reason = error instanceof DatabaseUnavailableError ? error.reason : unavailableReason(error);
-          if (reason === null) throw error;
-          health.reportPending(reason);
-          const unavailable =
-            error instanceof DatabaseUnavailableError
+      const signal = migrateOptions.signal;
+      const applied = await retry(
+        async () => {
+          try {
+            return await backend.migrate(db);
+          } catch (error) {
+            const reason =
+              error instanceof DatabaseUnavailableError ? error.reason : unavailableReason(error);
+            if (reason === null) throw error;
+            health.reportPending(reason);
+            throw error instanceof DatabaseUnavailableError
               ? error
               : new DatabaseUnavailableError(reason, { cause: error });
-          const signal = migrateOptions.signal;
-          if (Date.now() + delayMs > deadline || signal?.aborted) throw unavailable;
-          logger.warn({ reason, retryInMs: delayMs }, 'database unavailable at start; retrying migrations');
+          }
+        },
+        {
+          initialDelayMs: 500,
+          maxDelayMs: 5000,
+          deadline: Date.now() + (migrateOptions.retryForMs ?? 0),
+          retryIf: (error) => error instanceof DatabaseUnavailableError && !signal?.aborted,
+          onRetry: (error, _attempt, retryInMs) =>
+            logger.warn(
+              { reason: (error as DatabaseUnavailableError).reason, retryInMs },
+              'database unavailable at start; retrying migrations',
+            ),
           // An abort ends the wait at once, so a shutdown never waits out the backoff.
-          await sleep(delayMs, undefined, signal ? { signal } : {}).catch(() => {
-            throw unavailable;
-          });
-          delayMs = Math.min(delayMs * 2, 5000);
-        }
-      }
+          sleep: (ms) => sleep(ms, undefined, signal ? { signal } : {}),
+        },
+      );
       if (applied.length > 0) logger.info({ applied }, 'database migrated');
       else logger.debug('database schema up to date');
       await health.start();

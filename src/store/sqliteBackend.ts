@@ -1,9 +1,9 @@
 /** The SQLite backend (better-sqlite3): a file (its folder created) or `:memory:`, in WAL mode. */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import BetterSqlite3 from 'better-sqlite3';
 import { type Kysely, SqliteDialect } from 'kysely';
+import { retry } from '../retry.js';
 import type { Backend } from './backend.js';
 import { migrateToLatest } from './migrations.js';
 
@@ -23,18 +23,12 @@ function isSqliteBusy(error: unknown): boolean {
  * holds no lock, so retrying is safe; the retry normally finds the file already in WAL.
  */
 async function enableWal(connection: BetterSqlite3.Database): Promise<void> {
-  const deadline = Date.now() + SQLITE_BUSY_TIMEOUT_MS;
-  let delayMs = 2;
-  for (;;) {
-    try {
-      connection.pragma('journal_mode = WAL');
-      return;
-    } catch (error) {
-      if (!isSqliteBusy(error) || Date.now() + delayMs > deadline) throw error;
-    }
-    await sleep(delayMs);
-    delayMs = Math.min(delayMs * 2, 100);
-  }
+  await retry(async () => connection.pragma('journal_mode = WAL'), {
+    initialDelayMs: 2,
+    maxDelayMs: 100,
+    deadline: Date.now() + SQLITE_BUSY_TIMEOUT_MS,
+    retryIf: isSqliteBusy,
+  });
 }
 
 export async function openSqlite(path: string): Promise<Backend> {
