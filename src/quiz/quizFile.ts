@@ -25,7 +25,8 @@
  *     answer: Mars
  * ```
  *
- * The jobs live in quizFile/: `parse.ts` (text → QuizFile with line/column errors),
+ * The jobs live in quizFile/: `parse.ts` (text → QuizFile with line/column errors; JSON syntax
+ * errors from jsonc-parser via `jsonSyntax.ts`),
  * `validate.ts` (the schema and its wording), `forms.ts` (the question modal and the create/edit
  * options); this module converts between the file and the domain and is the import path for all.
  */
@@ -39,6 +40,9 @@ import {
   type QuizFileError,
   type QuizFileFormat,
 } from './quizFile/parse.js';
+
+export { locateJsonSyntaxError } from './quizFile/jsonSyntax.js';
+
 import { findOptionIndex, type QuizFile, quizFileSchema } from './quizFile/validate.js';
 import { ok, type Result } from './result.js';
 import type { QuestionInput, QuizInput } from './types.js';
@@ -58,7 +62,6 @@ export {
 export {
   formatQuizFileError,
   lineAndColumn,
-  locateJsonSyntaxError,
   type ParseQuizFileOptions,
   parseQuizFile,
   type QuizFileError,

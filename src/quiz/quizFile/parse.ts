@@ -2,9 +2,10 @@
  * Reading a quiz file (YAML or JSON) into a validated `QuizFile`, with every error placed at its
  * line and column: size and nesting limits first, then the syntax, then the schema (validate.ts).
  */
-import { isMap, isNode, isScalar, LineCounter, parseDocument, visit } from 'yaml';
+import { isMap, isNode, isScalar, LineCounter, parseDocument, visit as visitYaml } from 'yaml';
 import { QUIZ_LIMITS as L } from '../limits.js';
 import { err, ok, type Result } from '../result.js';
+import { locateJsonSyntaxError } from './jsonSyntax.js';
 import {
   describeValue,
   errorMap,
@@ -244,10 +245,10 @@ export function opensScalar(text: string, i: number, lineStart: number): boolean
 /** Offset of the first alias (`*name`) in a YAML document, for errors about aliases. */
 export function firstAliasOffset(doc: ReturnType<typeof parseDocument>): number | undefined {
   let offset: number | undefined;
-  visit(doc, {
+  visitYaml(doc, {
     Alias(_key, node) {
       offset = node.range?.[0];
-      return visit.BREAK;
+      return visitYaml.BREAK;
     },
   });
   return offset;
@@ -295,153 +296,6 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
     }
   }
   return { line, column: offset - lineStart + 1 };
-}
-
-export class JsonScanError extends Error {
-  constructor(
-    readonly offset: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'JsonScanError';
-  }
-}
-
-/**
- * Finds where JSON text goes wrong. Node 20's JSON.parse messages carry no position, so this small
- * scanner (RFC 8259 grammar) supplies the offset and a plain-words reason.
- */
-export function locateJsonSyntaxError(text: string): { offset: number; message: string } | null {
-  let i = 0;
-  const n = text.length;
-  const show = (c: string | undefined) => (c === undefined ? 'end of file' : `"${c}"`);
-  const fail = (message: string): never => {
-    throw new JsonScanError(i, message);
-  };
-  const skipWhitespace = () => {
-    while (i < n && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
-  };
-  const scanString = () => {
-    const start = i;
-    i++;
-    for (;;) {
-      const c = text[i];
-      if (c === undefined) {
-        i = start;
-        fail('unterminated string');
-      } else if (c === '"') {
-        i++;
-        return;
-      } else if (c === '\\') {
-        const e = text[i + 1];
-        if (e === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6)))
-            fail('invalid \\u escape: needs 4 hex digits');
-          i += 6;
-        } else if (e !== undefined && '"\\/bfnrt'.includes(e)) {
-          i += 2;
-        } else {
-          fail(`invalid escape "\\${e ?? ''}" in string`);
-        }
-      } else if (c.charCodeAt(0) < 0x20) {
-        fail('line break or control character inside a string (write \\n instead)');
-      } else {
-        i++;
-      }
-    }
-  };
-  const scanValue = (): void => {
-    skipWhitespace();
-    const c = text[i];
-    if (c === '{') {
-      i++;
-      skipWhitespace();
-      if (text[i] === '}') {
-        i++;
-        return;
-      }
-      for (;;) {
-        skipWhitespace();
-        if (text[i] !== '"') {
-          fail(
-            text[i] === '}'
-              ? 'trailing comma before "}"'
-              : `expected a property name in double quotes, found ${show(text[i])}`,
-          );
-        }
-        scanString();
-        skipWhitespace();
-        if (text[i] !== ':') fail(`expected ":" after the property name, found ${show(text[i])}`);
-        i++;
-        scanValue();
-        skipWhitespace();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === '}') {
-          i++;
-          return;
-        }
-        fail(`expected "," or "}" after a property value, found ${show(text[i])}`);
-      }
-    }
-    if (c === '[') {
-      i++;
-      skipWhitespace();
-      if (text[i] === ']') {
-        i++;
-        return;
-      }
-      for (;;) {
-        skipWhitespace();
-        if (text[i] === ']') fail('trailing comma before "]"');
-        scanValue();
-        skipWhitespace();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === ']') {
-          i++;
-          return;
-        }
-        fail(`expected "," or "]" after a list item, found ${show(text[i])}`);
-      }
-    }
-    if (c === '"') {
-      scanString();
-      return;
-    }
-    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) {
-      const number = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-      number.lastIndex = i;
-      if (!number.test(text)) fail('invalid number');
-      i = number.lastIndex;
-      return;
-    }
-    for (const literal of ['true', 'false', 'null']) {
-      if (text.startsWith(literal, i)) {
-        i += literal.length;
-        return;
-      }
-    }
-    fail(
-      c === undefined
-        ? 'unexpected end of file: expected a value'
-        : `unexpected ${show(c)}: expected a value`,
-    );
-  };
-  try {
-    scanValue();
-    skipWhitespace();
-    if (i < n) fail(`unexpected ${show(text[i])} after the end of the JSON value`);
-    return null;
-  } catch (error) {
-    if (error instanceof JsonScanError) return { offset: error.offset, message: error.message };
-    // Nesting deep enough to exhaust the stack: report at the start rather than crash.
-    return { offset: 0, message: 'JSON nested too deeply' };
-  }
 }
 
 /** `FILE:LINE:COL: message` (or `FILE: message` without a position), as compilers print. */
