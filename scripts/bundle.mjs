@@ -73,6 +73,8 @@ const result = await build({
   logLevel: 'warning',
   // A .node file reached through a plain require() would stop here with "No loader is configured".
   external: [...nativeRuntime, ...optionalNatives],
+  // jsonc-parser's `main` is a UMD build whose require('./impl/…') calls esbuild cannot follow; its ESM build bundles.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
   // CommonJS dependencies call require(); give the ESM bundle one.
   banner: {
     js: "import { createRequire as __badgeyCreateRequire } from 'node:module';\nconst require = __badgeyCreateRequire(import.meta.url);",
