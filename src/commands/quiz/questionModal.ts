@@ -42,26 +42,49 @@ const MAX_DRAFTS = 500;
  * submitting refused forms in a loop cannot evict everyone else's drafts from the shared bound.
  */
 const MAX_DRAFTS_PER_MEMBER = 5;
+/**
+ * Bytes of typed text kept for all drafts together. A modal holds up to ~20 KB, so a count alone
+ * let 500 drafts hold 10 MB+ (1,200 refused 20 KB submissions raised RSS by 80 MB); 2 MiB is a
+ * hundred full-size forms, or thousands of ordinary ones. Oldest drafts go first.
+ */
+export const MAX_DRAFT_BYTES = 2 * 1024 * 1024;
+
+/** What a draft's text costs (UTF-8 bytes of every field; V8 may store it wider, never narrower than ASCII). */
+function draftBytes(values: QuestionModalInput): number {
+  let bytes = 0;
+  for (const value of Object.values(values)) bytes += Buffer.byteLength(value, 'utf8');
+  return bytes;
+}
 
 /** In-memory, bounded, per-process drafts (lost on restart: the button then asks to start again). */
 export class QuestionDrafts {
-  readonly #drafts = new Map<string, QuestionDraft>();
+  readonly #drafts = new Map<string, QuestionDraft & { bytes: number }>();
+  #bytes = 0;
   constructor(private readonly clock: Clock) {}
 
   save(draft: Omit<QuestionDraft, 'expiresAtMs'>): string {
     const now = this.clock.now();
-    for (const [id, old] of this.#drafts) if (old.expiresAtMs <= now) this.#drafts.delete(id);
+    for (const [id, old] of this.#drafts) if (old.expiresAtMs <= now) this.delete(id);
     const own = [...this.#drafts].filter(([, old]) => old.userId === draft.userId).map(([id]) => id);
-    for (const id of own.slice(0, Math.max(0, own.length - MAX_DRAFTS_PER_MEMBER + 1)))
-      this.#drafts.delete(id);
-    while (this.#drafts.size >= MAX_DRAFTS) {
+    for (const id of own.slice(0, Math.max(0, own.length - MAX_DRAFTS_PER_MEMBER + 1))) this.delete(id);
+    const bytes = draftBytes(draft.values);
+    while (
+      this.#drafts.size >= MAX_DRAFTS ||
+      (this.#drafts.size > 0 && this.#bytes + bytes > MAX_DRAFT_BYTES)
+    ) {
       const oldest = this.#drafts.keys().next().value;
       if (oldest === undefined) break;
-      this.#drafts.delete(oldest);
+      this.delete(oldest);
     }
     const id = randomBytes(9).toString('base64url');
-    this.#drafts.set(id, { ...draft, expiresAtMs: now + DRAFT_TTL_MS });
+    this.#drafts.set(id, { ...draft, expiresAtMs: now + DRAFT_TTL_MS, bytes });
+    this.#bytes += bytes;
     return id;
+  }
+
+  /** Bytes of text the kept drafts hold (at most MAX_DRAFT_BYTES, or one draft if that is larger). */
+  get bytes(): number {
+    return this.#bytes;
   }
 
   get(id: string): QuestionDraft | undefined {
@@ -71,7 +94,10 @@ export class QuestionDrafts {
   }
 
   delete(id: string): void {
+    const draft = this.#drafts.get(id);
+    if (draft === undefined) return;
     this.#drafts.delete(id);
+    this.#bytes -= draft.bytes;
   }
 }
 

@@ -37,6 +37,25 @@ describe('QuestionDrafts (what "Fix it" reopens)', () => {
     expect(flood.filter((id) => drafts.get(id) !== undefined)).toEqual(flood.slice(-5));
   });
 
+  it('bounds drafts by bytes, not only by count: 1,200 refused 20 KB forms keep at most 2 MiB', () => {
+    // Issue 12 item 7: 500 drafts of a full modal (~20 KB) each were kept; 1,200 such submissions
+    // raised RSS by 80 MB.
+    const drafts = new QuestionDrafts(new FakeClock());
+    const field = 'x'.repeat(4_000);
+    const big = (userId: string) => ({
+      ...draft(userId),
+      values: { question: field, options: field, correct: field, points: field, explanation: field },
+    });
+    const ids = Array.from({ length: 1_200 }, (_, i) => drafts.save(big(String(i))));
+    const kept = ids.filter((id) => drafts.get(id) !== undefined);
+    expect(kept.length * 20_000).toBeLessThanOrEqual(2 * 1024 * 1024);
+    expect(kept).toEqual(ids.slice(-kept.length)); // the newest stay
+    expect(kept.length).toBeGreaterThanOrEqual(100);
+    // Small drafts are still kept by the hundred.
+    const small = Array.from({ length: 500 }, (_, i) => drafts.save(draft(`s${i}`)));
+    expect(small.every((id) => drafts.get(id) !== undefined)).toBe(true);
+  });
+
   it('does not know ids it never issued', () => {
     expect(new QuestionDrafts(new FakeClock()).get('made-up')).toBeUndefined();
   });
