@@ -231,6 +231,27 @@ describe('workload', () => {
     },
   );
 
+  it("sizes V8's heap from the memory limit (NODE_OPTIONS), so the pod collects garbage instead of being OOM-killed", () => {
+    // Issue 12 item 4: nothing sized the heap to the container; a queue burst reached 794 MB
+    // against the 384Mi limit.
+    const nodeOptions = (set: string[] = []) =>
+      botContainer(workloadOf(renderChart({ set })))
+        .env?.filter((entry) => entry.name === 'NODE_OPTIONS')
+        .map((entry) => entry.value);
+    expect(nodeOptions()).toEqual(['--max-old-space-size=268']); // 70 % of the default 384Mi
+    expect(nodeOptions(['resources.limits.memory=1Gi'])).toEqual(['--max-old-space-size=716']);
+    expect(nodeOptions(['resources.limits.memory=512M', 'nodeHeap.percentOfMemoryLimit=50'])).toEqual([
+      '--max-old-space-size=244',
+    ]);
+    expect(nodeOptions(['resources.limits.memory=1.5Gi'])).toEqual(['--max-old-space-size=1075']);
+    expect(nodeOptions(['resources.limits.memory='])).toEqual([]); // no limit: Node's own default
+    expect(nodeOptions(['nodeHeap.percentOfMemoryLimit=0'])).toEqual([]);
+    // The operator's own NODE_OPTIONS wins, and is not doubled.
+    expect(
+      nodeOptions(['extraEnv[0].name=NODE_OPTIONS', 'extraEnv[0].value=--max-old-space-size=100']),
+    ).toEqual(['--max-old-space-size=100']);
+  });
+
   it('probe timings are tunable from values', () => {
     const container = botContainer(
       workloadOf(renderChart({ set: ['probes.readiness.periodSeconds=7', 'probes.liveness.enabled=false'] })),

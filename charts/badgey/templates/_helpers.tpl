@@ -119,3 +119,23 @@ Usage: {{ include "badgey.validateValues" . }}
 {{- fail (printf "\n\nVALUES VALIDATION:\n%s" (join "\n" $messages)) }}
 {{- end }}
 {{- end }}
+
+{{/*
+V8's old-space limit in MiB: nodeHeap.percentOfMemoryLimit of resources.limits.memory (any
+Kubernetes quantity: 384Mi, 1Gi, 512M, bytes). 0 when there is no memory limit or the percentage
+is 0. Without it Node sizes its heap from the machine, not the container, and grows past the
+limit until the kernel OOM-kills the pod instead of collecting garbage sooner.
+*/}}
+{{- define "badgey.maxOldSpaceMiB" -}}
+{{- $quantity := toString (.Values.resources.limits.memory | default "") -}}
+{{- $mibPerUnit := dict "Ki" 0.0009765625 "Mi" 1.0 "Gi" 1024.0 "Ti" 1048576.0 "k" 0.00095367431640625 "M" 0.95367431640625 "G" 953.67431640625 "T" 953674.31640625 "" 0.00000095367431640625 -}}
+{{- $mib := 0.0 -}}
+{{- $number := regexFind "^[0-9]+(\\.[0-9]+)?" $quantity -}}
+{{- if $number -}}
+{{- $unit := trimPrefix $number $quantity -}}
+{{- if hasKey $mibPerUnit $unit -}}
+{{- $mib = mulf (float64 $number) (get $mibPerUnit $unit) -}}
+{{- end -}}
+{{- end -}}
+{{- divf (mulf $mib (float64 .Values.nodeHeap.percentOfMemoryLimit)) 100.0 | floor | int -}}
+{{- end -}}

@@ -62,6 +62,15 @@ spec:
         - name: SHARD_COUNT
           value: {{ .Values.replicaCount | quote }}
         {{- end }}
+        {{- $maxOldSpace := include "badgey.maxOldSpaceMiB" . | int }}
+        {{- $ownNodeOptions := false }}
+        {{- range .Values.extraEnv }}{{ if eq .name "NODE_OPTIONS" }}{{ $ownNodeOptions = true }}{{ end }}{{ end }}
+        {{- if and (gt $maxOldSpace 0) (not $ownNodeOptions) }}
+        # V8's heap sized from the memory limit (nodeHeap.percentOfMemoryLimit), so Node collects
+        # garbage before the pod reaches its limit instead of being OOM-killed.
+        - name: NODE_OPTIONS
+          value: {{ printf "--max-old-space-size=%d" $maxOldSpace | quote }}
+        {{- end }}
         {{- range .Values.extraEnv }}
         - name: {{ .name }}
           value: {{ .value | quote }}
