@@ -14,6 +14,7 @@ import {
 import { DatabaseUnavailableError } from '../quiz/ports.js';
 import { unavailableReason } from './databaseErrors.js';
 import type { DialectName } from './schema.js';
+import { retryWhileBusy, SQLITE_LOCK_WAIT_MS } from './sqliteBackend.js';
 
 /** What the guard needs from the health monitor. */
 export interface AvailabilityGate {
@@ -67,15 +68,38 @@ function translate(error: unknown, gate: AvailabilityGate): unknown {
   return new DatabaseUnavailableError(reason, { cause: error });
 }
 
+/**
+ * SQLite: retries a statement refused with SQLITE_BUSY (another process holds the write lock; the
+ * statement did nothing) asynchronously for up to SQLITE_LOCK_WAIT_MS, so the event loop runs while
+ * we wait. The first refusal asks the health monitor to look at once; once it reports the database
+ * locked, every waiting statement gives up at once (DatabaseUnavailableError).
+ */
+function patientWithLocks<T>(
+  dialectName: DialectName,
+  gate: AvailabilityGate,
+  action: () => Promise<T>,
+): Promise<T> {
+  if (dialectName !== 'sqlite') return action();
+  let first = true;
+  return retryWhileBusy(action, SQLITE_LOCK_WAIT_MS, () => {
+    if (first) gate.reportQueryFailure();
+    first = false;
+    gate.assertAvailable();
+  });
+}
+
 class GuardedConnection implements DatabaseConnection {
   constructor(
     readonly inner: DatabaseConnection,
     readonly gate: AvailabilityGate,
+    readonly dialectName: DialectName,
   ) {}
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
     try {
-      return await this.inner.executeQuery<R>(compiledQuery);
+      return await patientWithLocks(this.dialectName, this.gate, () =>
+        this.inner.executeQuery<R>(compiledQuery),
+      );
     } catch (error) {
       throw translate(error, this.gate);
     }
@@ -112,19 +136,23 @@ class GuardedDriver implements Driver {
   async acquireConnection(): Promise<DatabaseConnection> {
     this.gate.assertAvailable();
     const connection = await this.#guard(() => this.inner.acquireConnection());
-    return new GuardedConnection(connection, this.gate);
+    return new GuardedConnection(connection, this.gate, this.dialectName);
   }
 
   beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
     if (this.dialectName === 'sqlite')
-      return this.#guard(async () => {
-        await unwrap(connection).executeQuery(CompiledQuery.raw('begin immediate'));
-      });
+      return this.#guard(() =>
+        patientWithLocks(this.dialectName, this.gate, async () => {
+          await unwrap(connection).executeQuery(CompiledQuery.raw('begin immediate'));
+        }),
+      );
     return this.#guard(() => this.inner.beginTransaction(unwrap(connection), settings));
   }
 
   commitTransaction(connection: DatabaseConnection): Promise<void> {
-    return this.#guard(() => this.inner.commitTransaction(unwrap(connection)));
+    return this.#guard(() =>
+      patientWithLocks(this.dialectName, this.gate, () => this.inner.commitTransaction(unwrap(connection))),
+    );
   }
 
   rollbackTransaction(connection: DatabaseConnection): Promise<void> {

@@ -22,8 +22,11 @@ const POSTGRES_CODES: Record<string, string> = {
   '55P03': 'lock timed out',
 };
 
+/** SQLITE_BUSY: another process holds the write lock (what /ready and the log say). */
+export const SQLITE_LOCKED_REASON = 'database is locked by another process (a backup or a sqlite3 shell?)';
+
 const SQLITE_CODES: Record<string, string> = {
-  SQLITE_BUSY: 'database is locked',
+  SQLITE_BUSY: SQLITE_LOCKED_REASON,
   SQLITE_LOCKED: 'database is locked',
   SQLITE_CANTOPEN: 'cannot open database file',
   SQLITE_IOERR: 'disk I/O error',

@@ -3,16 +3,51 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { type Kysely, SqliteDialect } from 'kysely';
+import { DatabaseUnavailableError } from '../quiz/ports.js';
 import { retry } from '../retry.js';
 import type { Backend } from './backend.js';
+import { SQLITE_LOCKED_REASON } from './databaseErrors.js';
 import { migrateToLatest } from './migrations.js';
 
-/** How long a SQLite statement (or the switch to WAL) waits for another process's lock. */
-const SQLITE_BUSY_TIMEOUT_MS = 5000;
+/**
+ * How long ONE SQLite statement waits, synchronously, for another process's lock. better-sqlite3
+ * waits on the main thread: with the old 5 s, a backup or an operator's `sqlite3` shell holding a
+ * write lock froze the whole process (no /help, no /health) for 5 s per write. Longer waits are
+ * asynchronous retries (GuardedDialect, `SQLITE_LOCK_WAIT_MS`), during which the event loop runs.
+ */
+export const SQLITE_BUSY_TIMEOUT_MS = 25;
 
-function isSqliteBusy(error: unknown): boolean {
+/**
+ * How long a query keeps retrying (asynchronously) while another process holds the write lock,
+ * before it fails with DatabaseUnavailableError: short enough that a member still gets an answer
+ * ("try again in a moment") within Discord's 3 s.
+ */
+export const SQLITE_LOCK_WAIT_MS = 2000;
+
+/** How long the health probe tries to take the write lock before reporting the database locked. */
+const PING_LOCK_WAIT_MS = 1000;
+
+export function isSqliteBusy(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
+
+/**
+ * Runs `action` until it does not fail with SQLITE_BUSY, for up to `budgetMs`, sleeping between
+ * tries (the event loop runs meanwhile). `onBusy` runs before each wait and may throw to stop.
+ */
+export function retryWhileBusy<T>(
+  action: () => T | Promise<T>,
+  budgetMs: number,
+  onBusy?: () => void,
+): Promise<T> {
+  return retry(async () => action(), {
+    initialDelayMs: 5,
+    maxDelayMs: 100,
+    deadline: Date.now() + budgetMs,
+    retryIf: isSqliteBusy,
+    onRetry: () => onBusy?.(),
+  });
 }
 
 /**
@@ -23,12 +58,26 @@ function isSqliteBusy(error: unknown): boolean {
  * holds no lock, so retrying is safe; the retry normally finds the file already in WAL.
  */
 async function enableWal(connection: BetterSqlite3.Database): Promise<void> {
-  await retry(async () => connection.pragma('journal_mode = WAL'), {
-    initialDelayMs: 2,
-    maxDelayMs: 100,
-    deadline: Date.now() + SQLITE_BUSY_TIMEOUT_MS,
-    retryIf: isSqliteBusy,
-  });
+  await retryWhileBusy(() => connection.pragma('journal_mode = WAL'), 5000);
+}
+
+/**
+ * Whether another process holds the write lock: tries to take it (and gives it back at once) for
+ * up to PING_LOCK_WAIT_MS. Reads go on under another writer in WAL mode, so `select 1` alone said
+ * "ready" while every write failed.
+ */
+async function probeWriteLock(connection: BetterSqlite3.Database): Promise<void> {
+  try {
+    await retryWhileBusy(() => {
+      // Our own transaction holds the lock: nobody else does.
+      if (connection.inTransaction) return;
+      connection.exec('begin immediate');
+      connection.exec('rollback');
+    }, PING_LOCK_WAIT_MS);
+  } catch (error) {
+    if (isSqliteBusy(error)) throw new DatabaseUnavailableError(SQLITE_LOCKED_REASON, { cause: error });
+    throw error;
+  }
 }
 
 export async function openSqlite(path: string): Promise<Backend> {
@@ -39,25 +88,36 @@ export async function openSqlite(path: string): Promise<Backend> {
   } catch (error) {
     throw new Error(`cannot open SQLite database ${path}: ${(error as Error).message}`, { cause: error });
   }
+  // Even a pragma reads the schema, which another process's lock on a rollback-journal file
+  // refuses: then they are applied by migrate(), which retries (before any query: the health
+  // monitor and the bot start after the migrations). Never block the start-up on a lock.
+  const configure = () => {
+    connection.pragma('foreign_keys = ON');
+    connection.pragma('synchronous = NORMAL');
+  };
   try {
-    await enableWal(connection);
+    configure();
   } catch (error) {
-    connection.close();
-    throw new Error(`cannot switch SQLite database ${path} to WAL: ${(error as Error).message}`, {
-      cause: error,
-    });
+    if (!isSqliteBusy(error)) {
+      connection.close();
+      throw error;
+    }
   }
-  connection.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-  connection.pragma('foreign_keys = ON');
-  connection.pragma('synchronous = NORMAL');
   return {
     dialect: 'sqlite',
     kyselyDialect: new SqliteDialect({ database: connection }),
     async ping() {
       connection.prepare('select 1').get();
+      await probeWriteLock(connection);
     },
+    // The switch to WAL needs the lock, so it runs here (in the background, retried while the
+    // file is locked, /ready naming why) rather than before the HTTP server listens.
     // One connection per process; BEGIN IMMEDIATE (GuardedDialect) serialises other processes.
-    migrate: (db) => migrateToLatest(db as unknown as Kysely<unknown>, 'sqlite'),
+    async migrate(db) {
+      await retryWhileBusy(configure, 5000);
+      await enableWal(connection);
+      return migrateToLatest(db as unknown as Kysely<unknown>, 'sqlite');
+    },
     async close() {
       if (connection.open) connection.close();
     },

@@ -48,7 +48,9 @@ describe('unavailable errors', () => {
     expect(unavailableReason(new AggregateError([coded('ECONNREFUSED')], ''))).toBe('connection refused');
     expect(unavailableReason(coded('57P01'))).toBe('server shutting down');
     expect(unavailableReason(coded('08006'))).toBe('connection failure');
-    expect(unavailableReason(coded('SQLITE_BUSY'))).toBe('database is locked');
+    expect(unavailableReason(coded('SQLITE_BUSY'))).toBe(
+      'database is locked by another process (a backup or a sqlite3 shell?)',
+    );
     expect(unavailableReason(coded('SQLITE_IOERR_WRITE'))).toBe('disk I/O error');
     expect(unavailableReason(new Error('Connection terminated unexpectedly'))).toBe('connection lost');
     expect(unavailableReason(new Error('timeout exceeded when trying to connect'))).toBe(
