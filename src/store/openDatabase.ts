@@ -17,6 +17,7 @@ import {
   type StatsRepository,
 } from '../quiz/ports.js';
 import { retry } from '../retry.js';
+import type { ScoresRepository } from '../scores/ports.js';
 import { DatabaseHealth } from './DatabaseHealth.js';
 import { unavailableReason } from './databaseErrors.js';
 import { GuardedDialect } from './GuardedDialect.js';
@@ -26,6 +27,7 @@ import { SqlGuildSettingsRepository } from './SqlGuildSettingsRepository.js';
 import { SqlLeaderboardRepository } from './SqlLeaderboardRepository.js';
 import { SqlLiveGameRepository } from './SqlLiveGameRepository.js';
 import { SqlQuizRepository } from './SqlQuizRepository.js';
+import { SqlScoresRepository } from './SqlScoresRepository.js';
 import { SqlStatsRepository } from './SqlStatsRepository.js';
 import type { DialectName, StoreSchema } from './schema.js';
 import { openSqlite } from './sqliteBackend.js';
@@ -68,6 +70,8 @@ export interface Database extends Repositories {
   readonly guildSettings: GuildSettingsRepository;
   /** Live channel games and their leases. */
   readonly liveGames: LiveGameRepository;
+  /** `/scores` and `/mydata`: export, reset, a member's erasure, retention. */
+  readonly scores: ScoresRepository;
   readonly health: DatabaseHealth;
   /**
    * Applies pending migrations (PostgreSQL: under an advisory lock, so replicas never race), then
@@ -145,6 +149,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     stats: new SqlStatsRepository(ctx),
     guildSettings: new SqlGuildSettingsRepository(ctx),
     liveGames: new SqlLiveGameRepository(ctx),
+    scores: new SqlScoresRepository(ctx),
     health,
     async migrate(migrateOptions: MigrateOptions = {}) {
       const signal = migrateOptions.signal;
