@@ -1,7 +1,9 @@
 import type { Command } from './Command.js';
 import { createHelpCommand } from './help.js';
 import { createLeaderboardCommand, type LeaderboardCommandDeps } from './leaderboard.js';
+import { createMyDataCommand, type MyDataCommandDeps } from './mydata.js';
 import { createQuizCommand, type QuizCommandDeps } from './quiz/index.js';
+import { createScoresCommand, type ScoresCommandDeps } from './scores.js';
 import { createSettingsCommand, type SettingsCommandDeps } from './settings.js';
 import { createStatsCommand, type StatsCommandDeps } from './stats.js';
 import { createStatusCommand, type StatusCommandDeps } from './status.js';
@@ -20,6 +22,8 @@ export interface CommandDeps {
   leaderboard?: LeaderboardCommandDeps;
   /** `/stats`. Absent: no `/stats` command. */
   stats?: StatsCommandDeps;
+  /** `/scores` (managers) and `/mydata` (everyone). Absent: neither command. */
+  scores?: ScoresCommandDeps & MyDataCommandDeps;
   /** Published documentation, shown by `/help`. */
   docsUrl?: string;
 }
@@ -35,5 +39,6 @@ export function createCommands(deps: CommandDeps): Command[] {
   if (deps.settings) commands.push(createSettingsCommand(deps.settings));
   if (deps.leaderboard) commands.push(createLeaderboardCommand(deps.leaderboard));
   if (deps.stats) commands.push(createStatsCommand(deps.stats));
+  if (deps.scores) commands.push(createScoresCommand(deps.scores), createMyDataCommand(deps.scores));
   return commands;
 }

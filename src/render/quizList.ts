@@ -39,7 +39,9 @@ export function renderQuizList(view: QuizListView): {
     fields: view.result.items.map((quiz) => {
       const lines = [];
       if (quiz.description) lines.push(escapeMarkdown(truncate(quiz.description, 300)));
-      lines.push(`${questionCountText(quiz.questionCount)} · by <@${quiz.creatorId}>`);
+      // An empty creator id: its creator had their data erased (`/mydata delete`).
+      const by = quiz.creatorId === '' ? '' : ` · by <@${quiz.creatorId}>`;
+      lines.push(`${questionCountText(quiz.questionCount)}${by}`);
       lines.push(quizSettingsSummary(quiz));
       return {
         name: truncate(`#${quiz.id} · ${escapeMarkdown(quiz.name)}`, 256),

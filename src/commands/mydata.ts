@@ -1,0 +1,116 @@
+import {
+  type ChatInputCommandInteraction,
+  InteractionContextType,
+  type MessageComponentInteraction,
+  MessageFlags,
+  SlashCommandBuilder,
+} from 'discord.js';
+import type { ParsedCustomId } from '../discord/customId.js';
+import { NO_MENTIONS, replyError, respond } from '../discord/replies.js';
+import { renderNotYourButton } from '../render/quizAuthoringReplies.js';
+import {
+  MYDATA_DELETE_HANDLER,
+  renderCancelled,
+  renderMyDataDeleteConfirmation,
+  renderMyDataDeleted,
+  renderMyDataExported,
+  renderScoresError,
+} from '../render/scores.js';
+import type { ScoresService } from '../scores/ScoresService.js';
+import type { Command, CommandContext, CommandResult, ComponentHandler } from './Command.js';
+import { guildMemberNames } from './memberNames.js';
+import { sendExportFile, uploadLimitOf } from './scores.js';
+
+export interface MyDataCommandDeps {
+  service: ScoresService;
+}
+
+/** `/mydata export|delete`: a member's own data in this server (anyone, only to them). */
+export function createMyDataCommand(deps: MyDataCommandDeps): Command {
+  const { service } = deps;
+
+  async function exportOwn(interaction: ChatInputCommandInteraction, guildId: string) {
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const result = await service.exportOwn(
+      guildId,
+      interaction.user.id,
+      uploadLimitOf(interaction),
+      guildMemberNames(interaction.guild),
+    );
+    if (!result.ok) {
+      await respond(interaction, { content: renderScoresError(result.error), ephemeral: true });
+      return 'rejected' as const;
+    }
+    await sendExportFile(interaction, result.value, renderMyDataExported(result.value));
+    return undefined;
+  }
+
+  async function askDelete(interaction: ChatInputCommandInteraction, guildId: string) {
+    const counts = await service.countOwn(guildId, interaction.user.id);
+    if (!counts.ok) {
+      await respond(interaction, { content: renderScoresError(counts.error), ephemeral: true });
+      return 'rejected' as const;
+    }
+    await respond(interaction, {
+      ...renderMyDataDeleteConfirmation(counts.value, interaction.user.id),
+      ephemeral: true,
+    });
+    return undefined;
+  }
+
+  const onButton: ComponentHandler = async (
+    interaction: MessageComponentInteraction,
+    customId: ParsedCustomId,
+    ctx: CommandContext,
+  ): Promise<CommandResult> => {
+    const [ownerId] = customId.args;
+    if (!ownerId || !['confirm', 'cancel'].includes(customId.action))
+      return replyError(interaction, { kind: 'staleComponent' });
+    // Only the member whose data it is: anyone else is refused, privately.
+    if (interaction.user.id !== ownerId) {
+      await respond(interaction, { content: renderNotYourButton(ownerId), ephemeral: true });
+      return 'rejected';
+    }
+    if (!interaction.inGuild()) return replyError(interaction, { kind: 'guildOnly' });
+    const finish = (content: string) =>
+      interaction.update({ content, components: [], allowedMentions: NO_MENTIONS });
+    if (customId.action === 'cancel') {
+      await finish(renderCancelled());
+      return undefined;
+    }
+    const result = await service.eraseOwn(interaction.guildId, ownerId);
+    if (!result.ok) {
+      await finish(renderScoresError(result.error));
+      return 'rejected';
+    }
+    ctx.logger.info({ guildId: interaction.guildId, attempts: result.value.attempts }, 'member data erased');
+    await finish(renderMyDataDeleted(result.value));
+    return undefined;
+  };
+
+  return {
+    definition: new SlashCommandBuilder()
+      .setName('mydata')
+      .setDescription('What Badgey stores about you in this server')
+      .setContexts(InteractionContextType.Guild)
+      .addSubcommand((sub) =>
+        sub.setName('export').setDescription('Your quiz attempts here as a JSON file, only for you'),
+      )
+      .addSubcommand((sub) =>
+        sub
+          .setName('delete')
+          .setDescription('Delete your attempts and leaderboard entries here (asks first)'),
+      )
+      .toJSON(),
+
+    async execute(interaction) {
+      if (!interaction.inGuild()) return replyError(interaction, { kind: 'guildOnly' });
+      const sub = interaction.options.getSubcommand(true);
+      if (sub === 'export') return exportOwn(interaction, interaction.guildId);
+      if (sub === 'delete') return askDelete(interaction, interaction.guildId);
+      return replyError(interaction, { kind: 'unknownCommand', name: `mydata ${sub}` });
+    },
+
+    components: { [MYDATA_DELETE_HANDLER]: onButton },
+  };
+}

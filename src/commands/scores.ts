@@ -1,0 +1,230 @@
+import {
+  AttachmentBuilder,
+  type ChatInputCommandInteraction,
+  InteractionContextType,
+  type MessageComponentInteraction,
+  MessageFlags,
+  SlashCommandBuilder,
+} from 'discord.js';
+import type { ParsedCustomId } from '../discord/customId.js';
+import { NO_MENTIONS, replyError, respond } from '../discord/replies.js';
+import type { QuizRepository } from '../quiz/ports.js';
+import { LEADERBOARD_PERIODS, type LeaderboardPeriod } from '../quiz/types.js';
+import { PERIOD_LABELS } from '../render/leaderboard.js';
+import { renderNotYourButton } from '../render/quizAuthoringReplies.js';
+import { truncate } from '../render/quizText.js';
+import {
+  renderCancelled,
+  renderResetConfirmation,
+  renderResetDone,
+  renderScoresError,
+  renderScoresExported,
+  SCORES_RESET_HANDLER,
+} from '../render/scores.js';
+import { EXPORT_FORMATS, type ExportFormat } from '../scores/exportWriter.js';
+import type { ResetScope } from '../scores/ports.js';
+import type { ExportFile, ScoresError, ScoresService } from '../scores/ScoresService.js';
+import type { Command, CommandContext, CommandResult, ComponentHandler } from './Command.js';
+import { guildMemberNames } from './memberNames.js';
+import { actorOf } from './quiz/interactionActor.js';
+
+export interface ScoresCommandDeps {
+  service: ScoresService;
+  /** Autocomplete of the `quiz` options. */
+  quizzes: Pick<QuizRepository, 'search'>;
+}
+
+/** Discord's upload limit when an interaction does not say (a server without boosts). */
+export const DEFAULT_UPLOAD_LIMIT_BYTES = 10 * 1024 * 1024;
+
+function isPeriod(value: string | null): value is LeaderboardPeriod {
+  return value !== null && (LEADERBOARD_PERIODS as readonly string[]).includes(value);
+}
+
+function isFormat(value: string | null): value is ExportFormat {
+  return value !== null && (EXPORT_FORMATS as readonly string[]).includes(value);
+}
+
+/** Discord's upload limit for this interaction (it grows with server boosts). */
+export function uploadLimitOf(interaction: { attachmentSizeLimit?: number | null }): number {
+  const limit = interaction.attachmentSizeLimit;
+  return typeof limit === 'number' && limit > 0 ? limit : DEFAULT_UPLOAD_LIMIT_BYTES;
+}
+
+async function answerError(
+  interaction: ChatInputCommandInteraction | MessageComponentInteraction,
+  error: ScoresError,
+): Promise<'rejected'> {
+  await respond(interaction, { content: renderScoresError(error), ephemeral: true });
+  return 'rejected';
+}
+
+/** Sends an export file as the (deferred, ephemeral) reply, then removes it. */
+export async function sendExportFile(
+  interaction: ChatInputCommandInteraction,
+  file: ExportFile,
+  content: string,
+): Promise<void> {
+  try {
+    await interaction.editReply({
+      content,
+      files: [new AttachmentBuilder(file.path, { name: file.fileName })],
+      allowedMentions: NO_MENTIONS,
+    });
+  } finally {
+    await file.dispose();
+  }
+}
+
+/** `/scores export [quiz] [period] [format]` and `/scores reset quiz|member|all` (managers). */
+export function createScoresCommand(deps: ScoresCommandDeps): Command {
+  const { service } = deps;
+
+  async function exportScores(interaction: ChatInputCommandInteraction, ctx: CommandContext) {
+    const actor = actorOf(interaction);
+    if (!actor) return replyError(interaction, { kind: 'guildOnly' });
+    const periodOption = interaction.options.getString('period');
+    const period: LeaderboardPeriod = isPeriod(periodOption) ? periodOption : 'all';
+    const formatOption = interaction.options.getString('format');
+    const format: ExportFormat = isFormat(formatOption) ? formatOption : 'csv';
+    // A large server's export takes longer than Discord's 3 s: acknowledge first, privately.
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const result = await service.exportScores(actor, {
+      quizRef: interaction.options.getString('quiz'),
+      period,
+      format,
+      maxBytes: uploadLimitOf(interaction),
+      names: guildMemberNames(interaction.guild),
+    });
+    if (!result.ok) return answerError(interaction, result.error);
+    ctx.logger.info(
+      { guildId: actor.guildId, rows: result.value.rows, bytes: result.value.bytes, format },
+      'scores exported',
+    );
+    await sendExportFile(interaction, result.value, renderScoresExported(result.value, period));
+    return undefined;
+  }
+
+  async function reset(interaction: ChatInputCommandInteraction, sub: string) {
+    const actor = actorOf(interaction);
+    if (!actor) return replyError(interaction, { kind: 'guildOnly' });
+    const target =
+      sub === 'quiz'
+        ? ({ kind: 'quiz', ref: interaction.options.getString('quiz', true) } as const)
+        : sub === 'member'
+          ? ({ kind: 'member', userId: interaction.options.getUser('member', true).id } as const)
+          : ({ kind: 'all' } as const);
+    const preview = await service.previewReset(actor, target);
+    if (!preview.ok) return answerError(interaction, preview.error);
+    await respond(interaction, { ...renderResetConfirmation(preview.value, actor.userId), ephemeral: true });
+    return undefined;
+  }
+
+  const onButton: ComponentHandler = async (
+    interaction: MessageComponentInteraction,
+    customId: ParsedCustomId,
+    ctx: CommandContext,
+  ): Promise<CommandResult> => {
+    const [kind, target, ownerId] = customId.args;
+    let scope: ResetScope | null = null;
+    if (kind === 'all') scope = { kind: 'all' };
+    else if (kind === 'quiz' && /^\d{1,15}$/.test(target ?? ''))
+      scope = { kind: 'quiz', quizId: Number(target) };
+    else if (kind === 'member' && /^\d{1,20}$/.test(target ?? ''))
+      scope = { kind: 'member', userId: target ?? '' };
+    if (!scope || !ownerId || !['confirm', 'cancel'].includes(customId.action))
+      return replyError(interaction, { kind: 'staleComponent' });
+    if (interaction.user.id !== ownerId) {
+      await respond(interaction, { content: renderNotYourButton(ownerId), ephemeral: true });
+      return 'rejected';
+    }
+    const finish = (content: string) =>
+      interaction.update({ content, components: [], allowedMentions: NO_MENTIONS });
+    if (customId.action === 'cancel') {
+      await finish(renderCancelled());
+      return undefined;
+    }
+    const actor = actorOf(interaction);
+    if (!actor) return replyError(interaction, { kind: 'guildOnly' });
+    // Permission is checked again: roles may have changed since the command ran.
+    const result = await service.reset(actor, scope);
+    if (!result.ok) {
+      await finish(renderScoresError(result.error));
+      return 'rejected';
+    }
+    ctx.logger.info(
+      { guildId: actor.guildId, scope: scope.kind, attempts: result.value.attempts },
+      'scores reset',
+    );
+    await finish(renderResetDone(result.value));
+    return undefined;
+  };
+
+  return {
+    definition: new SlashCommandBuilder()
+      .setName('scores')
+      .setDescription("Export or reset this server's quiz scores (managers)")
+      .setContexts(InteractionContextType.Guild)
+      .addSubcommand((sub) =>
+        sub
+          .setName('export')
+          .setDescription('Every attempt as a CSV or JSON file, only for you (managers)')
+          .addStringOption((o) => o.setName('quiz').setDescription('Only this quiz').setAutocomplete(true))
+          .addStringOption((o) =>
+            o
+              .setName('period')
+              .setDescription('Attempts started in this window (default: all time)')
+              .addChoices(...LEADERBOARD_PERIODS.map((p) => ({ name: PERIOD_LABELS[p], value: p }))),
+          )
+          .addStringOption((o) =>
+            o
+              .setName('format')
+              .setDescription('File format (default CSV)')
+              .addChoices({ name: 'CSV', value: 'csv' }, { name: 'JSON', value: 'json' }),
+          ),
+      )
+      .addSubcommandGroup((group) =>
+        group
+          .setName('reset')
+          .setDescription('Delete scores, after a confirmation (managers)')
+          .addSubcommand((sub) =>
+            sub
+              .setName('quiz')
+              .setDescription("Delete one quiz's attempts and leaderboard entries (managers)")
+              .addStringOption((o) =>
+                o.setName('quiz').setDescription('The quiz').setRequired(true).setAutocomplete(true),
+              ),
+          )
+          .addSubcommand((sub) =>
+            sub
+              .setName('member')
+              .setDescription("Delete one member's attempts and leaderboard entries (managers)")
+              .addUserOption((o) => o.setName('member').setDescription('The member').setRequired(true)),
+          )
+          .addSubcommand((sub) =>
+            sub.setName('all').setDescription('Delete every attempt and leaderboard entry here (managers)'),
+          ),
+      )
+      .toJSON(),
+
+    async execute(interaction, ctx) {
+      const group = interaction.options.getSubcommandGroup(false);
+      const sub = interaction.options.getSubcommand(true);
+      if (group === 'reset') return reset(interaction, sub);
+      if (sub === 'export') return exportScores(interaction, ctx);
+      return replyError(interaction, {
+        kind: 'unknownCommand',
+        name: ['scores', group, sub].filter(Boolean).join(' '),
+      });
+    },
+
+    async autocomplete(interaction) {
+      if (!interaction.inGuild()) return interaction.respond([]);
+      const typed = String(interaction.options.getFocused()).trim();
+      const choices = await deps.quizzes.search(interaction.guildId, typed, 25);
+      await interaction.respond(choices.map((c) => ({ name: truncate(c.name, 100), value: String(c.id) })));
+    },
+
+    components: { [SCORES_RESET_HANDLER]: onButton },
+  };
+}
