@@ -44,6 +44,8 @@ import { LiveGameService } from './quiz/live/LiveGameService.js';
 import { QuizService } from './quiz/QuizService.js';
 import { SessionManager } from './quiz/SessionManager.js';
 import { TakeService } from './quiz/TakeService.js';
+import { AttemptRetention } from './scores/AttemptRetention.js';
+import { ScoresService } from './scores/ScoresService.js';
 import { installFatalHandlers, ShutdownSequence } from './shutdown.js';
 import { openDatabase } from './store/openDatabase.js';
 
@@ -296,6 +298,15 @@ async function main(): Promise<void> {
       botOwnerIds: config.botOwnerIds,
     },
     settings: { service: quizService },
+    scores: {
+      service: new ScoresService({
+        scores: database.scores,
+        quizzes: database.quizzes,
+        guildSettings: database.guildSettings,
+        clock: systemClock,
+      }),
+      quizzes: database.quizzes,
+    },
     status: {
       clock: systemClock,
       startedAtMs,
@@ -333,6 +344,18 @@ async function main(): Promise<void> {
     },
   });
   shutdown.addStep({ name: 'close-gateway', timeoutMs: 5_000, run: () => discordBot.stop() });
+  // ATTEMPT_RETENTION_DAYS: the daily deletion of old attempts; stopped before the database closes.
+  const retention =
+    config.attemptRetentionDays === undefined
+      ? null
+      : new AttemptRetention({
+          scores: database.scores,
+          days: config.attemptRetentionDays,
+          clock: systemClock,
+          scheduler: systemScheduler,
+          logger: logger.child({ module: 'retention' }),
+        });
+  if (retention) shutdown.addStep({ name: 'stop-retention', timeoutMs: 5_000, run: () => retention.stop() });
   shutdown.addStep({ name: 'flush-analytics', run: () => exporter.stop() });
   shutdown.addStep({ name: 'stop-sampler', run: () => sampler.stop() });
   shutdown.addStep({ name: 'close-database', timeoutMs: 5_000, run: () => database.close() });
@@ -370,6 +393,7 @@ async function main(): Promise<void> {
       database.health.reportPending('migrations failed: see logs');
       return;
     }
+    retention?.start();
     await discordBot.start();
     if (!shutdown.isShuttingDown) liveGames.start();
   })();

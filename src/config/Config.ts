@@ -54,6 +54,8 @@ export interface Config {
   liveGameLeaseSeconds: number;
   /** LIVE_GAME_INTERLUDE_SECONDS — pause between a reveal and the next question. Default 5. */
   liveGameInterludeSeconds: number;
+  /** ATTEMPT_RETENTION_DAYS — delete attempts started longer ago than this, daily. Default: keep. */
+  attemptRetentionDays: number | undefined;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

@@ -330,6 +330,15 @@ const KEY_TABLE = {
     secret: false,
     description: 'Pause in a live game between revealing an answer and the next question.',
   },
+  attemptRetentionDays: {
+    env: 'ATTEMPT_RETENTION_DAYS',
+    schema: integer(1, 36_500).optional(),
+    default: undefined,
+    defaultDoc: '(keep forever)',
+    secret: false,
+    description:
+      'When set, a daily job deletes quiz attempts (and the leaderboard entries they hold) started more than this many days ago, in batches. See docs/privacy.md.',
+  },
 } satisfies KeyTable;
 
 /** A row of the key table with the Config field it fills. */

@@ -37,7 +37,15 @@ export function renderHelpEmbed(view: HelpView): APIEmbed {
     description:
       "Hehehe! I'm Badgey. Server managers create quizzes; members take them with slash commands and buttons — timed, scored, with leaderboards.",
     color: 0x5865f2,
-    fields: [...commandFields(lines), { name: 'Documentation', value: docs }],
+    fields: [
+      ...commandFields(lines),
+      { name: 'Documentation', value: docs },
+      {
+        name: 'Your data',
+        value:
+          'What Badgey stores, for how long and how to delete it: `docs/privacy.md` in the Badgey repository. `/mydata export` shows what it holds about you here; `/mydata delete` erases it.',
+      },
+    ],
   };
 }
 

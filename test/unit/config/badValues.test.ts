@@ -91,6 +91,7 @@ const BAD_VALUES: { key: string; value: string; problem: string; shown: string }
   { key: 'LIVE_GAMES_PER_GUILD', value: '0', problem: 'must be an integer 1-50', shown: '"0"' },
   { key: 'LIVE_GAME_LEASE_SECONDS', value: '1', problem: 'must be an integer 2-600', shown: '"1"' },
   { key: 'LIVE_GAME_INTERLUDE_SECONDS', value: 'soon', problem: 'must be an integer 1-60', shown: '"soon"' },
+  { key: 'ATTEMPT_RETENTION_DAYS', value: '0', problem: 'must be an integer 1-36500', shown: '"0"' },
   {
     key: 'DISCORD_TOKEN',
     value: 'Bot MTIzNDU2.secret-token',
