@@ -503,6 +503,9 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
         options,
         ...(resolved ? { resolved } : {}),
       },
+      ...(input.attachmentSizeLimit !== undefined
+        ? { attachment_size_limit: input.attachmentSizeLimit }
+        : {}),
     };
     return this.deliver(payload, input.guildId, input.channelId, undefined);
   }

@@ -154,6 +154,8 @@ export interface ChatInputInjection {
   locale?: string;
   /** The interaction id's timestamp (epoch ms). Default now. */
   createdAt?: number;
+  /** `attachment_size_limit` of the payload (Discord's upload limit here). Default 10 MiB. */
+  attachmentSizeLimit?: number;
 }
 
 export interface DirectMessageCommandInjection {
