@@ -5,11 +5,10 @@ import {
   MessageFlags,
   SlashCommandBuilder,
 } from 'discord.js';
-import type { ParsedCustomId } from '../discord/customId.js';
-import { NO_MENTIONS, replyError, respond } from '../discord/replies.js';
+import type { ParsedCustomId } from '../components/customId.js';
+import { MYDATA_DELETE_HANDLER } from '../components/handlerNames.js';
 import { renderNotYourButton } from '../render/quizAuthoringReplies.js';
 import {
-  MYDATA_DELETE_HANDLER,
   renderCancelled,
   renderMyDataDeleteConfirmation,
   renderMyDataDeleted,
@@ -19,6 +18,7 @@ import {
 import type { ScoresService } from '../scores/ScoresService.js';
 import type { Command, CommandContext, CommandResult, ComponentHandler } from './Command.js';
 import { guildMemberNames } from './memberNames.js';
+import { NO_MENTIONS, replyError, respond } from './replies.js';
 import { sendExportFile, uploadLimitOf } from './scores.js';
 
 export interface MyDataCommandDeps {

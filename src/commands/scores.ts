@@ -6,8 +6,8 @@ import {
   MessageFlags,
   SlashCommandBuilder,
 } from 'discord.js';
-import type { ParsedCustomId } from '../discord/customId.js';
-import { NO_MENTIONS, replyError, respond } from '../discord/replies.js';
+import type { ParsedCustomId } from '../components/customId.js';
+import { SCORES_RESET_HANDLER } from '../components/handlerNames.js';
 import type { QuizRepository } from '../quiz/ports.js';
 import { LEADERBOARD_PERIODS, type LeaderboardPeriod } from '../quiz/types.js';
 import { PERIOD_LABELS } from '../render/leaderboard.js';
@@ -19,7 +19,6 @@ import {
   renderResetDone,
   renderScoresError,
   renderScoresExported,
-  SCORES_RESET_HANDLER,
 } from '../render/scores.js';
 import { EXPORT_FORMATS, type ExportFormat } from '../scores/exportWriter.js';
 import type { ResetScope } from '../scores/ports.js';
@@ -27,6 +26,7 @@ import type { ExportFile, ScoresError, ScoresService } from '../scores/ScoresSer
 import type { Command, CommandContext, CommandResult, ComponentHandler } from './Command.js';
 import { guildMemberNames } from './memberNames.js';
 import { actorOf } from './quiz/interactionActor.js';
+import { NO_MENTIONS, replyError, respond } from './replies.js';
 
 export interface ScoresCommandDeps {
   service: ScoresService;

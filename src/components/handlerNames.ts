@@ -26,3 +26,9 @@ export const QUIZ_PLAY_HANDLER = 'quiz-play';
 
 /** Live channel games: `live-game:answer:<game>:<option>`, `live-game:start|cancel:<game>`. */
 export const LIVE_GAME_HANDLER = 'live-game';
+
+/** `/scores reset` confirmation: `scores-reset:<confirm|cancel>:<all|quiz|member>:<quiz id | member id | ->:<userId>`. */
+export const SCORES_RESET_HANDLER = 'scores-reset';
+
+/** `/mydata delete` confirmation: `mydata-delete:<confirm|cancel>:<userId>` (only that member may press). */
+export const MYDATA_DELETE_HANDLER = 'mydata-delete';

@@ -1,17 +1,13 @@
 /** Texts and buttons of `/scores` and `/mydata`. */
 import type { APIActionRowComponent, APIComponentInMessageActionRow } from 'discord-api-types/v10';
 import { ButtonStyle, ComponentType } from 'discord-api-types/v10';
-import { encodeCustomId } from '../discord/customId.js';
+import { encodeCustomId } from '../components/customId.js';
+import { MYDATA_DELETE_HANDLER, SCORES_RESET_HANDLER } from '../components/handlerNames.js';
 import type { LeaderboardPeriod } from '../quiz/types.js';
 import type { MemberErasure, ScoreCounts } from '../scores/ports.js';
 import type { ExportFile, ResetPreview, ScoresError } from '../scores/ScoresService.js';
 import { PERIOD_LABELS } from './leaderboard.js';
 import { escapeMarkdown, quoted, truncate } from './quizText.js';
-
-/** `scores-reset:<confirm|cancel>:<all|quiz|member>:<quiz id | member id | ->:<requesting user id>`. */
-export const SCORES_RESET_HANDLER = 'scores-reset';
-/** `mydata-delete:<confirm|cancel>:<requesting user id>`. */
-export const MYDATA_DELETE_HANDLER = 'mydata-delete';
 
 /** Where the privacy document lives, for replies that point to it. */
 export const PRIVACY_DOC = '`docs/privacy.md` in the Badgey repository';

@@ -155,7 +155,6 @@ export async function writeExport(
       columns: [...EXPORT_COLUMNS],
       record_delimiter: '\r\n',
       escape_formulas: true,
-      cast: { number: (value) => String(value) },
     });
     await pipeline(source, csv, limit, file);
   } else {
