@@ -7,9 +7,7 @@ import {
 } from 'discord.js';
 import type { ParsedCustomId } from '../components/customId.js';
 import { MYDATA_DELETE_HANDLER } from '../components/handlerNames.js';
-import { renderNotYourButton } from '../render/quizAuthoringReplies.js';
 import {
-  renderCancelled,
   renderMyDataDeleteConfirmation,
   renderMyDataDeleted,
   renderMyDataExported,
@@ -17,8 +15,9 @@ import {
 } from '../render/scores.js';
 import type { ScoresService } from '../scores/ScoresService.js';
 import type { Command, CommandContext, CommandResult, ComponentHandler } from './Command.js';
+import { answerConfirmation } from './confirmation.js';
 import { guildMemberNames } from './memberNames.js';
-import { NO_MENTIONS, replyError, respond } from './replies.js';
+import { replyError, respond } from './replies.js';
 import { sendExportFile, uploadLimitOf } from './scores.js';
 
 export interface MyDataCommandDeps {
@@ -64,28 +63,21 @@ export function createMyDataCommand(deps: MyDataCommandDeps): Command {
     ctx: CommandContext,
   ): Promise<CommandResult> => {
     const [ownerId] = customId.args;
-    if (!ownerId || !['confirm', 'cancel'].includes(customId.action))
-      return replyError(interaction, { kind: 'staleComponent' });
-    // Only the member whose data it is: anyone else is refused, privately.
-    if (interaction.user.id !== ownerId) {
-      await respond(interaction, { content: renderNotYourButton(ownerId), ephemeral: true });
-      return 'rejected';
-    }
-    if (!interaction.inGuild()) return replyError(interaction, { kind: 'guildOnly' });
-    const finish = (content: string) =>
-      interaction.update({ content, components: [], allowedMentions: NO_MENTIONS });
-    if (customId.action === 'cancel') {
-      await finish(renderCancelled());
+    // Only the member whose data it is may press it: anyone else is refused, privately.
+    return answerConfirmation(interaction, customId, ownerId, async (finish) => {
+      if (!interaction.inGuild() || !ownerId) return replyError(interaction, { kind: 'guildOnly' });
+      const result = await service.eraseOwn(interaction.guildId, ownerId);
+      if (!result.ok) {
+        await finish(renderScoresError(result.error));
+        return 'rejected';
+      }
+      ctx.logger.info(
+        { guildId: interaction.guildId, attempts: result.value.attempts },
+        'member data erased',
+      );
+      await finish(renderMyDataDeleted(result.value));
       return undefined;
-    }
-    const result = await service.eraseOwn(interaction.guildId, ownerId);
-    if (!result.ok) {
-      await finish(renderScoresError(result.error));
-      return 'rejected';
-    }
-    ctx.logger.info({ guildId: interaction.guildId, attempts: result.value.attempts }, 'member data erased');
-    await finish(renderMyDataDeleted(result.value));
-    return undefined;
+    });
   };
 
   return {

@@ -11,10 +11,8 @@ import { SCORES_RESET_HANDLER } from '../components/handlerNames.js';
 import type { QuizRepository } from '../quiz/ports.js';
 import { LEADERBOARD_PERIODS, type LeaderboardPeriod } from '../quiz/types.js';
 import { PERIOD_LABELS } from '../render/leaderboard.js';
-import { renderNotYourButton } from '../render/quizAuthoringReplies.js';
 import { truncate } from '../render/quizText.js';
 import {
-  renderCancelled,
   renderResetConfirmation,
   renderResetDone,
   renderScoresError,
@@ -24,6 +22,7 @@ import { EXPORT_FORMATS, type ExportFormat } from '../scores/exportWriter.js';
 import type { ResetScope } from '../scores/ports.js';
 import type { ExportFile, ScoresError, ScoresService } from '../scores/ScoresService.js';
 import type { Command, CommandContext, CommandResult, ComponentHandler } from './Command.js';
+import { answerConfirmation } from './confirmation.js';
 import { guildMemberNames } from './memberNames.js';
 import { actorOf } from './quiz/interactionActor.js';
 import { NO_MENTIONS, replyError, respond } from './replies.js';
@@ -57,6 +56,14 @@ async function answerError(
 ): Promise<'rejected'> {
   await respond(interaction, { content: renderScoresError(error), ephemeral: true });
   return 'rejected';
+}
+
+/** The scope a confirm button carries (`all:-`, `quiz:<id>`, `member:<id>`); null when malformed. */
+function scopeOf(kind: string | undefined, target: string | undefined): ResetScope | null {
+  if (kind === 'all') return { kind: 'all' };
+  if (kind === 'quiz' && target && /^\d{1,15}$/.test(target)) return { kind: 'quiz', quizId: Number(target) };
+  if (kind === 'member' && target && /^\d{1,20}$/.test(target)) return { kind: 'member', userId: target };
+  return null;
 }
 
 /** Sends an export file as the (deferred, ephemeral) reply, then removes it. */
@@ -126,38 +133,24 @@ export function createScoresCommand(deps: ScoresCommandDeps): Command {
     ctx: CommandContext,
   ): Promise<CommandResult> => {
     const [kind, target, ownerId] = customId.args;
-    let scope: ResetScope | null = null;
-    if (kind === 'all') scope = { kind: 'all' };
-    else if (kind === 'quiz' && /^\d{1,15}$/.test(target ?? ''))
-      scope = { kind: 'quiz', quizId: Number(target) };
-    else if (kind === 'member' && /^\d{1,20}$/.test(target ?? ''))
-      scope = { kind: 'member', userId: target ?? '' };
-    if (!scope || !ownerId || !['confirm', 'cancel'].includes(customId.action))
-      return replyError(interaction, { kind: 'staleComponent' });
-    if (interaction.user.id !== ownerId) {
-      await respond(interaction, { content: renderNotYourButton(ownerId), ephemeral: true });
-      return 'rejected';
-    }
-    const finish = (content: string) =>
-      interaction.update({ content, components: [], allowedMentions: NO_MENTIONS });
-    if (customId.action === 'cancel') {
-      await finish(renderCancelled());
+    const scope = scopeOf(kind, target);
+    if (!scope) return replyError(interaction, { kind: 'staleComponent' });
+    return answerConfirmation(interaction, customId, ownerId, async (finish) => {
+      const actor = actorOf(interaction);
+      if (!actor) return replyError(interaction, { kind: 'guildOnly' });
+      // Permission is checked again: roles may have changed since the command ran.
+      const result = await service.reset(actor, scope);
+      if (!result.ok) {
+        await finish(renderScoresError(result.error));
+        return 'rejected';
+      }
+      ctx.logger.info(
+        { guildId: actor.guildId, scope: scope.kind, attempts: result.value.attempts },
+        'scores reset',
+      );
+      await finish(renderResetDone(result.value));
       return undefined;
-    }
-    const actor = actorOf(interaction);
-    if (!actor) return replyError(interaction, { kind: 'guildOnly' });
-    // Permission is checked again: roles may have changed since the command ran.
-    const result = await service.reset(actor, scope);
-    if (!result.ok) {
-      await finish(renderScoresError(result.error));
-      return 'rejected';
-    }
-    ctx.logger.info(
-      { guildId: actor.guildId, scope: scope.kind, attempts: result.value.attempts },
-      'scores reset',
-    );
-    await finish(renderResetDone(result.value));
-    return undefined;
+    });
   };
 
   return {

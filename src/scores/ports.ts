@@ -2,25 +2,14 @@
  * What `/scores` and `/mydata` need from storage, in domain terms (`store/` implements it over
  * SQLite and PostgreSQL). Any method may throw `DatabaseUnavailableError`.
  */
-import type { AttemptStatus } from '../quiz/types.js';
+import type { Attempt } from '../quiz/types.js';
 
-/** One attempt as exported: the quiz's current name, the member's id, the outcome. */
-export interface ExportedAttempt {
+/** One attempt as exported: the attempt's outcome with the quiz's current name and how it was played. */
+export interface ExportedAttempt extends Omit<Attempt, 'id' | 'guildId'> {
   attemptId: number;
-  quizId: number;
   quizName: string;
-  userId: string;
-  score: number;
-  maxScore: number;
-  correctCount: number;
-  questionCount: number;
-  /** Epoch ms. */
-  startedAt: number;
-  completedAt: number | null;
-  durationSeconds: number | null;
   /** How the attempt was played (`solo`: a member's own `/quiz take`). */
   mode: string;
-  status: AttemptStatus;
 }
 
 export interface AttemptFilter {

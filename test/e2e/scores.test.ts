@@ -19,6 +19,7 @@ import {
   type InteractionResponse,
 } from '../support/discord-emulator/index.js';
 import { columnsHolding } from '../support/memberIdScan.js';
+import { quizInput } from './takingHarness.js';
 
 // /scores and /mydata end to end: the real bot (`node dist/main.js`) against the emulator, ONE
 // bot for the file, its SQLite file seeded beforehand with quizzes whose titles need CSV quoting
@@ -62,15 +63,11 @@ beforeAll(async () => {
     await db.migrate();
     const now = Date.now();
     for (const [i, name] of TITLES.entries()) {
-      const quiz = await db.quizzes.create(guild.id, i === 0 ? ada.user.id : admin.user.id, {
-        name,
-        description: null,
-        timerSeconds: 30,
-        questionLimit: null,
-        shuffle: false,
-        opensAt: null,
-        closesAt: null,
-      });
+      const quiz = await db.quizzes.create(
+        guild.id,
+        i === 0 ? ada.user.id : admin.user.id,
+        quizInput(name, 30),
+      );
       quizIds.push(quiz.id);
     }
     // Per quiz: ada twice (once 40 days ago), bob once; quiz 3 also an abandoned attempt of ada.

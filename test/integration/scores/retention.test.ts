@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AttemptRetention, DAY_MS } from '../../../src/scores/AttemptRetention.js';
 import { type Database, openDatabase } from '../../../src/store/openDatabase.js';
 import { FakeClock } from '../../support/FakeClock.js';
+import { quizInput } from '../store/storeTargets.js';
 
 // The retention job over a real (in-memory) SQLite store, time moved by a fake clock.
 const GUILD = '400000000000000001';
@@ -18,15 +19,7 @@ beforeEach(async () => {
 afterEach(() => db.close());
 
 async function attemptsStartedAt(times: number[]): Promise<void> {
-  const quiz = await db.quizzes.create(GUILD, MEMBER, {
-    name: `Quiz ${times.length}`,
-    description: null,
-    timerSeconds: 30,
-    questionLimit: null,
-    shuffle: false,
-    opensAt: null,
-    closesAt: null,
-  });
+  const quiz = await db.quizzes.create(GUILD, MEMBER, quizInput(`Quiz ${times.length}`));
   for (const startedAt of times) {
     const a = await db.attempts.start({
       guildId: GUILD,
