@@ -129,6 +129,8 @@ export function renderScoresError(error: ScoresError): string {
       return 'Only server managers can do that (Manage Server, or one of the manager roles in `/settings`).';
     case 'quizNotFound':
       return `I can't find a quiz called ${quoted(truncate(error.ref, 100))} in this server.`;
+    case 'inLiveGame':
+      return "You're in a live game here that hasn't ended yet, so I deleted nothing. Run `/mydata delete` again once it is over.";
     case 'databaseUnavailable':
       return "I can't reach my database right now. Please try again in a moment.";
     case 'tooLarge': {

@@ -34,6 +34,8 @@ export type ScoresError =
   | { kind: 'missingPermission' }
   | { kind: 'quizNotFound'; ref: string }
   | { kind: 'databaseUnavailable' }
+  /** `/mydata delete` while the member plays (or hosts) a live game that has not ended. */
+  | { kind: 'inLiveGame' }
   /** The file would be larger than Discord accepts; `period` is what was asked for. */
   | { kind: 'tooLarge'; maxBytes: number; rowsWritten: number; period: LeaderboardPeriod };
 
@@ -187,7 +189,10 @@ export class ScoresService {
 
   /** Erases everything holding the member's id in this guild, in one transaction. */
   eraseOwn(guildId: string, userId: string): Outcome<MemberErasure> {
-    return guarded(async () => ok(await this.#deps.scores.eraseMember(guildId, userId)));
+    return guarded(async () => {
+      const erased = await this.#deps.scores.eraseMember(guildId, userId);
+      return erased.ok ? ok(erased.value) : err({ kind: 'inLiveGame' });
+    });
   }
 
   async #write(job: {

@@ -2,13 +2,14 @@
  * What `/scores` and `/mydata` need from storage, in domain terms (`store/` implements it over
  * SQLite and PostgreSQL). Any method may throw `DatabaseUnavailableError`.
  */
+import type { Result } from '../quiz/result.js';
 import type { Attempt } from '../quiz/types.js';
 
 /** One attempt as exported: the attempt's outcome with the quiz's current name and how it was played. */
 export interface ExportedAttempt extends Omit<Attempt, 'id' | 'guildId'> {
   attemptId: number;
   quizName: string;
-  /** How the attempt was played (`solo`: a member's own `/quiz take`). */
+  /** How the attempt was played: `solo` (`/quiz take`) or `live` (a channel game). */
   mode: string;
 }
 
@@ -49,8 +50,11 @@ export interface ScoresRepository {
   count(guildId: string, scope: ResetScope): Promise<ScoreCounts>;
   /** Deletes the scope's attempts and leaderboard entries in one transaction; returns what went. */
   reset(guildId: string, scope: ResetScope): Promise<ScoreCounts>;
-  /** Everything holding the member's id in this guild, erased in one transaction. */
-  eraseMember(guildId: string, userId: string): Promise<MemberErasure>;
+  /**
+   * Everything holding the member's id in this guild, erased in one transaction; refused (nothing
+   * changes) while they are in a live game that has not ended.
+   */
+  eraseMember(guildId: string, userId: string): Promise<Result<MemberErasure, 'inLiveGame'>>;
   /** Deletes at most `limit` attempts (any guild) started before `before`; returns how many. */
   deleteAttemptsStartedBefore(before: number, limit: number): Promise<number>;
 }

@@ -1,4 +1,6 @@
-import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import { type Expression, type ExpressionBuilder, type SqlBool, sql, type Transaction } from 'kysely';
+import { ACTIVE_LIVE_STATUSES } from '../quiz/live/LiveGame.js';
+import { err, ok, type Result } from '../quiz/result.js';
 import type { AttemptStatus } from '../quiz/types.js';
 import type {
   AttemptFilter,
@@ -8,7 +10,7 @@ import type {
   ScoreCounts,
   ScoresRepository,
 } from '../scores/ports.js';
-import { MEMBER_ID_COLUMNS } from './memberColumns.js';
+import { MEMBER_ID_COLUMNS, type MemberColumn, SCRUBBERS } from './memberColumns.js';
 import type { StoreSchema } from './schema.js';
 import {
   checkLimit,
@@ -20,9 +22,6 @@ import {
 } from './storeContext.js';
 
 export const EXPORT_PAGE_SIZE = 1000;
-
-/** Every attempt row is a member's own `/quiz take` today; a mode column would replace this. */
-const SOLO_MODE = 'solo';
 
 interface PageCursor {
   startedAt: number;
@@ -42,6 +41,37 @@ function inScope(guildId: string, scope: ResetScope) {
     if (scope.kind === 'member') conditions.push(eb('attempts.user_id', '=', scope.userId));
     return eb.and(conditions);
   };
+}
+
+/** Erases one member id from one column of a guild's rows; returns the rows touched. */
+async function eraseColumn(
+  trx: Transaction<StoreSchema>,
+  table: string,
+  column: string,
+  erase: MemberColumn<keyof StoreSchema>['erase'],
+  guildId: string,
+  userId: string,
+): Promise<number> {
+  const where = sql`where guild_id = ${guildId} and ${sql.ref(column)} = ${userId}`;
+  if (erase === 'delete') {
+    const result = await sql`delete from ${sql.table(table)} ${where}`.execute(trx);
+    return Number(result.numAffectedRows ?? 0n);
+  }
+  if (erase === 'clear') {
+    const result = await sql`update ${sql.table(table)} set ${sql.ref(column)} = '' ${where}`.execute(trx);
+    return Number(result.numAffectedRows ?? 0n);
+  }
+  const scrub = SCRUBBERS[table as keyof StoreSchema];
+  if (!scrub) throw new Error(`no scrubber for ${table}.${column}`);
+  // Text that mentions the id (JSON), read and rewritten row by row: few rows per member.
+  const rows = await sql<{ key: unknown; text: string }>`
+    select ${sql.ref('id')} as key, ${sql.ref(column)} as text from ${sql.table(table)}
+    where guild_id = ${guildId} and ${sql.ref(column)} like ${`%${userId}%`}`.execute(trx);
+  for (const row of rows.rows) {
+    await sql`update ${sql.table(table)} set ${sql.ref(column)} = ${scrub(row.text, userId)}
+      where ${sql.ref('id')} = ${row.key}`.execute(trx);
+  }
+  return rows.rows.length;
 }
 
 export class SqlScoresRepository implements ScoresRepository {
@@ -74,7 +104,7 @@ export class SqlScoresRepository implements ScoresRepository {
           startedAt: toNumber(row.started_at),
           completedAt: row.completed_at === null ? null : toNumber(row.completed_at),
           durationSeconds: row.duration_seconds === null ? null : toNumber(row.duration_seconds),
-          mode: SOLO_MODE,
+          mode: row.mode,
           status: row.status as AttemptStatus,
         };
       }
@@ -101,6 +131,7 @@ export class SqlScoresRepository implements ScoresRepository {
         'attempts.completed_at',
         'attempts.duration_seconds',
         'attempts.status',
+        'attempts.mode',
       ])
       .where('attempts.guild_id', '=', guildId)
       .$if(filter.quizId !== undefined, (q) => q.where('attempts.quiz_id', '=', filter.quizId ?? 0))
@@ -171,26 +202,31 @@ export class SqlScoresRepository implements ScoresRepository {
     });
   }
 
-  eraseMember(guildId: string, userId: string): Promise<MemberErasure> {
+  eraseMember(guildId: string, userId: string): Promise<Result<MemberErasure, 'inLiveGame'>> {
     return runTransaction(this.ctx, 'scores.erase_member', async (trx) => {
+      // A live game being played keeps its players in memory and writes them back at every step:
+      // the member is asked to come back once it has ended.
+      const active = await trx
+        .selectFrom('live_games')
+        .select('id')
+        .where('guild_id', '=', guildId)
+        .where('status', 'in', [...ACTIVE_LIVE_STATUSES])
+        .where('state', 'like', `%${userId}%`)
+        .executeTakeFirst();
+      if (active) return err('inLiveGame' as const);
       const affected: Record<string, number> = {};
       for (const [table, columns] of Object.entries(MEMBER_ID_COLUMNS)) {
         for (const { column, erase } of columns) {
-          const where = sql`where guild_id = ${guildId} and ${sql.ref(column)} = ${userId}`;
-          const statement =
-            erase === 'delete'
-              ? sql`delete from ${sql.table(table)} ${where}`
-              : sql`update ${sql.table(table)} set ${sql.ref(column)} = '' ${where}`;
-          const result = await statement.execute(trx);
-          affected[table] = (affected[table] ?? 0) + Number(result.numAffectedRows ?? 0n);
+          affected[table] =
+            (affected[table] ?? 0) + (await eraseColumn(trx, table, column, erase, guildId, userId));
         }
       }
-      return {
+      return ok({
         attempts: affected.attempts ?? 0,
         bestScores: affected.best_scores ?? 0,
         members: (affected.attempts ?? 0) + (affected.best_scores ?? 0) > 0 ? 1 : 0,
         quizzesUnattributed: affected.quizzes ?? 0,
-      };
+      });
     });
   }
 

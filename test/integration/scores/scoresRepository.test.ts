@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { newLiveGame } from '../../../src/quiz/live/LiveGame.js';
 import type { ExportedAttempt } from '../../../src/scores/ports.js';
 import { MEMBER_ID_COLUMNS } from '../../../src/store/memberColumns.js';
 import type { Database } from '../../../src/store/openDatabase.js';
@@ -170,19 +171,84 @@ describe.each(STORE_TARGETS)('scores repository on $name', (target) => {
     await play(guild, carol, other.id, t + 2, 0, 'abandon');
     await play(guild, carol, other.id, t + 3, 0, 'none');
     await play(guild, bob, other.id, t + 4, 20);
-    const before = await columnsHolding(scratch.url, carol);
-    expect(before.map((h) => `${h.table}.${h.column}`).sort()).toEqual(
-      expect.arrayContaining(['attempts.user_id', 'best_scores.user_id', 'quizzes.creator_id']),
+    // A finished live game Carol hosted and played in with Bob (her live attempt stored too).
+    const player = (userId: string, score: number) => ({
+      userId,
+      score,
+      correct: 1,
+      answered: 1,
+      correctMs: 900,
+    });
+    const game = newLiveGame(
+      {
+        id: `game-${seq}`,
+        guildId: guild,
+        channelId: '700000000000000001',
+        quizId: other.id,
+        quizName: other.name,
+        hostId: carol,
+        timerSeconds: 30,
+        questions: [{ text: 'Q?', options: ['a', 'b'], correctIndex: 0, points: 10, explanation: null }],
+        startsAt: null,
+      },
+      clock.now(),
     );
+    expect(await db.liveGames.create(game, { owner: 'p1', until: clock.now() + 30_000 }, 3)).toEqual({
+      ok: true,
+    });
+    const finished = {
+      ...game,
+      status: 'finished' as const,
+      endedAt: clock.now(),
+      endReason: 'completed' as const,
+      players: { [carol]: player(carol, 10), [bob]: player(bob, 8) },
+    };
+    expect(
+      await db.liveGames.finish({
+        state: finished,
+        owner: 'p1',
+        attempts: [
+          { userId: carol, score: 10, correctCount: 1 },
+          { userId: bob, score: 8, correctCount: 1 },
+        ],
+        maxScore: 10,
+        questionCount: 1,
+      }),
+    ).toBe('stored');
+    const before = await columnsHolding(scratch.url, carol);
+    expect(before.map((h) => `${h.table}.${h.column}`).sort()).toEqual([
+      'attempts.user_id',
+      'best_scores.user_id',
+      'live_games.state',
+      'quizzes.creator_id',
+    ]);
+
+    // While she is in a live game that has not ended, nothing is erased.
+    const lobby = newLiveGame({ ...game, id: `lobby-${seq}`, channelId: '700000000000000002' }, clock.now());
+    expect(await db.liveGames.create(lobby, { owner: 'p1', until: clock.now() + 30_000 }, 3)).toEqual({
+      ok: true,
+    });
+    expect(await db.scores.eraseMember(guild, carol)).toEqual({ ok: false, error: 'inLiveGame' });
+    // Unchanged, the lobby's state (she hosts it) besides.
+    expect(await columnsHolding(scratch.url, carol)).toEqual(
+      before.map((h) => (h.table === 'live_games' ? { ...h, rows: 2 } : h)),
+    );
+    expect(await db.liveGames.cancel(guild, lobby.id, clock.now())).toBe(true);
 
     const erased = await db.scores.eraseMember(guild, carol);
-    expect(erased).toEqual({ attempts: 4, bestScores: 2, members: 1, quizzesUnattributed: 1 });
+    expect(erased).toEqual({
+      ok: true,
+      value: { attempts: 5, bestScores: 2, members: 1, quizzesUnattributed: 1 },
+    });
 
     // Carol exists only in this test and this guild: the whole database must be free of her id.
     expect(await columnsHolding(scratch.url, carol)).toEqual([]);
-    // Bob's data and Carol's quiz (now unattributed) stay.
+    // Bob's data, the games (without her) and Carol's quiz (now unattributed) stay.
     expect(await db.quizzes.getById(guild, own.id)).toMatchObject({ name: 'Made by Carol', creatorId: '' });
-    expect(await collect(db.scores.exportAttempts(guild, { userId: bob }))).toHaveLength(1);
+    expect(await collect(db.scores.exportAttempts(guild, { userId: bob }))).toHaveLength(2);
+    const kept = await db.liveGames.get(game.id);
+    expect(kept).toMatchObject({ hostId: '', status: 'finished', players: { [bob]: player(bob, 8) } });
+    expect(Object.keys(kept?.players ?? {})).toEqual([bob]);
   });
 
   it('knows every table the migrations create (a new table must say which columns hold member ids)', async () => {
