@@ -39,7 +39,9 @@ describe('bot process against the Discord emulator: lifecycle', () => {
     expect(commands.map((c) => c.name).sort()).toEqual([
       'help',
       'leaderboard',
+      'mydata',
       'quiz',
+      'scores',
       'settings',
       'stats',
       'status',
@@ -76,7 +78,7 @@ describe('bot process against the Discord emulator: lifecycle', () => {
         .registeredCommands({ guildId: world.guild.id })
         .map((c) => c.name)
         .sort(),
-    ).toEqual(['help', 'leaderboard', 'quiz', 'settings', 'stats', 'status']);
+    ).toEqual(['help', 'leaderboard', 'mydata', 'quiz', 'scores', 'settings', 'stats', 'status']);
   });
 
   it('answers /status to a server manager with the health fields, ephemeral; rejects a plain member; /help; stale buttons', async () => {
@@ -165,7 +167,7 @@ describe('bot process against the Discord emulator: lifecycle', () => {
         .registeredCommands()
         .map((c) => c.name)
         .sort(),
-    ).toEqual(['help', 'leaderboard', 'quiz', 'settings', 'stats', 'status']);
+    ).toEqual(['help', 'leaderboard', 'mydata', 'quiz', 'scores', 'settings', 'stats', 'status']);
     expect(world.emu.registeredCommands({ guildId: world.guild.id })).toEqual([]);
     const [session] = world.emu.sessions;
     expect(session?.intents).toBe(1); // Guilds only: no privileged intents
