@@ -40,9 +40,11 @@ import { createHealthServer } from './health/HealthServer.js';
 import { ProcessSampler } from './health/ProcessSampler.js';
 import { ReadinessRegistry } from './health/ReadinessRegistry.js';
 import { createLogger, type Logger, secretsOf } from './log.js';
+import { LeaderboardService } from './quiz/LeaderboardService.js';
 import { LiveGameService } from './quiz/live/LiveGameService.js';
 import { QuizService } from './quiz/QuizService.js';
 import { SessionManager } from './quiz/SessionManager.js';
+import { StatsService } from './quiz/StatsService.js';
 import { TakeService } from './quiz/TakeService.js';
 import { AttemptRetention } from './scores/AttemptRetention.js';
 import { ScoresService } from './scores/ScoresService.js';
@@ -290,12 +292,20 @@ async function main(): Promise<void> {
       take: createTakeSubcommand({ service: takeService, clock: systemClock }),
       live: createLiveSubcommands({ service: liveGames, quizzes: quizService, clock: systemClock }),
     },
-    leaderboard: { quizzes: database.quizzes, leaderboard: database.leaderboard, clock: systemClock },
+    leaderboard: {
+      service: new LeaderboardService({
+        quizzes: database.quizzes,
+        leaderboard: database.leaderboard,
+        clock: systemClock,
+      }),
+    },
     stats: {
-      stats: database.stats,
-      guildSettings: database.guildSettings,
+      service: new StatsService({
+        stats: database.stats,
+        guildSettings: database.guildSettings,
+        botOwnerIds: config.botOwnerIds,
+      }),
       botStatistics: () => analytics.getStatistics(),
-      botOwnerIds: config.botOwnerIds,
     },
     settings: { service: quizService },
     scores: {

@@ -8,7 +8,7 @@ import { createSettingsCommand, type SettingsCommandDeps } from './settings.js';
 import { createStatsCommand, type StatsCommandDeps } from './stats.js';
 import { createStatusCommand, type StatusCommandDeps } from './status.js';
 
-export type { CommandError } from '../render/commandErrorMessage.js';
+export type { CommandError, UserError } from '../render/userErrors.js';
 export type { Command, CommandContext, CommandResult, ComponentHandler, ModalHandler } from './Command.js';
 
 /** What the commands need, one entry per command (each gets only its own deps). */

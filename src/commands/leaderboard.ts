@@ -1,27 +1,21 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
-import type { Clock } from '../clock.js';
-import { DatabaseUnavailableError, type LeaderboardRepository, type QuizRepository } from '../quiz/ports.js';
+import type { LeaderboardService } from '../quiz/LeaderboardService.js';
 import {
   ATTEMPT_MODES,
   type AttemptMode,
   LEADERBOARD_PERIODS,
   type LeaderboardPeriod,
-  type Quiz,
 } from '../quiz/types.js';
 import { MODE_LABELS, PERIOD_LABELS, renderLeaderboard } from '../render/leaderboard.js';
-import { quoted, truncate } from '../render/quizText.js';
+import { truncate } from '../render/quizText.js';
 import type { Command } from './Command.js';
 import { deferIfSlow, replyError, respond } from './replies.js';
 
 export interface LeaderboardCommandDeps {
-  quizzes: Pick<QuizRepository, 'getById' | 'findByName' | 'search'>;
-  leaderboard: LeaderboardRepository;
-  clock: Clock;
+  service: LeaderboardService;
 }
 
 export const LEADERBOARD_DEFAULT_ROWS = 10;
-export const DATABASE_UNAVAILABLE_MESSAGE =
-  "I can't reach my database right now. Please try again in a moment.";
 export const LEADERBOARD_MAX_ROWS = 25;
 
 function isPeriod(value: string | null): value is LeaderboardPeriod {
@@ -34,15 +28,6 @@ function isMode(value: string | null): value is AttemptMode {
 
 /** `/leaderboard [quiz] [period] [rows] [mode]`: this server's scores by member (public, nobody pinged). */
 export function createLeaderboardCommand(deps: LeaderboardCommandDeps): Command {
-  async function findQuiz(guildId: string, ref: string): Promise<Quiz | null> {
-    const text = ref.trim();
-    if (/^\d{1,15}$/.test(text)) {
-      const byId = await deps.quizzes.getById(guildId, Number(text));
-      if (byId) return byId;
-    }
-    return text === '' ? null : deps.quizzes.findByName(guildId, text);
-  }
-
   return {
     definition: new SlashCommandBuilder()
       .setName('leaderboard')
@@ -87,46 +72,22 @@ export function createLeaderboardCommand(deps: LeaderboardCommandDeps): Command 
         LEADERBOARD_MAX_ROWS,
         Math.max(1, interaction.options.getInteger('rows') ?? LEADERBOARD_DEFAULT_ROWS),
       );
-      const work = (async () => {
-        const quiz = quizRef === null ? null : await findQuiz(guildId, quizRef);
-        if (quizRef !== null && quiz === null) return { kind: 'notFound', ref: quizRef } as const;
-        const filter = {
-          period,
-          now: deps.clock.now(),
-          ...(quiz ? { quizId: quiz.id } : {}),
-          ...(mode ? { mode } : {}),
-        };
-        const [top, own, participants] = await Promise.all([
-          deps.leaderboard.top(guildId, { ...filter, limit: rows }),
-          deps.leaderboard.rankOf(guildId, userId, filter),
-          deps.leaderboard.participants(guildId, filter),
-        ]);
-        return { kind: 'board', quiz, top, own, participants } as const;
-      })();
-      const result = await deferIfSlow(interaction, work, { ephemeral: false }).catch((error: unknown) => {
-        if (error instanceof DatabaseUnavailableError) return { kind: 'databaseUnavailable' } as const;
-        throw error;
-      });
-      if (result.kind === 'databaseUnavailable') {
-        ctx.logger.warn({ guildId }, 'leaderboard: database unavailable');
-        await respond(interaction, { content: DATABASE_UNAVAILABLE_MESSAGE, ephemeral: true });
-        return 'rejected';
+      const work = deps.service.board({ guildId, userId, quizRef, period, rows, ...(mode ? { mode } : {}) });
+      const result = await deferIfSlow(interaction, work, { ephemeral: false });
+      if (!result.ok) {
+        if (result.error.kind === 'databaseUnavailable')
+          ctx.logger.warn({ guildId }, 'leaderboard: database unavailable');
+        return replyError(interaction, result.error);
       }
-      if (result.kind === 'notFound') {
-        await respond(interaction, {
-          content: `I can't find a quiz called ${quoted(truncate(result.ref, 100))} in this server.`,
-          ephemeral: true,
-        });
-        return 'rejected';
-      }
+      const board = result.value;
       await respond(interaction, {
         embeds: [
           renderLeaderboard({
-            quizName: result.quiz?.name ?? null,
+            quizName: board.quiz?.name ?? null,
             period,
-            rows: result.top,
-            viewer: { userId, row: result.own },
-            participants: result.participants,
+            rows: board.top,
+            viewer: { userId, row: board.own },
+            participants: board.participants,
             ...(mode ? { mode } : {}),
           }),
         ],
@@ -137,7 +98,7 @@ export function createLeaderboardCommand(deps: LeaderboardCommandDeps): Command 
     async autocomplete(interaction) {
       if (!interaction.inGuild()) return interaction.respond([]);
       const typed = String(interaction.options.getFocused()).trim();
-      const choices = await deps.quizzes.search(interaction.guildId, typed, 25);
+      const choices = await deps.service.suggestQuizzes(interaction.guildId, typed, 25);
       await interaction.respond(choices.map((c) => ({ name: truncate(c.name, 100), value: String(c.id) })));
     },
   };

@@ -6,11 +6,7 @@ import {
   MessageFlags,
   type ModalSubmitInteraction,
 } from 'discord.js';
-import {
-  type CommandError,
-  INTERNAL_ERROR_MESSAGE,
-  renderCommandError,
-} from '../render/commandErrorMessage.js';
+import { renderUserError, type UserError } from '../render/userErrors.js';
 
 /** Every interaction Badgey answers with a message. */
 export type RepliableInteraction =
@@ -59,11 +55,8 @@ export async function respond(interaction: RepliableInteraction, options: Respon
  * Answers an expected user error ephemerally. Handlers `return replyError(interaction, error)` so
  * the router counts the outcome as `rejected`.
  */
-export async function replyError(
-  interaction: RepliableInteraction,
-  error: CommandError,
-): Promise<'rejected'> {
-  await respond(interaction, { content: renderCommandError(error), ephemeral: true });
+export async function replyError(interaction: RepliableInteraction, error: UserError): Promise<'rejected'> {
+  await respond(interaction, { content: renderUserError(error), ephemeral: true });
   return 'rejected';
 }
 
@@ -97,5 +90,5 @@ export async function deferIfSlow<T>(
 
 /** Answers a handler that threw (a bug): the friendly generic message, ephemeral; details go to the log. */
 export async function replyInternalError(interaction: RepliableInteraction): Promise<void> {
-  await respond(interaction, { content: INTERNAL_ERROR_MESSAGE, ephemeral: true });
+  await respond(interaction, { content: renderUserError({ kind: 'internalError' }), ephemeral: true });
 }

@@ -1,30 +1,16 @@
-import {
-  type ChatInputCommandInteraction,
-  InteractionContextType,
-  MessageFlags,
-  SlashCommandBuilder,
-} from 'discord.js';
+import { InteractionContextType, MessageFlags, SlashCommandBuilder } from 'discord.js';
 import type { AnalyticsStatistics } from '../analytics/index.js';
-import { isManager } from '../quiz/permissions.js';
-import {
-  DatabaseUnavailableError,
-  type GuildSettingsRepository,
-  type StatsRepository,
-} from '../quiz/ports.js';
-import type { Actor } from '../quiz/QuizService.js';
+import { ok } from '../quiz/result.js';
+import type { StatsService } from '../quiz/StatsService.js';
 import { renderBotStats, renderGuildStats } from '../render/stats.js';
-import type { Command, CommandResult } from './Command.js';
-import { DATABASE_UNAVAILABLE_MESSAGE } from './leaderboard.js';
+import type { Command } from './Command.js';
 import { actorOf } from './quiz/interactionActor.js';
 import { replyError, respond } from './replies.js';
 
 export interface StatsCommandDeps {
-  stats: StatsRepository;
-  guildSettings: Pick<GuildSettingsRepository, 'get'>;
+  service: StatsService;
   /** This process's in-memory analytics (`QuizAnalytics.getStatistics`): its own shards only. */
   botStatistics(): AnalyticsStatistics;
-  /** BOT_OWNER_IDS: the only ones who see bot-wide analytics. */
-  botOwnerIds: readonly string[];
 }
 
 /**
@@ -52,54 +38,29 @@ export function createStatsCommand(deps: StatsCommandDeps): Command {
     async execute(interaction, ctx) {
       const actor = actorOf(interaction);
       if (!actor) return replyError(interaction, { kind: 'guildOnly' });
-      const isBotOwner = deps.botOwnerIds.includes(actor.userId);
-      if (interaction.options.getString('scope') === 'bot') {
-        if (!isBotOwner)
-          return replyError(interaction, { kind: 'missingPermission', permission: 'Bot owner' });
-      }
+      const botScope = interaction.options.getString('scope') === 'bot';
+      const refused = botScope ? deps.service.checkBotScope(actor) : null;
+      if (refused) return replyError(interaction, refused);
       // Aggregates over every attempt (of the guild, or of all): defer first, the query may take a while.
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-      try {
-        if (interaction.options.getString('scope') !== 'bot') return await guildStats(interaction, actor);
-        const stats = await deps.stats.botStats();
-        await respond(interaction, {
-          embeds: [renderBotStats(stats, deps.botStatistics())],
-          ephemeral: true,
-        });
-        return undefined;
-      } catch (error) {
-        if (!(error instanceof DatabaseUnavailableError)) throw error;
-        ctx.logger.warn({ guildId: actor.guildId }, 'stats: database unavailable');
-        await respond(interaction, { content: DATABASE_UNAVAILABLE_MESSAGE, ephemeral: true });
-        return 'rejected';
+      const embed = botScope
+        ? await deps.service
+            .botStats(actor)
+            .then((r) => (r.ok ? ok(renderBotStats(r.value, deps.botStatistics())) : r))
+        : await deps.service
+            .guildStats(actor)
+            .then((r) =>
+              r.ok ? ok(renderGuildStats(interaction.guild?.name ?? 'this server', r.value)) : r,
+            );
+      if (!embed.ok) {
+        if (embed.error.kind === 'databaseUnavailable')
+          ctx.logger.warn({ guildId: actor.guildId }, 'stats: database unavailable');
+        return replyError(interaction, embed.error);
       }
+      await respond(interaction, { embeds: [embed.value], ephemeral: true });
+      return undefined;
     },
   };
-
-  /** This guild's numbers, for its managers (and the bot owners). */
-  async function guildStats(interaction: ChatInputCommandInteraction, actor: Actor): Promise<CommandResult> {
-    const settings = await deps.guildSettings.get(actor.guildId);
-    const allowed =
-      deps.botOwnerIds.includes(actor.userId) ||
-      isManager({
-        memberPermissions: actor.permissions,
-        memberRoleIds: actor.roleIds,
-        settings,
-        isOwner: actor.isOwner,
-      });
-    if (!allowed) {
-      return replyError(interaction, {
-        kind: 'missingPermission',
-        permission: 'Manage Server (or a quiz manager role)',
-      });
-    }
-    const stats = await deps.stats.guildStats(actor.guildId);
-    await respond(interaction, {
-      embeds: [renderGuildStats(interaction.guild?.name ?? 'this server', stats)],
-      ephemeral: true,
-    });
-    return undefined;
-  }
 
   return command;
 }

@@ -1,10 +1,7 @@
 import { type AuthoringError, SETTINGS_PERMISSION } from '../quiz/QuizService.js';
 import type { QuizFileError } from '../quiz/quizFile.js';
 import { bulletList, codeBlock, escapeMarkdown, formatBytes, quoted, truncate } from './quizText.js';
-
-/** Said whenever the database does not answer (also used for the router-independent paths). */
-export const DATABASE_UNAVAILABLE_MESSAGE =
-  "I can't reach my database right now, so nothing was changed. Please try again in a moment!";
+import { renderUserError } from './userErrors.js';
 
 function fileName(name: string): string {
   return `\`${truncate(name.replaceAll('`', "'"), 80)}\``;
@@ -84,6 +81,6 @@ export function renderAuthoringError(error: AuthoringError): string {
     case 'notText':
       return `${fileName(error.fileName)} is not a UTF-8 text file, so nothing was imported. Upload a quiz as YAML or JSON text (\`/quiz export\` shows the format).`;
     case 'databaseUnavailable':
-      return DATABASE_UNAVAILABLE_MESSAGE;
+      return renderUserError(error);
   }
 }

@@ -17,6 +17,7 @@ import { OPTION_LETTERS } from '../quiz/limits.js';
 import type { ManagerAnswerRejection, NextRejection, QueueLeftReason } from '../quiz/SessionManager.js';
 import type { EndedView, FeedbackView, QuestionView, SummaryView, TakeError } from '../quiz/TakeService.js';
 import { discordTime, escapeMarkdown, quoted, truncate } from './quizText.js';
+import { renderUserError } from './userErrors.js';
 
 export interface SessionMessage {
   content: string;
@@ -330,6 +331,6 @@ export function renderTakeError(error: TakeError): string {
     case 'shuttingDown':
       return 'Badgey is restarting right now. Please try again in a minute.';
     case 'databaseUnavailable':
-      return "I can't reach my database right now. Please try again in a moment.";
+      return renderUserError(error);
   }
 }
