@@ -13,7 +13,15 @@ const NETWORK_CODES: Record<string, string> = {
   EAI_AGAIN: 'host lookup failed',
 };
 
+/**
+ * Our tables are missing: every relation Badgey queries comes from its migrations, so the database
+ * was emptied or replaced (a restore gone wrong) while the bot ran. Not ready, and migrated again.
+ */
+export const SCHEMA_MISSING_REASON =
+  'schema missing (the database was emptied or replaced?): migrating again';
+
 const POSTGRES_CODES: Record<string, string> = {
+  '42P01': SCHEMA_MISSING_REASON,
   '57P01': 'server shutting down',
   '57P02': 'server crashed',
   '57P03': 'server starting up',

@@ -19,7 +19,7 @@ import {
 import { retry } from '../retry.js';
 import type { ScoresRepository } from '../scores/ports.js';
 import { DatabaseHealth } from './DatabaseHealth.js';
-import { unavailableReason } from './databaseErrors.js';
+import { SCHEMA_MISSING_REASON, unavailableReason } from './databaseErrors.js';
 import { GuardedDialect } from './GuardedDialect.js';
 import { openPostgres } from './postgresBackend.js';
 import { SqlAttemptRepository } from './SqlAttemptRepository.js';
@@ -110,8 +110,37 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     'database opened',
   );
 
+  // The schema vanished under us (the ping says so): migrate again, once at a time, then look again.
+  let migrated = false;
+  let remigrating: Promise<void> | undefined;
+  const migrateAgain = (): void => {
+    if (!migrated || remigrating) return;
+    logger.warn('database schema missing (emptied or replaced while running): applying the migrations again');
+    remigrating = backend
+      .migrate(db)
+      .then(
+        (applied) => logger.info({ applied }, 'database migrated again'),
+        (error: unknown) =>
+          logger.error(
+            { err: error instanceof Error ? error.message : String(error) },
+            'migrating again failed',
+          ),
+      )
+      .finally(() => {
+        remigrating = undefined;
+        void health.check();
+      });
+  };
   const health = new DatabaseHealth({
-    ping: backend.ping,
+    ping: async () => {
+      try {
+        await backend.ping();
+      } catch (error) {
+        if (error instanceof DatabaseUnavailableError && error.reason === SCHEMA_MISSING_REASON)
+          migrateAgain();
+        throw error;
+      }
+    },
     logger,
     ...(options.readiness ? { readiness: options.readiness } : {}),
     ...(options.healthIntervalMs ? { intervalMs: options.healthIntervalMs } : {}),
@@ -181,6 +210,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
           sleep: (ms) => sleep(ms, undefined, signal ? { signal } : {}),
         },
       );
+      migrated = true;
       if (applied.length > 0) logger.info({ applied }, 'database migrated');
       else logger.debug('database schema up to date');
       await health.start();

@@ -3,7 +3,9 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { DatabaseUnavailableError } from '../quiz/ports.js';
 import type { Backend } from './backend.js';
+import { SCHEMA_MISSING_REASON } from './databaseErrors.js';
 import { migrateToLatest } from './migrations.js';
 
 export interface PostgresOptions {
@@ -61,8 +63,16 @@ export function openPostgres(url: string, options: PostgresOptions, logger: Logg
   return {
     dialect: 'postgres',
     kyselyDialect: new PostgresDialect({ pool }),
+    // Not just `select 1`: a database emptied or replaced while running answers that fine while
+    // every command fails. The migrations' bookkeeping table must be there (42P01 otherwise).
     async ping() {
-      await pingPool.query('select 1');
+      try {
+        await pingPool.query('select 1 from kysely_migration limit 1');
+      } catch (error) {
+        if ((error as { code?: unknown }).code === '42P01')
+          throw new DatabaseUnavailableError(SCHEMA_MISSING_REASON, { cause: error });
+        throw error;
+      }
     },
     async migrate() {
       // A dedicated connection without statement/query timeouts: waiting for another replica's
