@@ -1,5 +1,6 @@
 import type { Registry } from 'prom-client';
 import { Counter, Gauge, Histogram } from 'prom-client';
+import { METRICS } from '../metrics.js';
 import type {
   AnalyticsObserver,
   AnalyticsSource,
@@ -15,62 +16,44 @@ import type {
 export function createAnalyticsMetrics(registry: Registry): AnalyticsObserver {
   const registers = [registry];
   const quizzesStarted = new Counter({
-    name: 'badgey_quizzes_started_total',
-    help: 'Quiz attempts started.',
+    ...METRICS.quizzesStartedTotal,
     registers,
   });
   const quizzesCompleted = new Counter({
-    name: 'badgey_quizzes_completed_total',
-    help: 'Quiz attempts completed.',
+    ...METRICS.quizzesCompletedTotal,
     registers,
   });
   const answers = new Counter({
-    name: 'badgey_answers_total',
-    help: 'Questions answered, by outcome (correct, incorrect, timeout).',
-    labelNames: ['outcome'] as const,
+    ...METRICS.answersTotal,
     registers,
   });
   const answerTime = new Histogram({
-    name: 'badgey_answer_time_seconds',
-    help: 'Time players took to answer a question (timeouts excluded).',
-    buckets: [0.5, 1, 2, 3, 5, 7.5, 10, 15, 20, 30, 45, 60, 120],
+    ...METRICS.answerTimeSeconds,
     registers,
   });
   const quizDuration = new Histogram({
-    name: 'badgey_quiz_duration_seconds',
-    help: 'Duration of completed quiz attempts.',
-    buckets: [10, 30, 60, 120, 180, 300, 600, 900, 1800, 3600, 7200],
+    ...METRICS.quizDurationSeconds,
     registers,
   });
   const quizScore = new Histogram({
-    name: 'badgey_quiz_score',
-    help: 'Points scored in completed quiz attempts.',
-    buckets: [0, 5, 10, 20, 30, 50, 75, 100, 150, 200, 300, 500, 1000],
+    ...METRICS.quizScore,
     registers,
   });
   const commandDuration = new Histogram({
-    name: 'badgey_command_duration_seconds',
-    help: 'Time to handle a command, by command and outcome (ok, rejected, error).',
-    labelNames: ['command', 'outcome'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    ...METRICS.commandDurationSeconds,
     registers,
   });
   const dbQueryDuration = new Histogram({
-    name: 'badgey_db_query_duration_seconds',
-    help: 'Database query durations.',
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    ...METRICS.dbQueryDurationSeconds,
     registers,
   });
   const errors = new Counter({
-    name: 'badgey_errors_total',
-    help: 'Errors recorded by analytics, by type.',
-    labelNames: ['type'] as const,
+    ...METRICS.errorsTotal,
     registers,
   });
   let source: AnalyticsSource | undefined;
   new Gauge({
-    name: 'badgey_active_users',
-    help: 'Distinct users seen since analytics began (HyperLogLog estimate, ~0.8% standard error).',
+    ...METRICS.activeUsers,
     registers,
     collect() {
       if (source !== undefined) this.set(source.activeUsersEstimate());
@@ -121,16 +104,14 @@ export interface ExportStatusSource {
  */
 export function registerExportMetrics(registry: Registry, exporter: ExportStatusSource): void {
   new Gauge({
-    name: 'badgey_analytics_export_last_success_timestamp_seconds',
-    help: 'Unix time of the last complete analytics export (the process start time until the first one).',
+    ...METRICS.analyticsExportLastSuccessTimestampSeconds,
     registers: [registry],
     collect() {
       this.set(exporter.lastSuccessAt / 1000);
     },
   });
   new Gauge({
-    name: 'badgey_analytics_export_interval_seconds',
-    help: 'Seconds between analytics exports (ANALYTICS_EXPORT_INTERVAL).',
+    ...METRICS.analyticsExportIntervalSeconds,
     registers: [registry],
     collect() {
       this.set(exporter.intervalSeconds);

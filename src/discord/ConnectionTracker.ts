@@ -4,6 +4,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { ShardState, ShardStatus } from '../commands/status.js';
 import type { ReadinessRegistry } from '../health/ReadinessRegistry.js';
 import type { Logger } from '../log.js';
+import { METRICS } from '../metrics.js';
 import { classifyGatewayClose, type FatalGatewayClose } from './gatewayCloseCodes.js';
 
 export interface ConnectionTrackerOptions {
@@ -48,22 +49,16 @@ export class ConnectionTracker {
     this.#onFatal = options.onFatal;
     this.#readiness.report(DISCORD_COMPONENT, { ready: false, reason: 'discord: not connected' });
     this.#readyGauge = new Gauge({
-      name: 'badgey_gateway_shard_ready',
-      help: '1 when the gateway shard is connected and ready, 0 otherwise',
-      labelNames: ['shard'],
+      ...METRICS.gatewayShardReady,
       registers: [options.metricsRegistry],
     });
     this.#reconnects = new Counter({
-      name: 'badgey_gateway_reconnects_total',
-      help: 'Gateway reconnect attempts (resume or re-identify) per shard',
-      labelNames: ['shard'],
+      ...METRICS.gatewayReconnectsTotal,
       registers: [options.metricsRegistry],
     });
     const tracker = this;
     new Gauge({
-      name: 'badgey_gateway_latency_seconds',
-      help: 'Last gateway heartbeat round trip per shard',
-      labelNames: ['shard'],
+      ...METRICS.gatewayLatencySeconds,
       registers: [options.metricsRegistry],
       collect() {
         for (const shard of tracker.shards()) {

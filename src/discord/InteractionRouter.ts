@@ -19,6 +19,7 @@ import type {
 import { type RepliableInteraction, replyError, replyInternalError } from '../commands/replies.js';
 import { parseCustomId } from '../components/customId.js';
 import type { Logger } from '../log.js';
+import { METRICS } from '../metrics.js';
 
 /** The slice of QuizAnalytics the router records into. */
 export interface InteractionAnalytics {
@@ -71,9 +72,7 @@ export class InteractionRouter {
       }
     }
     this.#interactions = new Counter({
-      name: 'badgey_interactions_total',
-      help: 'Interactions handled, by type and outcome (ok, rejected = expected user error, error = bug)',
-      labelNames: ['type', 'outcome'],
+      ...METRICS.interactionsTotal,
       registers: [options.metricsRegistry],
     });
   }

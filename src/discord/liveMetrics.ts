@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { METRICS } from '../metrics.js';
 import type { LiveObserver } from '../quiz/live/LiveGameService.js';
 
 /**
@@ -8,22 +9,18 @@ import type { LiveObserver } from '../quiz/live/LiveGameService.js';
  */
 export function createLiveMetrics(registry: Registry, running: () => number): LiveObserver {
   new Gauge({
-    name: 'badgey_games_running',
-    help: 'Live channel games (scheduled, lobby or running) this process holds.',
+    ...METRICS.gamesRunning,
     registers: [registry],
     collect() {
       this.set(running());
     },
   });
   const players = new Histogram({
-    name: 'badgey_game_players',
-    help: 'Players (members who answered at least once) per finished live game.',
-    buckets: [0, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000],
+    ...METRICS.gamePlayers,
     registers: [registry],
   });
   const deferred = new Counter({
-    name: 'badgey_live_edits_deferred_total',
-    help: 'Live answer-counter edits skipped because the channel was near its message rate limit or a reveal was due.',
+    ...METRICS.liveEditsDeferredTotal,
     registers: [registry],
   });
   return {

@@ -1,4 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { METRICS } from '../metrics.js';
 import type { EndReason } from '../quiz/SoloSession.js';
 import type { TakeObserver } from '../quiz/TakeService.js';
 
@@ -20,25 +21,21 @@ export function createSessionMetrics(
   counts: () => { running: number; queued: number },
 ): TakeObserver {
   new Gauge({
-    name: 'badgey_sessions_running',
-    help: 'Solo quiz sessions running in this process.',
+    ...METRICS.sessionsRunning,
     registers: [registry],
     collect() {
       this.set(counts().running);
     },
   });
   new Gauge({
-    name: 'badgey_sessions_queued',
-    help: 'Members waiting for a free quiz session slot (QUIZ_MAX_SESSIONS).',
+    ...METRICS.sessionsQueued,
     registers: [registry],
     collect() {
       this.set(counts().queued);
     },
   });
   const ended = new Counter({
-    name: 'badgey_sessions_ended_total',
-    help: 'Solo quiz sessions ended, by reason (completed, idle, token_age, quiz_deleted, shutdown).',
-    labelNames: ['reason'] as const,
+    ...METRICS.sessionsEndedTotal,
     registers: [registry],
   });
   for (const reason of Object.values(SESSION_END_REASONS)) ended.inc({ reason }, 0);

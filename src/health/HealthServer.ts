@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { formatUptime } from '../analytics/formatUptime.js';
 import type { Clock } from '../clock.js';
+import { METRICS } from '../metrics.js';
 import { CachedExposition } from './CachedExposition.js';
 import { bytesToMb, type ProcessSample } from './ProcessSampler.js';
 import type { ReadinessRegistry } from './ReadinessRegistry.js';
@@ -314,23 +315,18 @@ function registerHealthMetrics(
   uptimeSeconds: () => number,
 ): HealthMetrics {
   const requests = new Counter({
-    name: 'badgey_health_requests_total',
-    help: 'Requests to the health/metrics HTTP server, by route and status code.',
-    labelNames: ['route', 'code'] as const,
+    ...METRICS.healthRequestsTotal,
     registers: [registry],
   });
   new Gauge({
-    name: 'badgey_ready',
-    help: '1 when every readiness component is ready (what /ready answers 200 for), else 0.',
+    ...METRICS.ready,
     registers: [registry],
     collect() {
       this.set(readiness.isReady() ? 1 : 0);
     },
   });
   new Gauge({
-    name: 'badgey_component_ready',
-    help: 'Readiness per component (discord shards, database, analytics-export): 1 ready, 0 not.',
-    labelNames: ['component'] as const,
+    ...METRICS.componentReady,
     registers: [registry],
     collect() {
       this.reset();
@@ -339,17 +335,14 @@ function registerHealthMetrics(
     },
   });
   new Gauge({
-    name: 'badgey_uptime_seconds',
-    help: 'Seconds since the process started.',
+    ...METRICS.uptimeSeconds,
     registers: [registry],
     collect() {
       this.set(Math.floor(uptimeSeconds()));
     },
   });
   const buildInfo = new Gauge({
-    name: 'badgey_build_info',
-    help: 'Always 1; the version label names the running build.',
-    labelNames: ['version'] as const,
+    ...METRICS.buildInfo,
     registers: [registry],
   });
   buildInfo.set({ version }, 1);

@@ -6,6 +6,7 @@ import { type Clock, systemClock } from '../clock.js';
 import { parseDatabaseUrl } from '../config/databaseUrl.js';
 import { redactUrl } from '../config/redactUrl.js';
 import type { ReadinessRegistry } from '../health/ReadinessRegistry.js';
+import { METRICS } from '../metrics.js';
 import type { LiveGameRepository } from '../quiz/live/ports.js';
 import {
   type AttemptRepository,
@@ -86,12 +87,10 @@ export interface Database extends Repositories {
 
 function errorsCounter(registry: Registry | undefined): Counter<'operation'> | undefined {
   if (!registry) return undefined;
-  const existing = registry.getSingleMetric('badgey_db_errors_total');
+  const existing = registry.getSingleMetric(METRICS.dbErrorsTotal.name);
   if (existing) return existing as Counter<'operation'>;
   return new Counter({
-    name: 'badgey_db_errors_total',
-    help: 'Database operations that failed (not counting "not found"-style outcomes), by repository operation.',
-    labelNames: ['operation'],
+    ...METRICS.dbErrorsTotal,
     registers: [registry],
   });
 }
