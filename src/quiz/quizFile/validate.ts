@@ -296,12 +296,18 @@ export interface ReportedIssue {
 
 /** zod's issues plus the cross-field rules zod skipped because a field had already failed. */
 export function withCrossIssues(issues: readonly z.core.$ZodIssue[], cross: CrossIssue[]): ReportedIssue[] {
-  const out: ReportedIssue[] = issues.map((issue) => ({
-    path: issue.path,
-    message: issue.message,
-    code: issue.code,
-    ...(issue.code === 'unrecognized_keys' ? { unknownKey: issue.keys[0] } : {}),
-  }));
+  // Several unknown keys in one object: one issue per key, each located at its own key (they were
+  // all reported at the first one's line).
+  const out: ReportedIssue[] = issues.flatMap((issue): ReportedIssue[] =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({
+          path: issue.path,
+          message: `has unknown key ${JSON.stringify(key)}`,
+          code: issue.code,
+          unknownKey: key,
+        }))
+      : [{ path: issue.path, message: issue.message, code: issue.code }],
+  );
   const seen = new Set(out.map((issue) => `${renderPath(issue.path)}\0${issue.message}`));
   for (const issue of cross) {
     const key = `${renderPath(issue.path)}\0${issue.message}`;

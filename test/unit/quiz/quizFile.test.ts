@@ -214,6 +214,19 @@ describe('parseQuizFile', () => {
       ]);
     });
 
+    it('reports each of several unknown keys in one object at its own line and column', () => {
+      const text = withQuestion(
+        'question: A?\noptions: [a, b]\nanswer: a\nhint: x\nexplain: y',
+        'timr: 3\nshufle: true\n',
+      );
+      expect(messages(text).filter((m) => /unknown key/.test(m))).toEqual([
+        'quiz.yaml:3:1: the quiz has unknown key "timr"',
+        'quiz.yaml:4:1: the quiz has unknown key "shufle"',
+        'quiz.yaml:9:5: questions[0] has unknown key "hint"',
+        'quiz.yaml:10:5: questions[0] has unknown key "explain"',
+      ]);
+    });
+
     it('reports every mistake at once, in file order', () => {
       const text = withQuestion(
         'question: ""\noptions: [a, A, b, c, d, e]\nanswer: z\npoints: 0',
