@@ -18,4 +18,15 @@ describe('README', () => {
     const table = readme.slice(readme.indexOf('\n', start) + 1, end).trim();
     expect(table).toBe(configTableMarkdown().trim());
   });
+
+  it('gives every kubectl command aimed at deploy/badgey its sharded (StatefulSet) form nearby', () => {
+    // The chart runs a StatefulSet when sharding is on: `deploy/badgey` does not exist there.
+    const lines = readme.split('\n');
+    const missing = lines.flatMap((line, i) => {
+      if (!/kubectl .*deploy\/badgey/.test(line)) return [];
+      const nearby = lines.slice(Math.max(0, i - 3), i + 4).join('\n');
+      return /sts\/badgey|badgey-\d|exec <pod>/.test(nearby) ? [] : [`README line ${i + 1}: ${line.trim()}`];
+    });
+    expect(missing).toEqual([]);
+  });
 });
