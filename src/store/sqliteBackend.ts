@@ -1,5 +1,5 @@
 /** The SQLite backend (better-sqlite3): a file (its folder created) or `:memory:`, in WAL mode. */
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { type Kysely, SqliteDialect } from 'kysely';
@@ -80,8 +80,33 @@ async function probeWriteLock(connection: BetterSqlite3.Database): Promise<void>
   }
 }
 
+/**
+ * The database's folder exists and can be written: SQLite writes the file and its -wal and -shm
+ * files there. On a read-only filesystem SQLite itself only says "unable to open database file".
+ */
+function prepareFolder(path: string): void {
+  const dir = dirname(resolve(path));
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EROFS')
+      throw new Error(
+        `cannot open SQLite database ${path}: ${dir} is on a read-only filesystem, and SQLite writes the database and its -wal and -shm files there. Mount a writable volume at ${dir} (Kubernetes: persistence.enabled=true, or an emptyDir) or set DATABASE_URL to a path on one`,
+        { cause: error },
+      );
+    if (code === 'EACCES' || code === 'EPERM')
+      throw new Error(
+        `cannot open SQLite database ${path}: ${dir} is not writable by this user (uid ${process.getuid?.() ?? '?'}); make it writable or set DATABASE_URL to a writable path`,
+        { cause: error },
+      );
+    throw error;
+  }
+}
+
 export async function openSqlite(path: string): Promise<Backend> {
-  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  if (path !== ':memory:') prepareFolder(path);
   let connection: BetterSqlite3.Database;
   try {
     connection = new BetterSqlite3(path, { timeout: SQLITE_BUSY_TIMEOUT_MS });
