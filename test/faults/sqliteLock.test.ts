@@ -4,8 +4,6 @@ import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PermissionFlagsBits } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BotProcess } from '../support/botProcess.js';
-import { DiscordEmulator, type InteractionHandle } from '../support/discord-emulator/index.js';
 import {
   injectTake,
   quizInput,
@@ -14,6 +12,8 @@ import {
   waitForTitle,
   waitUntil,
 } from '../e2e/takingHarness.js';
+import { BotProcess } from '../support/botProcess.js';
+import { DiscordEmulator, type InteractionHandle } from '../support/discord-emulator/index.js';
 
 // Another process holds the SQLite write lock (`BEGIN EXCLUSIVE`: a backup, an operator's sqlite3
 // shell) while the real bot runs against the emulator, whose 3 s acknowledgement deadline is
