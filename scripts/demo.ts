@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { APIApplicationCommandInteractionDataOption } from 'discord-api-types/v10';
+import { parse as parseYaml } from 'yaml';
 import { BotProcess } from '../test/support/botProcess.js';
 import type {
   EmulatedMember,
@@ -81,13 +82,15 @@ async function main(): Promise<void> {
   const guild = emu.addGuild({ name: 'Demo Guild', channels: [{ name: 'quiz' }] });
   const channelId = guild.channels[0]?.id ?? '';
   const ada = emu.addMember(guild.id, { user: { username: 'Ada', globalName: 'Ada' }, permissions: 0n });
+  const bob = emu.addMember(guild.id, { user: { username: 'Bob', globalName: 'Bob' }, permissions: 0n });
+  const cy = emu.addMember(guild.id, { user: { username: 'Cy', globalName: 'Cy' }, permissions: 0n });
   const admin = emu.addMember(guild.id, {
     user: { username: 'Admiral', globalName: 'Admiral' },
     permissions: MANAGE_GUILD,
   });
   console.log(
     dim(
-      `Discord emulator on ${emu.apiBase}: "${guild.name}", #quiz, members Ada and Admiral (Manage Server)`,
+      `Discord emulator on ${emu.apiBase}: "${guild.name}", #quiz, members Ada, Bob, Cy and Admiral (Manage Server)`,
     ),
   );
 
@@ -97,6 +100,7 @@ async function main(): Promise<void> {
       DISCORD_TOKEN: emu.token,
       DISCORD_GUILD_IDS: guild.id,
       LOG_LEVEL: 'warn',
+      LIVE_GAME_INTERLUDE_SECONDS: '2',
     },
   });
   let exitCode = 0;
@@ -140,6 +144,8 @@ async function main(): Promise<void> {
     };
 
     await conversation({ emu, guildId: guild.id, channelId, ada, admin, use });
+    await quizNight({ emu, guildId: guild.id, channelId, ada, bob, cy, admin, use });
+    await soloTake({ emu, guildId: guild.id, channelId, ada, use });
   } catch (err) {
     exitCode = 1;
     console.error(`demo failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -200,6 +206,183 @@ async function conversation(ctx: {
     }),
   );
   await use(ada, 'quiz', [subcommand('list')]);
+}
+
+/** The right answer of every demo question, by question text (the quiz file plus the added question). */
+function answerKey(): Map<string, string> {
+  const file = parseYaml(
+    readFileSync(new URL('../test/fixtures/quizzes/planets.yaml', import.meta.url), 'utf8'),
+  ) as {
+    questions: { question: string; answer: string }[];
+  };
+  const key = new Map(file.questions.map((q) => [q.question, q.answer]));
+  key.set('Which planet has the most moons?', 'Saturn');
+  return key;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitFor<T>(check: () => T | undefined, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+interface ShownMessage {
+  id: string;
+  content: string;
+  embeds: Embed[];
+  components?: Component[];
+  flags?: number;
+}
+
+function printChannelMessage(message: ShownMessage, label = ''): void {
+  printResponse({
+    kind: 'message',
+    data: message,
+    files: [],
+    at: 0,
+    elapsedMs: 0,
+  } as unknown as InteractionResponse);
+  if (label) console.log(dim(`    ${label}`));
+  console.log();
+}
+
+const titleOf = (m: ShownMessage | undefined) => m?.embeds[0]?.title ?? '';
+const buttonsOf = (m: ShownMessage) =>
+  (m.components ?? []).flatMap((row) => row.components ?? []).filter((c) => c.custom_id !== undefined);
+
+/**
+ * A quiz night: the admin hosts a live game in #quiz, and Ada, Bob and Cy play it on ordinary
+ * channel messages — each click acknowledged only to the clicker, reveals by editing the question,
+ * standings, a podium, and the live leaderboard.
+ */
+async function quizNight(ctx: {
+  emu: DiscordEmulator;
+  guildId: string;
+  channelId: string;
+  ada: EmulatedMember;
+  bob: EmulatedMember;
+  cy: EmulatedMember;
+  admin: EmulatedMember;
+  use: (member: EmulatedMember, name: string, options?: Option[]) => Promise<InteractionHandle>;
+}): Promise<void> {
+  const { emu, channelId, admin, use } = ctx;
+  const quiz = 'Planets: the basics';
+  console.log(bold('── Quiz night: a live game the whole channel plays ──\n'));
+  await use(admin, 'quiz', [
+    subcommand('edit', [text('quiz', quiz), { type: 4, name: 'timer', value: 6 } as Option]),
+  ]);
+  await use(admin, 'quiz', [subcommand('host', [text('quiz', quiz)])]);
+  const channel = () =>
+    emu.messages(channelId).filter((m) => ((m.flags ?? 0) & EPHEMERAL) === 0) as unknown as ShownMessage[];
+  const lobby = await waitFor(() => channel().find((m) => /^Live quiz/.test(titleOf(m))), 'the lobby');
+  printChannelMessage(lobby, '(posted in #quiz)');
+  const start = buttonsOf(lobby).find((b) => b.label === 'Start now');
+  console.log(`${bold('Admiral')} › [Start now]\n`);
+  await emu
+    .injectComponent({ messageId: lobby.id, customId: start?.custom_id ?? '', userId: admin.user.id })
+    .waitForResponse(5000);
+
+  const key = answerKey();
+  const players: [EmulatedMember, 'right' | 'first', number][] = [
+    [ctx.ada, 'right', 900],
+    [ctx.bob, 'first', 1700],
+    [ctx.cy, 'right', 2600],
+  ];
+  const seen = new Set<string>();
+  for (;;) {
+    const question = await waitFor(
+      () =>
+        channel().find(
+          (m) => !seen.has(m.id) && /^Question \d+ of \d+$/.test(titleOf(m)) && buttonsOf(m).length > 0,
+        ),
+      'the next question',
+    );
+    seen.add(question.id);
+    printChannelMessage(question, '(posted in #quiz)');
+    const text = (question.embeds[0]?.description ?? '').split('\n')[0]?.replaceAll('\\', '') ?? '';
+    const right = key.get(text);
+    const buttons = buttonsOf(question);
+    const askedAt = Number((BigInt(question.id) >> 22n) + 1420070400000n);
+    for (const [member, how, afterMs] of players) {
+      const wait = askedAt + afterMs - Date.now();
+      if (wait > 0) await sleep(wait);
+      const button =
+        how === 'right' ? (buttons.find((b) => b.label?.slice(3) === right) ?? buttons[0]) : buttons[0];
+      console.log(`${bold(member.user.globalName ?? member.user.username)} › [${button?.label ?? '?'}]`);
+      await printAnswers(
+        emu.injectComponent({
+          messageId: question.id,
+          customId: button?.custom_id ?? '',
+          userId: member.user.id,
+        }),
+      );
+    }
+    const revealed = await waitFor(() => {
+      const m = emu.message(question.id)?.message as unknown as ShownMessage | undefined;
+      return /the answer is/.test(titleOf(m)) ? m : undefined;
+    }, 'the reveal');
+    printChannelMessage(revealed, '(the question message, edited)');
+    const after = await waitFor(
+      () => channel().find((m) => !seen.has(m.id) && /^(Standings|🏆)/.test(titleOf(m))),
+      'standings or the podium',
+    );
+    seen.add(after.id);
+    printChannelMessage(after, '(posted in #quiz)');
+    if (/^🏆/.test(titleOf(after))) break;
+  }
+  await use(ctx.ada, 'leaderboard', [text('mode', 'live')]);
+}
+
+/** Ada takes the quiz on her own (only she sees it), plays it to the end, then the leaderboard. */
+async function soloTake(ctx: {
+  emu: DiscordEmulator;
+  guildId: string;
+  channelId: string;
+  ada: EmulatedMember;
+  use: (member: EmulatedMember, name: string, options?: Option[]) => Promise<InteractionHandle>;
+}): Promise<void> {
+  const { emu, ada, use } = ctx;
+  console.log(bold('── Solo: /quiz take, played to the end ──\n'));
+  const key = answerKey();
+  const take = await use(ada, 'quiz', [subcommand('take', [text('quiz', 'Planets: the basics')])]);
+  const messageId = await waitFor(() => take.originalMessage()?.id, 'the quiz message');
+  let lastShown = '';
+  for (let step = 0; step < 20; step++) {
+    const message = await waitFor(() => {
+      const m = emu.message(messageId)?.message as unknown as ShownMessage | undefined;
+      const shown = m
+        ? `${titleOf(m)}|${buttonsOf(m)
+            .map((b) => b.label)
+            .join()}`
+        : '';
+      return m && m.embeds.length > 0 && shown !== lastShown ? m : undefined;
+    }, 'the next screen');
+    lastShown = `${titleOf(message)}|${buttonsOf(message)
+      .map((b) => b.label)
+      .join()}`;
+    // The first screen was printed with the command's answers already.
+    const printed = step === 0 && take.responses.some((r) => (r.data.embeds ?? []).length > 0);
+    if (!printed) printChannelMessage(message, '(only Ada sees this)');
+    const buttons = buttonsOf(message);
+    const next = buttons.find((b) => b.label === 'Next question' || b.label === 'See results');
+    let choice = next;
+    if (!choice && /^Question/.test(titleOf(message))) {
+      const text = (message.embeds[0]?.description ?? '').split('\n')[0]?.replaceAll('\\', '') ?? '';
+      const right = key.get(text);
+      choice = buttons.find((b) => (b.label ?? '').replace(/^[A-E]\. /, '') === right) ?? buttons[0];
+    }
+    if (!choice) break;
+    console.log(`${bold('Ada')} › [${choice.label ?? '?'}]\n`);
+    emu.injectComponent({ messageId, customId: choice.custom_id ?? '', userId: ada.user.id });
+    await sleep(300);
+  }
+  await use(ada, 'leaderboard');
 }
 
 /** Prints the first answer and whatever follows within a short settle time (edits, follow-ups). */

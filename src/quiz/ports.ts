@@ -183,7 +183,7 @@ export interface AttemptRepository {
   /** Ended by inactivity/token age (no best score, does not count for retakes). */
   markAbandoned(attemptId: number, outcome: AttemptOutcome): Promise<Attempt>;
   get(attemptId: number): Promise<Attempt | null>;
-  /** For the `once` retake policy: has the member a completed attempt on this quiz? */
+  /** For the `once` retake policy: has the member a completed solo attempt on this quiz? (Live games do not count.) */
   hasCompleted(guildId: string, userId: string, quizId: number): Promise<boolean>;
   /** In-progress attempts (of one guild, or all). */
   countInProgress(guildId?: string): Promise<number>;

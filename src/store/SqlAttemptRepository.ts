@@ -194,6 +194,8 @@ export class SqlAttemptRepository implements AttemptRepository {
         .where('user_id', '=', userId)
         .where('quiz_id', '=', quizId)
         .where('status', '=', 'completed')
+        // Playing a live game in the channel does not use up the member's own (solo) attempt.
+        .where('mode', '=', 'solo')
         .limit(1)
         .executeTakeFirst();
       return row !== undefined;

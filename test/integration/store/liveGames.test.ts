@@ -123,6 +123,8 @@ describe.each(STORE_TARGETS)('live games on $name', (target) => {
     ).toBe('lost_lease');
     expect(await db.liveGames.get(id)).toMatchObject({ status: 'finished' });
     expect(await db.attempts.getBestScore(guild, 'ada', quizId)).toMatchObject({ score: 9 });
+    // A live game does not use up the member's own attempt under the `once` retake policy.
+    expect(await db.attempts.hasCompleted(guild, 'ada', quizId)).toBe(false);
     const filter = { period: 'all' as const, now: clock.now() + 120_000 };
     expect(await db.leaderboard.top(guild, { ...filter, limit: 5, mode: 'live' })).toEqual([
       { rank: 1, userId: 'ada', score: 9, attempts: 1 },
