@@ -17,6 +17,7 @@ import {
 } from './analytics/index.js';
 import { systemClock, systemScheduler } from './clock.js';
 import { createCommands } from './commands/index.js';
+import { DiscordLiveChannel } from './commands/quiz/DiscordLiveChannel.js';
 import {
   createInteractionWebhookRest,
   DiscordSessionPresenter,
@@ -30,7 +31,6 @@ import { loadConfig } from './config/loadConfig.js';
 import { requireDiscordToken } from './config/requireDiscordToken.js';
 import { ConnectionTracker } from './discord/ConnectionTracker.js';
 import { DiscordBot } from './discord/DiscordBot.js';
-import { DiscordLiveChannel } from './discord/DiscordLiveChannel.js';
 import { FATAL_GATEWAY_EXIT_CODE } from './discord/gatewayCloseCodes.js';
 import { InteractionRouter } from './discord/InteractionRouter.js';
 import { createLiveMetrics } from './discord/liveMetrics.js';

@@ -6,15 +6,15 @@
  */
 import { DiscordAPIError, type REST, RESTJSONErrorCodes, Routes } from 'discord.js';
 import type { APIMessage } from 'discord-api-types/v10';
-import type { LiveGameState, RankedPlayer } from '../quiz/live/LiveGame.js';
+import type { LiveGameState, RankedPlayer } from '../../quiz/live/LiveGame.js';
 import {
   LiveChannelGoneError,
   type LiveGameChannel,
   type LivePodiumView,
   type LiveQuestionView,
   type LiveRevealView,
-} from '../quiz/live/ports.js';
-import { snowflakeTimestampMs } from '../quiz/snowflake.js';
+} from '../../quiz/live/ports.js';
+import { snowflakeTimestampMs } from '../../quiz/snowflake.js';
 import {
   renderLiveCounter,
   renderLiveQuestion,
@@ -23,7 +23,7 @@ import {
   renderPodium,
   renderReveal,
   renderStandings,
-} from '../render/liveGame.js';
+} from '../../render/liveGame.js';
 
 const GONE: ReadonlyMap<number, 'channel_deleted' | 'no_access'> = new Map([
   [RESTJSONErrorCodes.UnknownChannel, 'channel_deleted'],
