@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -31,6 +30,7 @@ import { ApiError, ErrorCodes } from './ApiError.js';
 import { GatewayServer } from './GatewayServer.js';
 import { objectBody, parseBody, readRaw } from './httpBody.js';
 import { InteractionRecord } from './InteractionRecord.js';
+import { type BucketState, RestLimits, type RestResponse } from './RestLimits.js';
 import { DISCORD_EPOCH, shardOf, snowflakeAt, snowflakeTimestamp } from './snowflake.js';
 import type {
   AutocompleteInjection,
@@ -95,20 +95,6 @@ interface Route {
   handler: (ctx: RouteContext) => RouteResult | Promise<RouteResult>;
 }
 
-interface BucketState {
-  limit: number;
-  count: number;
-  resetAt: number;
-  /** A bucket shared by several routes (the per-channel message limit) names itself. */
-  shared?: string;
-}
-
-interface FaultState extends Fault {
-  input: FaultInput;
-  hits: number;
-  remaining: number;
-}
-
 /** Message flags a bot may set when creating a message (others are Discord's to set). */
 const SETTABLE_FLAGS = 4 | 64 | 4096 | 32768; // SuppressEmbeds | Ephemeral | SuppressNotifications | IsComponentsV2
 const EPHEMERAL = 64;
@@ -144,8 +130,7 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
   private readonly world: World;
   private readonly gateway: GatewayServer;
   private readonly routes: Route[];
-  private readonly faults: FaultState[] = [];
-  private readonly buckets = new Map<string, BucketState>();
+  private readonly limits: RestLimits;
   private readonly commands = new Map<string, APIApplicationCommand[]>();
   private readonly commandIds = new Map<string, string>();
   private readonly interactions = new Map<string, InteractionRecord>();
@@ -189,6 +174,10 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
     this.applicationId = init.applicationId;
     this.world = new World(init.applicationId, init.botUsername, () => this.baseUrl);
     this.botUser = this.world.botUser;
+    this.limits = new RestLimits({
+      rateLimit: options.rateLimit,
+      channelMessageRateLimit: options.channelMessageRateLimit,
+    });
     this.gateway = new GatewayServer({
       token: init.token,
       applicationId: init.applicationId,
@@ -872,9 +861,7 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
 
   /** The next `times` matching requests answer `status` (429 with Retry-After) instead of the route. */
   injectFault(input: FaultInput): Fault {
-    const fault: FaultState = { input, hits: 0, remaining: input.times };
-    this.faults.push(fault);
-    return fault;
+    return this.limits.injectFault(input);
   }
 
   /** false: REST answers 503 and new gateway connections are refused ({dropConnections} also drops open ones). */
@@ -970,10 +957,10 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
       if (!this.available) {
         result = json(503, { message: 'Service Unavailable (emulated outage)', code: 0 });
       } else {
-        const fault = this.takeFault(method, path);
+        const fault = this.limits.takeFault(method, path);
         if (fault) {
           call.fault = true;
-          this.writeFault(res, fault, call);
+          this.writeAnswer(res, this.limits.faultResponse(fault), call);
           return;
         }
         for (const r of this.routes) {
@@ -993,9 +980,9 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
         if (route.auth && headers.authorization !== `Bot ${this.token}`) {
           throw new ApiError(401, 0, '401: Unauthorized');
         }
-        bucketState = this.takeRateLimit(route, params);
+        bucketState = this.limits.takeRateLimit(route, params);
         if (bucketState && bucketState.count > bucketState.limit) {
-          this.writeRateLimited(res, route, bucketState, call);
+          this.writeAnswer(res, this.limits.rateLimitedResponse(route, bucketState), call);
           return;
         }
         // Handlers are synchronous so call.status is set before any waiter resumes.
@@ -1011,7 +998,7 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
     call.status = result.status;
     const responseHeaders: Record<string, string> = {};
     if (this.options.rateLimitHeaders)
-      Object.assign(responseHeaders, this.rateLimitHeaders(route, bucketState));
+      Object.assign(responseHeaders, this.limits.rateLimitHeaders(route, bucketState));
     if (result.json !== undefined) responseHeaders['content-type'] = 'application/json';
     res.writeHead(result.status, responseHeaders);
     res.end(result.json !== undefined ? JSON.stringify(result.json) : undefined);
@@ -1034,129 +1021,11 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
     res.end(method === 'HEAD' ? undefined : stored.content);
   }
 
-  private takeFault(method: string, path: string): FaultState | undefined {
-    const fault = this.faults.find(
-      (f) =>
-        f.remaining > 0 &&
-        (!f.input.method || f.input.method.toUpperCase() === method) &&
-        f.input.path.test(path),
-    );
-    if (!fault) return undefined;
-    fault.remaining -= 1;
-    fault.hits += 1;
-    return fault;
-  }
-
-  private writeFault(res: ServerResponse, fault: FaultState, call: RecordedRestCall): void {
-    const { status } = fault.input;
-    call.status = status;
-    if (status === 429) {
-      const retryAfter = fault.input.retryAfterSeconds ?? 1;
-      const headers: Record<string, string> = {
-        'content-type': 'application/json',
-        'retry-after': String(retryAfter),
-        'x-ratelimit-scope': fault.input.global ? 'global' : 'user',
-      };
-      if (fault.input.global) headers['x-ratelimit-global'] = 'true';
-      else {
-        headers['x-ratelimit-limit'] = '1';
-        headers['x-ratelimit-remaining'] = '0';
-        headers['x-ratelimit-reset-after'] = retryAfter.toFixed(3);
-      }
-      res.writeHead(429, headers);
-      res.end(
-        JSON.stringify({
-          message: 'You are being rate limited.',
-          retry_after: retryAfter,
-          global: !!fault.input.global,
-        }),
-      );
-    } else {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ message: `${status}: emulated server error`, code: 0 }));
-    }
-    this.logCall(call);
-    this.emit('rest', call);
-  }
-
-  private rateLimitHeaders(route: Route | undefined, state?: BucketState): Record<string, string> {
-    if (!route) return {};
-    // Discord's bucket hash names the route; discord.js adds the major parameter itself.
-    const bucket = createHash('sha1')
-      .update(state?.shared ?? `${route.method} ${route.pattern}`)
-      .digest('hex')
-      .slice(0, 16);
-    if (state) {
-      const resetAfter = Math.max(0, state.resetAt - Date.now()) / 1000;
-      return {
-        'x-ratelimit-limit': String(state.limit),
-        'x-ratelimit-remaining': String(Math.max(0, state.limit - state.count)),
-        'x-ratelimit-reset': (state.resetAt / 1000).toFixed(3),
-        'x-ratelimit-reset-after': resetAfter.toFixed(3),
-        'x-ratelimit-bucket': bucket,
-      };
-    }
-    return {
-      'x-ratelimit-limit': '50',
-      'x-ratelimit-remaining': '49', // kept high: discord.js throttles proactively once a bucket is known
-      'x-ratelimit-reset': ((Date.now() + 1000) / 1000).toFixed(3),
-      'x-ratelimit-reset-after': '1.000',
-      'x-ratelimit-bucket': bucket,
-    };
-  }
-
-  /** Counts a request against its bucket (route + major parameter) when `rateLimit` is enforced. */
-  private takeRateLimit(route: Route, params: Params): BucketState | undefined {
-    const perChannel = this.options.channelMessageRateLimit;
-    if (
-      perChannel &&
-      params.channelId !== undefined &&
-      route.pattern.startsWith('/channels/:channelId/messages') &&
-      !route.pattern.includes('/reactions') &&
-      route.method !== 'GET'
-    ) {
-      return this.takeBucket(`channel-messages ${params.channelId}`, perChannel, 'channel-messages');
-    }
-    const config = this.options.rateLimit;
-    if (!config || route.pattern.endsWith('/callback')) return undefined;
-    const major = params.channelId ?? params.guildId ?? params.token ?? '';
-    return this.takeBucket(`${route.method} ${route.pattern} ${major}`, config);
-  }
-
-  private takeBucket(key: string, config: { limit: number; windowMs: number }, shared?: string): BucketState {
-    const now = Date.now();
-    let state = this.buckets.get(key);
-    if (!state || state.resetAt <= now) {
-      state = {
-        limit: config.limit,
-        count: 0,
-        resetAt: now + config.windowMs,
-        ...(shared ? { shared } : {}),
-      };
-      this.buckets.set(key, state);
-    }
-    state.count += 1;
-    return state;
-  }
-
-  private writeRateLimited(
-    res: ServerResponse,
-    route: Route,
-    state: BucketState,
-    call: RecordedRestCall,
-  ): void {
-    state.count = state.limit; // a refused request does not use up the window
-    const retryAfter = Math.max(0, state.resetAt - Date.now()) / 1000;
-    call.status = 429;
-    res.writeHead(429, {
-      ...this.rateLimitHeaders(route, state),
-      'content-type': 'application/json',
-      'retry-after': retryAfter.toFixed(3),
-      'x-ratelimit-scope': 'user',
-    });
-    res.end(
-      JSON.stringify({ message: 'You are being rate limited.', retry_after: retryAfter, global: false }),
-    );
+  /** Writes a fault's or a rate limit's answer and records the call. */
+  private writeAnswer(res: ServerResponse, answer: RestResponse, call: RecordedRestCall): void {
+    call.status = answer.status;
+    res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
+    res.end(JSON.stringify(answer.json));
     this.logCall(call);
     this.emit('rest', call);
   }
