@@ -43,9 +43,9 @@ import { createLogger, type Logger, secretsOf } from './log.js';
 import { LeaderboardService } from './quiz/LeaderboardService.js';
 import { LiveGameService } from './quiz/live/LiveGameService.js';
 import { QuizService } from './quiz/QuizService.js';
-import { SessionManager } from './quiz/SessionManager.js';
+import { SoloRunner } from './quiz/session/SoloRunner.js';
+import { TakeService } from './quiz/session/TakeService.js';
 import { StatsService } from './quiz/StatsService.js';
-import { TakeService } from './quiz/TakeService.js';
 import { AttemptRetention } from './scores/AttemptRetention.js';
 import { ScoresService } from './scores/ScoresService.js';
 import { installFatalHandlers, ShutdownSequence } from './shutdown.js';
@@ -227,31 +227,33 @@ async function main(): Promise<void> {
     metricsRegistry,
     onFatal: (close) => void shutdown.exitAfterCleanup(FATAL_GATEWAY_EXIT_CODE, `gateway: ${close.name}`),
   });
-  // Members taking quizzes: sessions (cap + queue, timers) drawn in Discord, stored, counted.
-  const sessions = new SessionManager<SessionReply>({
+  // Members taking quizzes: sessions (cap + queue, timers) drawn in Discord, stored after every
+  // answer (resumable after a restart), counted.
+  const presenter = new DiscordSessionPresenter({
+    clock: systemClock,
+    webhooks: createInteractionWebhookRest(config.discordApiUrl),
+    stopPosts: shutdown.signal,
+  });
+  const runner: SoloRunner<SessionReply> = new SoloRunner<SessionReply>({
     clock: systemClock,
     scheduler: systemScheduler,
     maxSessions: config.quizMaxSessions,
     idleTimeoutMs: config.quizIdleTimeoutSeconds * 1000,
-    onListenerError: (error, event) => {
-      logger.error({ err: error, event }, 'quiz session listener failed');
-      analytics.recordError('session_listener_failed', error);
-    },
-  });
-  const takeService = new TakeService<SessionReply>({
-    manager: sessions,
-    quizzes: database.quizzes,
+    presenter,
     attempts: database.attempts,
     guildSettings: database.guildSettings,
     analytics,
-    presenter: new DiscordSessionPresenter({
-      clock: systemClock,
-      webhooks: createInteractionWebhookRest(config.discordApiUrl),
-      stopPosts: shutdown.signal,
-    }),
+    logger: logger.child({ module: 'quiz-sessions' }),
+    observer: createSessionMetrics(metricsRegistry, () => runner.counts()),
+  });
+  const takeService = new TakeService<SessionReply>({
+    runner,
+    quizzes: database.quizzes,
+    attempts: database.attempts,
+    guildSettings: database.guildSettings,
+    presenter,
     clock: systemClock,
     logger: logger.child({ module: 'quiz-sessions' }),
-    observer: createSessionMetrics(metricsRegistry, () => sessions.counts()),
   });
   // Live channel games: run on ordinary channel messages with the bot token, held by a lease so
   // that one process runs each game; games of this process's guilds are taken over when free.
@@ -281,7 +283,7 @@ async function main(): Promise<void> {
     guildSettings: database.guildSettings,
     defaultTimerSeconds: config.quizDefaultTimerSeconds,
     onQuizDeleted: (_guildId, quizId) => {
-      void takeService.quizDeleted(quizId);
+      runner.endForDeletedQuiz(quizId);
       liveGames.quizDeleted(quizId);
     },
   });
@@ -289,7 +291,7 @@ async function main(): Promise<void> {
     quiz: {
       service: quizService,
       clock: systemClock,
-      take: createTakeSubcommand({ service: takeService, clock: systemClock }),
+      take: createTakeSubcommand({ service: takeService, runner }),
       live: createLiveSubcommands({ service: liveGames, quizzes: quizService, clock: systemClock }),
     },
     leaderboard: {
@@ -323,7 +325,7 @@ async function main(): Promise<void> {
       version,
       botOwnerIds: config.botOwnerIds,
       gateway: tracker,
-      runningSessions: () => sessions.counts().running,
+      runningSessions: () => runner.counts().running,
       processSample: () => sampler.latest(),
     },
   });
@@ -333,13 +335,13 @@ async function main(): Promise<void> {
 
   // Shutdown steps, in order. The gateway closes (draining running handlers) BEFORE the final
   // analytics flush, so no interaction can record into analytics after the last export.
-  // Running quizzes first: each member is told Badgey is restarting (that needs the gateway's REST
-  // client and the database) and its progress is stored as an interrupted attempt.
+  // Running quizzes first: each member is told Badgey is restarting and how to continue (that needs
+  // the gateway's REST client and the database); its progress is stored, resumable.
   shutdown.addStep({
     name: 'end-sessions',
     timeoutMs: 8_000,
     run: async () => {
-      const interrupted = await takeService.shutdown();
+      const interrupted = await runner.shutdown();
       logger.info({ interrupted }, 'quiz sessions ended for shutdown');
     },
   });
@@ -402,6 +404,15 @@ async function main(): Promise<void> {
       logger.error({ err: error }, 'database migration failed');
       database.health.reportPending('migrations failed: see logs');
       return;
+    }
+    // Quizzes a previous process left running without shutting down (kill -9, OOM, node lost):
+    // no longer counted as running, and resumable — a click on their message or /quiz take offers
+    // Continue. Not fatal: the member is still offered Continue for an `in_progress` row.
+    try {
+      const found = await database.attempts.markStaleInterrupted(startedAtMs);
+      logger.info({ interrupted: found }, 'interrupted quiz attempts found at start-up');
+    } catch (error) {
+      logger.warn({ err: error }, 'could not mark interrupted quiz attempts at start-up');
     }
     retention?.start();
     await discordBot.start();

@@ -81,7 +81,7 @@ export const METRICS = {
   },
   sessionsEndedTotal: {
     name: 'badgey_sessions_ended_total',
-    help: 'Solo quiz sessions ended, by reason (completed, idle, token_age, quiz_deleted, shutdown).',
+    help: 'Solo quiz sessions ended, by reason (completed, idle, token_age, quiz_deleted, shutdown; resumed: an interrupted one continued).',
     labelNames: ['reason'] as const,
   },
   // discord/liveMetrics.ts

@@ -8,10 +8,17 @@ import type {
 import type { ParsedCustomId } from '../components/customId.js';
 import type { Logger } from '../log.js';
 
+/** When Discord received the interaction, and until when its token may edit the reply (set by discord/). */
+export interface InteractionTimes {
+  issuedAtMs: number;
+  expiresAtMs: number;
+}
+
 /** What the router hands every handler besides the interaction. */
 export interface CommandContext {
   /** A child logger carrying `{ command }`; add `{ guildId }` etc. as needed. */
   logger: Logger;
+  times: InteractionTimes;
 }
 
 /**

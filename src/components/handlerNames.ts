@@ -20,7 +20,8 @@ export const QUESTION_MODAL_HANDLER = 'quiz-question';
 
 /**
  * The play buttons: `quiz-play:answer:<session>:<question>:<option>`,
- * `quiz-play:next:<session>:<question>[:last]`, `quiz-play:leave`.
+ * `quiz-play:next:<session>:<question>[:last]`, `quiz-play:leave`, and on an interrupted session
+ * `quiz-play:continue|restart|giveup:<session>`.
  */
 export const QUIZ_PLAY_HANDLER = 'quiz-play';
 

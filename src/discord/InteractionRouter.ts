@@ -20,6 +20,7 @@ import { type RepliableInteraction, replyError, replyInternalError } from '../co
 import { parseCustomId } from '../components/customId.js';
 import type { Logger } from '../log.js';
 import { METRICS } from '../metrics.js';
+import { interactionTimes } from './interactionTimes.js';
 
 /** The slice of QuizAnalytics the router records into. */
 export interface InteractionAnalytics {
@@ -144,7 +145,7 @@ export class InteractionRouter {
 
   async #autocomplete(interaction: AutocompleteInteraction): Promise<void> {
     const command = this.#commands.get(interaction.commandName);
-    const ctx = this.#context(interaction.commandName);
+    const ctx = this.#context(interaction.commandName, interaction.id);
     try {
       await command?.autocomplete?.(interaction, ctx);
       if (!interaction.responded) await interaction.respond([]);
@@ -167,7 +168,7 @@ export class InteractionRouter {
     work: (ctx: CommandContext) => Promise<CommandResult>,
   ): Promise<void> {
     const startedAt = this.#clock.now();
-    const ctx = this.#context(name);
+    const ctx = this.#context(name, interaction.id);
     let outcome: InteractionOutcome;
     try {
       outcome = (await work(ctx)) === 'rejected' ? 'rejected' : 'ok';
@@ -191,8 +192,11 @@ export class InteractionRouter {
     }
   }
 
-  #context(command: string): CommandContext {
-    return { logger: this.#logger.child({ command }) };
+  #context(command: string, interactionId: string): CommandContext {
+    return {
+      logger: this.#logger.child({ command }),
+      times: interactionTimes(interactionId, this.#clock.now()),
+    };
   }
 }
 

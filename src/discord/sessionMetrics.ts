@@ -1,11 +1,13 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { METRICS } from '../metrics.js';
-import type { EndReason } from '../quiz/SoloSession.js';
-import type { TakeObserver } from '../quiz/TakeService.js';
+import type { TakeObserver } from '../quiz/session/SoloRunner.js';
+import type { EndReason } from '../quiz/session/SoloSession.js';
 
 /** `badgey_sessions_ended_total{reason}` label values (snake_case, closed set). */
-export const SESSION_END_REASONS: Record<EndReason, string> = {
+export const SESSION_END_REASONS: Record<EndReason | 'resumed', string> = {
   completed: 'completed',
+  /** A stored (interrupted) session was continued after a restart or a pause. */
+  resumed: 'resumed',
   shutdown: 'shutdown',
   idle: 'idle',
   tokenAge: 'token_age',

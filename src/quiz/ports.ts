@@ -143,6 +143,25 @@ export interface AttemptStart {
   maxScore: number;
   questionCount: number;
   startedAt: number;
+  /** The session taking it: its id (in button custom ids) and its stored state (resume). */
+  session?: { id: string; state: string };
+}
+
+/** The stored progress of a running attempt, written after every answer. */
+export interface AttemptProgress {
+  /** The session's stored state (JSON; see SoloSession.toStored). */
+  state: string;
+  score: number;
+  correctCount: number;
+  /** When (epoch ms): start-up tells a dead process's rows from live ones by it. */
+  savedAt: number;
+}
+
+/** An attempt that stopped before its end (restart, crash, idle, token age) and can continue. */
+export interface ResumableAttempt {
+  attempt: Attempt;
+  sessionId: string;
+  state: string;
 }
 
 export interface AttemptOutcome {
@@ -178,10 +197,36 @@ export interface AttemptRepository {
    * higher (atomic upsert; safe under concurrency). @throws AttemptNotInProgressError
    */
   complete(attemptId: number, outcome: AttemptOutcome): Promise<CompletionResult>;
-  /** Progress saved at shutdown (not a completion: no best score, does not count for retakes). */
-  markInterrupted(attemptId: number, outcome: AttemptOutcome): Promise<Attempt>;
-  /** Ended by inactivity/token age (no best score, does not count for retakes). */
-  markAbandoned(attemptId: number, outcome: AttemptOutcome): Promise<Attempt>;
+  /** One small write per answer: the session state, score and correct count so far. */
+  saveProgress(attemptId: number, progress: AttemptProgress): Promise<void>;
+  /**
+   * Stopped before the end but resumable (shutdown → `interrupted`; idle/token age → `abandoned`):
+   * no best score, does not count for retakes, the state kept for Continue.
+   */
+  suspend(
+    attemptId: number,
+    outcome: AttemptOutcome & { status: 'interrupted' | 'abandoned'; state: string },
+  ): Promise<void>;
+  /**
+   * The member's resumable attempt: of one session (a click on an old message), or of one quiz
+   * (`/quiz take`); the newest one. Null when there is none.
+   */
+  findResumable(
+    guildId: string,
+    userId: string,
+    by: { sessionId: string } | { quizId: number },
+  ): Promise<ResumableAttempt | null>;
+  /** Takes a resumable attempt back to `in_progress` for Continue; false when it is no longer resumable. */
+  claimForResume(attemptId: number): Promise<boolean>;
+  /** Start over / Give up: the attempt stays `abandoned` for good and its state is dropped. */
+  giveUp(attemptId: number, atMs: number): Promise<boolean>;
+  /**
+   * Start-up: attempts left `in_progress` by a process that died without shutting down (kill -9,
+   * OOM) become `interrupted` — resumable, no longer counted as running. Returns how many.
+   * (A live session of another process on the same database writes `in_progress` back with its
+   * next answer.)
+   */
+  markStaleInterrupted(savedBefore: number): Promise<number>;
   get(attemptId: number): Promise<Attempt | null>;
   /** For the `once` retake policy: has the member a completed solo attempt on this quiz? (Live games do not count.) */
   hasCompleted(guildId: string, userId: string, quizId: number): Promise<boolean>;

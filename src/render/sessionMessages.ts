@@ -14,8 +14,17 @@ import {
 import { encodeCustomId } from '../components/customId.js';
 import { QUIZ_PLAY_HANDLER } from '../components/handlerNames.js';
 import { OPTION_LETTERS } from '../quiz/limits.js';
-import type { ManagerAnswerRejection, NextRejection, QueueLeftReason } from '../quiz/SessionManager.js';
-import type { EndedView, FeedbackView, QuestionView, SummaryView, TakeError } from '../quiz/TakeService.js';
+import type {
+  EndedView,
+  FeedbackView,
+  GaveUpView,
+  QuestionView,
+  QueueLeftReason,
+  ResumeOfferView,
+  SummaryView,
+} from '../quiz/session/presenter.js';
+import type { ClickRejection } from '../quiz/session/SoloRunner.js';
+import type { TakeError } from '../quiz/session/TakeService.js';
 import { discordTime, escapeMarkdown, quoted, truncate } from './quizText.js';
 import { renderUserError } from './userErrors.js';
 
@@ -208,15 +217,15 @@ export function renderResultsPost(post: {
 const ENDED_TEXT: Record<EndedView['reason'], { title: string; text: string }> = {
   shutdown: {
     title: 'Badgey is restarting',
-    text: 'Badgey is restarting for maintenance, so this quiz stops here. Hehehe… sorry! Your progress so far was saved.',
+    text: "Badgey is restarting for maintenance, so this quiz pauses here. Hehehe… sorry! Your progress so far was saved: once I'm back (about a minute), click **Continue** or run `/quiz take` again to pick up at the question you were on, with a full timer.",
   },
   idle: {
-    title: 'Quiz ended',
-    text: 'This quiz ended because nothing happened for a while.',
+    title: 'Quiz paused',
+    text: 'This quiz paused because nothing happened for a while. Your progress so far was saved: click **Continue** or run `/quiz take` again to pick up where you left off.',
   },
   tokenAge: {
-    title: 'Quiz ended',
-    text: 'This quiz ran longer than Discord lets me update this message, so it ends here.',
+    title: 'Quiz paused',
+    text: 'This quiz ran longer than Discord lets me update this message. Your progress so far was saved: click **Continue** or run `/quiz take` again to pick up where you left off.',
   },
   quizDeleted: {
     title: 'Quiz removed',
@@ -228,7 +237,7 @@ export function renderEnded(view: EndedView): SessionMessage {
   const { title, text } = ENDED_TEXT[view.reason];
   // "Your progress was saved" only when it was (a deleted quiz takes its attempts with it).
   const unsaved = !view.saved && view.reason !== 'quizDeleted';
-  const body = unsaved ? text.replace(' Your progress so far was saved.', '') : text;
+  const body = unsaved ? text.slice(0, text.indexOf(' Your progress so far was saved')) : text;
   const saved = unsaved ? "\n⚠️ I couldn't save your progress (the database did not answer)." : '';
   return {
     content: '',
@@ -251,6 +260,69 @@ export function renderEnded(view: EndedView): SessionMessage {
         ],
       },
     ],
+    components:
+      view.saved && view.reason !== 'quizDeleted'
+        ? [
+            row({
+              type: ComponentType.Button,
+              style: ButtonStyle.Success,
+              custom_id: encodeCustomId(QUIZ_PLAY_HANDLER, 'continue', view.sessionId),
+              label: 'Continue',
+            }),
+          ]
+        : [],
+  };
+}
+
+/** An interrupted attempt offered back (a click on its old message, or `/quiz take` on its quiz). */
+export function renderResumeOffer(view: ResumeOfferView): SessionMessage {
+  const where = view.canContinue
+    ? `**Continue** asks question ${view.questionNumber} of ${view.questionCount} again, with a full timer; your points so far are kept.`
+    : 'The quiz changed since (a question was removed), so it cannot continue: start over or give up.';
+  return {
+    content: '',
+    embeds: [
+      {
+        title: truncate(`Continue ${view.quizName}?`, 256),
+        description: `This quiz was interrupted (Badgey restarted, or it paused). ${where}\n**Start over** drops this attempt and begins anew; **Give up** drops it. Neither counts as taking the quiz.`,
+        color: ORANGE,
+        fields: [
+          { name: 'Question', value: `${view.questionNumber} of ${view.questionCount}`, inline: true },
+          { name: 'Score so far', value: String(view.score), inline: true },
+        ],
+      },
+    ],
+    components: [
+      row(
+        {
+          type: ComponentType.Button,
+          style: ButtonStyle.Success,
+          custom_id: encodeCustomId(QUIZ_PLAY_HANDLER, 'continue', view.sessionId),
+          label: `Continue (question ${view.questionNumber} of ${view.questionCount}, score ${view.score})`,
+          disabled: !view.canContinue,
+        },
+        {
+          type: ComponentType.Button,
+          style: ButtonStyle.Secondary,
+          custom_id: encodeCustomId(QUIZ_PLAY_HANDLER, 'restart', view.sessionId),
+          label: 'Start over',
+        },
+        {
+          type: ComponentType.Button,
+          style: ButtonStyle.Danger,
+          custom_id: encodeCustomId(QUIZ_PLAY_HANDLER, 'giveup', view.sessionId),
+          label: 'Give up',
+        },
+      ),
+    ],
+  };
+}
+
+export function renderGaveUp(view: GaveUpView): SessionMessage {
+  const quiz = view.quizName ? ` ${quoted(view.quizName)}` : ' this quiz';
+  return {
+    content: `You gave up${quiz} after ${view.answeredCount} of ${view.questionCount} questions (score ${view.score}). It doesn't count as taken: run \`/quiz take\` to try again.`,
+    embeds: [],
     components: [],
   };
 }
@@ -293,18 +365,24 @@ export function renderQueueLeft(view: { reason: QueueLeftReason }): SessionMessa
 }
 
 /** A click that cannot count (answered ephemerally; nothing changed). */
-export function renderAnswerRejection(rejection: ManagerAnswerRejection | NextRejection): string {
+export function renderAnswerRejection(
+  rejection: ClickRejection | { kind: 'nothingToResume' } | { kind: 'databaseUnavailable' },
+): string {
   switch (rejection.kind) {
     case 'notYourSession':
       return "This isn't your quiz! Start your own with `/quiz take`.";
     case 'sessionNotFound':
     case 'sessionOver':
+    case 'nothingToResume':
       return 'This quiz is over. Start a new one with `/quiz take`.';
+    case 'databaseUnavailable':
+      return "I can't reach my database right now. Please try again in a moment.";
     case 'staleQuestion':
       return "That question is already behind you — answer the one that's showing now.";
     case 'alreadyAnswered':
       return 'You already answered this question (or its time ran out). Only the first answer counts!';
     case 'alreadyAdvanced':
+    case 'ignored':
       return 'Already on it — the next question is on its way.';
     case 'questionNotDelivered':
     case 'invalidOption':

@@ -2,11 +2,13 @@ import { type Insertable, type Selectable, sql } from 'kysely';
 import {
   AttemptNotInProgressError,
   type AttemptOutcome,
+  type AttemptProgress,
   type AttemptRepository,
   type AttemptStart,
   type BestScore,
   type CompletionResult,
   QuizNotFoundError,
+  type ResumableAttempt,
 } from '../quiz/ports.js';
 import type { Attempt, AttemptStatus } from '../quiz/types.js';
 import { isForeignKeyViolation } from './databaseErrors.js';
@@ -99,6 +101,9 @@ export class SqlAttemptRepository implements AttemptRepository {
               completed_at: null,
               duration_seconds: null,
               status: 'in_progress',
+              session_id: input.session?.id ?? null,
+              session_state: input.session?.state ?? null,
+              saved_at: input.session ? input.startedAt : null,
             })
             .returningAll()
             .executeTakeFirstOrThrow();
@@ -117,6 +122,7 @@ export class SqlAttemptRepository implements AttemptRepository {
     attemptId: number,
     outcome: AttemptOutcome,
     status: AttemptStatus,
+    sessionState: string | null = null,
   ): Promise<Attempt> {
     const row = await db
       .updateTable('attempts')
@@ -126,9 +132,12 @@ export class SqlAttemptRepository implements AttemptRepository {
         correct_count: outcome.correctCount,
         completed_at: outcome.completedAt,
         duration_seconds: outcome.durationSeconds,
+        session_state: sessionState,
+        saved_at: outcome.completedAt,
       })
       .where('id', '=', attemptId)
-      .where('status', '=', 'in_progress')
+      // `interrupted`: swept at another process's start-up while this one still ran it.
+      .where('status', 'in', ['in_progress', 'interrupted'])
       .returningAll()
       .executeTakeFirst();
     if (!row) throw new AttemptNotInProgressError(attemptId);
@@ -162,16 +171,100 @@ export class SqlAttemptRepository implements AttemptRepository {
     });
   }
 
-  markInterrupted(attemptId: number, outcome: AttemptOutcome): Promise<Attempt> {
-    return runOperation(this.ctx, 'attempts.interrupt', () =>
-      this.#finish(this.ctx.db, attemptId, outcome, 'interrupted'),
+  saveProgress(attemptId: number, progress: AttemptProgress): Promise<void> {
+    return runOperation(this.ctx, 'attempts.save_progress', async () => {
+      await this.ctx.db
+        .updateTable('attempts')
+        .set({
+          session_state: progress.state,
+          score: progress.score,
+          correct_count: progress.correctCount,
+          saved_at: progress.savedAt,
+          status: 'in_progress',
+        })
+        .where('id', '=', attemptId)
+        .where('status', 'in', ['in_progress', 'interrupted'])
+        .execute();
+    });
+  }
+
+  suspend(
+    attemptId: number,
+    outcome: AttemptOutcome & { status: 'interrupted' | 'abandoned'; state: string },
+  ): Promise<void> {
+    return runOperation(
+      this.ctx,
+      `attempts.${outcome.status === 'interrupted' ? 'interrupt' : 'abandon'}`,
+      async () => {
+        await this.#finish(this.ctx.db, attemptId, outcome, outcome.status, outcome.state);
+      },
     );
   }
 
-  markAbandoned(attemptId: number, outcome: AttemptOutcome): Promise<Attempt> {
-    return runOperation(this.ctx, 'attempts.abandon', () =>
-      this.#finish(this.ctx.db, attemptId, outcome, 'abandoned'),
-    );
+  findResumable(
+    guildId: string,
+    userId: string,
+    by: { sessionId: string } | { quizId: number },
+  ): Promise<ResumableAttempt | null> {
+    return runOperation(this.ctx, 'attempts.find_resumable', async () => {
+      let query = this.ctx.db
+        .selectFrom('attempts')
+        .selectAll()
+        .where('guild_id', '=', guildId)
+        .where('user_id', '=', userId)
+        .where('status', '!=', 'completed')
+        .where('session_state', 'is not', null);
+      query =
+        'sessionId' in by
+          ? query.where('session_id', '=', by.sessionId)
+          : query.where('quiz_id', '=', by.quizId);
+      const row = await query.orderBy('id', 'desc').limit(1).executeTakeFirst();
+      if (!row || row.session_id === null || row.session_state === null) return null;
+      return { attempt: attemptFromRow(row), sessionId: row.session_id, state: row.session_state };
+    });
+  }
+
+  claimForResume(attemptId: number): Promise<boolean> {
+    return runOperation(this.ctx, 'attempts.claim', async () => {
+      const result = await this.ctx.db
+        .updateTable('attempts')
+        .set({ status: 'in_progress', completed_at: null, duration_seconds: null })
+        .where('id', '=', attemptId)
+        .where('status', '!=', 'completed')
+        .where('session_state', 'is not', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    });
+  }
+
+  giveUp(attemptId: number, now: number): Promise<boolean> {
+    return runOperation(this.ctx, 'attempts.give_up', async () => {
+      const result = await this.ctx.db
+        .updateTable('attempts')
+        .set({
+          status: 'abandoned',
+          session_state: null,
+          completed_at: now,
+          duration_seconds: sql<number>`coalesce(duration_seconds, (${now} - started_at) / 1000.0)`,
+        })
+        .where('id', '=', attemptId)
+        .where('status', '!=', 'completed')
+        .where('session_state', 'is not', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    });
+  }
+
+  markStaleInterrupted(savedBefore: number): Promise<number> {
+    return runOperation(this.ctx, 'attempts.mark_stale_interrupted', async () => {
+      const result = await this.ctx.db
+        .updateTable('attempts')
+        .set({ status: 'interrupted' })
+        .where('status', '=', 'in_progress')
+        .where((eb) => eb.or([eb('saved_at', '<', savedBefore), eb('saved_at', 'is', null)]))
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    });
   }
 
   get(attemptId: number): Promise<Attempt | null> {

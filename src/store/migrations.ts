@@ -196,11 +196,37 @@ function liveGames(): Migration {
   };
 }
 
+/**
+ * Resumable sessions: each attempt keeps its session id and its state (question order, current
+ * question, answers, score), written after every answer, until it completes or is given up.
+ */
+function resumableSessions(): Migration {
+  return {
+    async up(db: AnyDb) {
+      await db.schema.alterTable('attempts').addColumn('session_id', 'text').execute();
+      await db.schema.alterTable('attempts').addColumn('session_state', 'text').execute();
+      await db.schema.alterTable('attempts').addColumn('saved_at', 'bigint').execute();
+      // A click on an old message finds its attempt by session id (and the member).
+      await db.schema
+        .createIndex('attempts_guild_user_session')
+        .on('attempts')
+        .columns(['guild_id', 'user_id', 'session_id'])
+        .execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropIndex('attempts_guild_user_session').execute();
+      for (const column of ['saved_at', 'session_state', 'session_id'])
+        await db.schema.alterTable('attempts').dropColumn(column).execute();
+    },
+  };
+}
+
 /** Every migration by name; names sort in the order they apply. */
 export function storeMigrations(dialect: DialectName): Record<string, Migration> {
   return {
     '0001_initial_schema': initialSchema(dialect),
     '0002_live_games': liveGames(),
+    '0003_resumable_sessions': resumableSessions(),
   };
 }
 

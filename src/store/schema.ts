@@ -45,6 +45,12 @@ export interface AttemptsTable {
   status: string;
   /** `solo` (/quiz take) or `live` (a channel game). */
   mode: Generated<string>;
+  /** The session taking it (button custom ids carry it); null before migration 0003. */
+  session_id: string | null;
+  /** The session's stored state while resumable; null once completed or given up. */
+  session_state: string | null;
+  /** When the state was last written (epoch ms). */
+  saved_at: number | null;
 }
 
 export interface LiveGamesTable {

@@ -6,6 +6,7 @@
  */
 import { DiscordAPIError, type REST, RESTJSONErrorCodes, Routes } from 'discord.js';
 import type { APIMessage } from 'discord-api-types/v10';
+import { snowflakeTimestampMs } from '../../components/snowflake.js';
 import type { LiveGameState, RankedPlayer } from '../../quiz/live/LiveGame.js';
 import {
   LiveChannelGoneError,
@@ -14,7 +15,6 @@ import {
   type LiveQuestionView,
   type LiveRevealView,
 } from '../../quiz/live/ports.js';
-import { snowflakeTimestampMs } from '../../quiz/snowflake.js';
 import {
   renderLiveCounter,
   renderLiveQuestion,

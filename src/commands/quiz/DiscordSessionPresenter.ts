@@ -22,24 +22,28 @@ import {
 } from 'discord.js';
 import type { APIMessage } from 'discord-api-types/v10';
 import type { Clock } from '../../clock.js';
-import type { QueueLeftReason } from '../../quiz/SessionManager.js';
 import type {
   EndedView,
   FeedbackView,
+  GaveUpView,
   QuestionView,
+  QueueLeftReason,
   ResultsPost,
   ResultsPostOutcome,
+  ResumeOfferView,
   SessionPresenter,
   SummaryView,
-} from '../../quiz/TakeService.js';
+} from '../../quiz/session/presenter.js';
 import {
   renderEnded,
   renderFeedback,
+  renderGaveUp,
   renderQuestion,
   renderQueued,
   renderQueueLeft,
   renderResultsPost,
   renderResumed,
+  renderResumeOffer,
   renderSummary,
   type SessionMessage,
 } from '../../render/sessionMessages.js';
@@ -204,6 +208,14 @@ export class DiscordSessionPresenter implements SessionPresenter<SessionReply> {
 
   async showResumed(reply: SessionReply, view: { quizName: string }): Promise<void> {
     await this.edit(reply, renderResumed(view));
+  }
+
+  async showResumeOffer(reply: SessionReply, view: ResumeOfferView): Promise<void> {
+    await this.edit(reply, renderResumeOffer(view));
+  }
+
+  async showGaveUp(reply: SessionReply, view: GaveUpView): Promise<void> {
+    await this.edit(reply, renderGaveUp(view));
   }
 
   async showQueued(reply: SessionReply, view: { quizName: string; position: number }): Promise<void> {

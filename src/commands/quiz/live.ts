@@ -3,7 +3,6 @@
  * (`live-game:answer|start|cancel`). Thin: check, call the LiveGameService, answer politely.
  */
 import {
-  type BaseInteraction,
   ChannelType,
   type ChatInputCommandInteraction,
   MessageFlags,
@@ -16,7 +15,6 @@ import { LIVE_GAME_HANDLER } from '../../components/handlerNames.js';
 import type { LiveGameService } from '../../quiz/live/LiveGameService.js';
 import { parseStartTime } from '../../quiz/live/startTime.js';
 import { MANAGER_PERMISSION, type QuizService } from '../../quiz/QuizService.js';
-import { snowflakeTimestampMs } from '../../quiz/snowflake.js';
 import {
   renderAnswerAck,
   renderBadStart,
@@ -75,10 +73,6 @@ export interface LiveSubcommands {
   components: Record<string, ComponentHandler>;
 }
 
-function clickTime(interaction: BaseInteraction, clock: Clock): number {
-  return snowflakeTimestampMs(interaction.id) ?? clock.now();
-}
-
 export function createLiveSubcommands(deps: LiveSubcommandDeps): LiveSubcommands {
   const { service, quizzes, clock } = deps;
 
@@ -89,7 +83,7 @@ export function createLiveSubcommands(deps: LiveSubcommandDeps): LiveSubcommands
     return allowed.ok ? actor : false;
   }
 
-  const button: ComponentHandler = async (interaction, customId) => {
+  const button: ComponentHandler = async (interaction, customId, ctx) => {
     if (!interaction.inGuild()) return replyError(interaction, { kind: 'guildOnly' });
     const [gameId, optionArg] = customId.args;
     if (gameId === undefined) return replyError(interaction, { kind: 'staleComponent' });
@@ -100,7 +94,8 @@ export function createLiveSubcommands(deps: LiveSubcommandDeps): LiveSubcommands
         userId: interaction.user.id,
         messageId: interaction.message.id,
         optionIndex,
-        clickedAt: clickTime(interaction, clock),
+        // When Discord received the click (the router reads it from the interaction id).
+        clickedAt: ctx.times.issuedAtMs,
       });
       // Another process runs this game and answers the click itself.
       if (!result.ok && result.reason === 'elsewhere') return undefined;

@@ -1,33 +1,27 @@
 /**
- * `/quiz take` and its buttons (`quiz-play:answer|next|leave`). Thin: parse, call the TakeService,
- * answer rejections politely. Everything the session shows is drawn by the presenter.
+ * `/quiz take` and its buttons (`quiz-play:answer|next|leave|continue|restart|giveup`). Thin: parse,
+ * call the runner or the TakeService, answer rejections politely. Everything a session shows is
+ * drawn by the presenter.
  */
-import { type BaseInteraction, MessageFlags } from 'discord.js';
-import type { Clock } from '../../clock.js';
+import { MessageFlags } from 'discord.js';
 import { QUIZ_PLAY_HANDLER } from '../../components/handlerNames.js';
-import type { InteractionRef } from '../../quiz/SessionManager.js';
-import { snowflakeTimestampMs } from '../../quiz/snowflake.js';
-import type { TakeService } from '../../quiz/TakeService.js';
+import type { InteractionRef } from '../../quiz/session/presenter.js';
+import type { ClickRejection, SoloRunner } from '../../quiz/session/SoloRunner.js';
+import type { TakeService } from '../../quiz/session/TakeService.js';
 import { renderAnswerRejection, renderTakeError } from '../../render/sessionMessages.js';
-import type { CommandResult, ComponentHandler } from '../Command.js';
+import type { CommandContext, CommandResult, ComponentHandler } from '../Command.js';
 import { replyError, respond } from '../replies.js';
 import { type SessionInteraction, SessionReply } from './DiscordSessionPresenter.js';
 import type { QuizSubcommand } from './index.js';
 
 export interface TakeSubcommandDeps {
   service: TakeService<SessionReply>;
-  clock: Clock;
+  runner: SoloRunner<SessionReply>;
 }
 
-/** The interaction as the session manager sees it: the reply handle and when Discord issued it. */
-function refOf(
-  interaction: SessionInteraction & BaseInteraction,
-  clock: Clock,
-): InteractionRef<SessionReply> {
-  return {
-    reply: new SessionReply(interaction),
-    issuedAtMs: snowflakeTimestampMs(interaction.id) ?? clock.now(),
-  };
+/** The interaction as a session sees it: the reply handle and its times (from the router). */
+function refOf(interaction: SessionInteraction, ctx: CommandContext): InteractionRef<SessionReply> {
+  return { reply: new SessionReply(interaction), ...ctx.times };
 }
 
 /** A non-negative integer argument of a custom id, or null. */
@@ -35,58 +29,92 @@ function indexArg(value: string | undefined): number | null {
   return value !== undefined && /^\d{1,4}$/.test(value) ? Number(value) : null;
 }
 
-export function createTakeSubcommand(deps: TakeSubcommandDeps): QuizSubcommand {
-  const { service, clock } = deps;
+const RESUME_CHOICES = { continue: 'continue', restart: 'restart', giveup: 'giveup' } as const;
 
-  const play: ComponentHandler = async (interaction, customId): Promise<CommandResult> => {
+export function createTakeSubcommand(deps: TakeSubcommandDeps): QuizSubcommand {
+  const { service, runner } = deps;
+
+  const play: ComponentHandler = async (interaction, customId, ctx): Promise<CommandResult> => {
     if (!interaction.inGuild()) return replyError(interaction, { kind: 'guildOnly' });
+    const member = { guildId: interaction.guildId, userId: interaction.user.id };
     const [sessionId, first, second] = customId.args;
+    const rejected = async (
+      rejection: Parameters<typeof renderAnswerRejection>[0],
+    ): Promise<CommandResult> => {
+      await respond(interaction, { content: renderAnswerRejection(rejection), ephemeral: true });
+      return 'rejected';
+    };
     if (customId.action === 'leave') {
       await interaction.deferUpdate();
-      if (!service.leaveQueue(interaction.guildId, interaction.user.id)) {
+      if (!runner.leaveQueue(member.guildId, member.userId)) {
         await respond(interaction, { content: "You're not waiting in the queue any more.", ephemeral: true });
         return 'rejected';
       }
       return undefined;
     }
-    const questionIndex = indexArg(first);
-    if (sessionId === undefined || questionIndex === null) {
-      return replyError(interaction, { kind: 'staleComponent' });
+    if (sessionId === undefined) return replyError(interaction, { kind: 'staleComponent' });
+    const choice = RESUME_CHOICES[customId.action as keyof typeof RESUME_CHOICES];
+    if (choice !== undefined) {
+      // Reading the stored attempt and the quiz comes first: acknowledge within Discord's 3 s.
+      await interaction.deferUpdate();
+      const result = await service.choose(
+        { ...member, interaction: refOf(interaction, ctx) },
+        sessionId,
+        choice,
+      );
+      if (result.ok) return undefined;
+      if (result.error.kind === 'nothingToResume') return rejected(result.error);
+      await respond(interaction, { content: renderTakeError(result.error), ephemeral: true });
+      return 'rejected';
     }
+    const questionIndex = indexArg(first);
+    if (questionIndex === null) return replyError(interaction, { kind: 'staleComponent' });
+    const ref = refOf(interaction, ctx);
+    let result: Awaited<ReturnType<typeof runner.answer>>;
     if (customId.action === 'answer') {
       const optionIndex = indexArg(second);
       if (optionIndex === null) return replyError(interaction, { kind: 'staleComponent' });
-      const result = await service.answer({
+      result = await runner.answer({
         sessionId,
-        userId: interaction.user.id,
+        userId: member.userId,
         questionIndex,
         optionIndex,
-        interaction: refOf(interaction, clock),
+        interaction: ref,
       });
-      if (result.ok) return undefined;
-      await respond(interaction, { content: renderAnswerRejection(result.error), ephemeral: true });
-      return 'rejected';
-    }
-    if (customId.action === 'next') {
+    } else if (customId.action === 'next') {
       // The next question is drawn as this click's update. After the last one the attempt is stored
       // and the results posted first: acknowledge now so Discord's 3 s deadline never depends on that.
       if (second === 'last') await interaction.deferUpdate();
-      const result = await service.next({
-        sessionId,
-        userId: interaction.user.id,
-        interaction: refOf(interaction, clock),
-      });
-      if (result.ok) return undefined;
-      await respond(interaction, { content: renderAnswerRejection(result.error), ephemeral: true });
-      return 'rejected';
+      result = await runner.next({ sessionId, userId: member.userId, interaction: ref });
+    } else {
+      return replyError(interaction, { kind: 'staleComponent' });
     }
-    return replyError(interaction, { kind: 'staleComponent' });
+    if (result.ok) return undefined;
+    if (result.error.kind === 'sessionNotFound') return offerStored(interaction, ref, sessionId, member);
+    return rejected(result.error);
   };
+
+  /** A button of a session this process does not run: offer its stored attempt back, if any. */
+  async function offerStored(
+    interaction: SessionInteraction,
+    ref: InteractionRef<SessionReply>,
+    sessionId: string,
+    member: { guildId: string; userId: string },
+  ): Promise<CommandResult> {
+    if (!interaction.deferred && !interaction.replied && interaction.isMessageComponent()) {
+      await interaction.deferUpdate();
+    }
+    const offered = await service.clickedUnknownSession({ ...member, interaction: ref }, sessionId);
+    if (offered.ok) return undefined;
+    const rejection: ClickRejection | { kind: 'databaseUnavailable' } = offered.error;
+    await respond(interaction, { content: renderAnswerRejection(rejection), ephemeral: true });
+    return 'rejected';
+  }
 
   return {
     description: 'Take a quiz: timed questions, only you see them; results are posted for the server',
 
-    async execute(interaction) {
+    async execute(interaction, ctx) {
       if (!interaction.inGuild()) return replyError(interaction, { kind: 'guildOnly' });
       // The checks read the database; the session then edits this (ephemeral) reply.
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
@@ -94,7 +122,7 @@ export function createTakeSubcommand(deps: TakeSubcommandDeps): QuizSubcommand {
         guildId: interaction.guildId,
         userId: interaction.user.id,
         quizRef: interaction.options.getString('quiz', true),
-        interaction: refOf(interaction, clock),
+        interaction: refOf(interaction, ctx),
       });
       if (result.ok) return undefined;
       await respond(interaction, { content: renderTakeError(result.error), ephemeral: true });

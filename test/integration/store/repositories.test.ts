@@ -422,47 +422,82 @@ describe.each(STORE_TARGETS)('repositories on $name', (target) => {
       });
 
       const a5 = await db.attempts.start(start);
-      const interrupted = await db.attempts.markInterrupted(a5.id, {
+      await db.attempts.suspend(a5.id, {
         score: 99,
         correctCount: 9,
         completedAt: clock.now(),
         durationSeconds: 3,
+        status: 'interrupted',
+        state: '{}',
       });
-      expect(interrupted.status).toBe('interrupted');
+      const interrupted = await db.attempts.get(a5.id);
+      expect(interrupted?.status).toBe('interrupted');
       const a6 = await db.attempts.start(start);
-      expect(
-        (
-          await db.attempts.markAbandoned(a6.id, {
-            score: 98,
-            correctCount: 9,
-            completedAt: clock.now(),
-            durationSeconds: 3,
-          })
-        ).status,
-      ).toBe('abandoned');
+      const abandon = { score: 98, correctCount: 9, completedAt: clock.now(), durationSeconds: 3 };
+      await db.attempts.suspend(a6.id, { ...abandon, status: 'abandoned', state: '{}' });
+      expect((await db.attempts.get(a6.id))?.status).toBe('abandoned');
       await expect(
-        db.attempts.markAbandoned(a6.id, { score: 1, correctCount: 1, completedAt: 1, durationSeconds: 1 }),
+        db.attempts.suspend(a6.id, { ...abandon, status: 'abandoned', state: '{}' }),
       ).rejects.toBeInstanceOf(AttemptNotInProgressError);
       expect(await db.attempts.getBestScore(guild, 'member', quiz.id)).toMatchObject({ score: 75 });
-      expect(await db.attempts.get(a5.id)).toEqual(interrupted);
       expect(await db.attempts.get(987_654_321)).toBeNull();
       expect(await db.attempts.countInProgress(guild)).toBe(0);
     });
 
-    it('abandons stale in-progress attempts left by a crash', async () => {
-      const quiz = await quizWithQuestion();
-      const base = { guildId: guild, userId: 'm', quizId: quiz.id, maxScore: 10, questionCount: 1 };
-      const old = await db.attempts.start({ ...base, startedAt: clock.now() - 2 * HOUR });
-      const recent = await db.attempts.start({ ...base, startedAt: clock.now() - 60_000 });
-      const before = await db.attempts.countInProgress();
-      expect(await db.attempts.abandonStale(clock.now() - HOUR, clock.now())).toBeGreaterThanOrEqual(1);
-      expect(await db.attempts.get(old.id)).toMatchObject({
-        status: 'abandoned',
-        completedAt: clock.now(),
-        durationSeconds: 7200,
+    it('keeps a session resumable from the first answer until it completes or is given up', async () => {
+      const quiz = await quizWithQuestion('Resumable');
+      const base = { guildId: guild, userId: 'r1', quizId: quiz.id, maxScore: 10, questionCount: 1 };
+      const attempt = await db.attempts.start({
+        ...base,
+        startedAt: clock.now() - 60_000,
+        session: { id: 'sessA', state: '{"answers":[]}' },
       });
-      expect((await db.attempts.get(recent.id))?.status).toBe('in_progress');
-      expect(await db.attempts.countInProgress()).toBeLessThan(before);
+      await db.attempts.saveProgress(attempt.id, {
+        state: '{"answers":[1]}',
+        score: 7,
+        correctCount: 1,
+        savedAt: clock.now(),
+      });
+      const bySession = await db.attempts.findResumable(guild, 'r1', { sessionId: 'sessA' });
+      expect(bySession).toMatchObject({
+        sessionId: 'sessA',
+        state: '{"answers":[1]}',
+        attempt: { score: 7 },
+      });
+      expect(await db.attempts.findResumable(guild, 'r1', { quizId: quiz.id })).toEqual(bySession);
+      // Another member, or another guild, never finds it (custom ids are forgeable).
+      expect(await db.attempts.findResumable(guild, 'r2', { sessionId: 'sessA' })).toBeNull();
+      expect(await db.attempts.findResumable('other-guild', 'r1', { sessionId: 'sessA' })).toBeNull();
+
+      // kill -9: the row stays in_progress; the next process's start-up marks it interrupted.
+      const before = await db.attempts.countInProgress(guild);
+      expect(await db.attempts.markStaleInterrupted(clock.now() + 1)).toBeGreaterThanOrEqual(1);
+      expect((await db.attempts.get(attempt.id))?.status).toBe('interrupted');
+      expect(await db.attempts.countInProgress(guild)).toBe(before - 1);
+      expect(await db.attempts.hasCompleted(guild, 'r1', quiz.id)).toBe(false);
+
+      // Continue takes it back; completing drops the state: no longer resumable.
+      expect(await db.attempts.claimForResume(attempt.id)).toBe(true);
+      expect((await db.attempts.get(attempt.id))?.status).toBe('in_progress');
+      await db.attempts.complete(attempt.id, {
+        score: 9,
+        correctCount: 1,
+        completedAt: clock.now(),
+        durationSeconds: 60,
+      });
+      expect(await db.attempts.findResumable(guild, 'r1', { sessionId: 'sessA' })).toBeNull();
+      expect(await db.attempts.claimForResume(attempt.id)).toBe(false);
+
+      // Give up: abandoned for good.
+      const second = await db.attempts.start({
+        ...base,
+        startedAt: clock.now(),
+        session: { id: 'sessB', state: '{}' },
+      });
+      expect(await db.attempts.giveUp(second.id, clock.now())).toBe(true);
+      expect(await db.attempts.get(second.id)).toMatchObject({ status: 'abandoned' });
+      expect(await db.attempts.findResumable(guild, 'r1', { quizId: quiz.id })).toBeNull();
+      expect(await db.attempts.giveUp(second.id, clock.now())).toBe(false);
     });
 
     it('keeps the maximum under 50 concurrent completions (PostgreSQL: from five separate pools)', async () => {
@@ -698,22 +733,24 @@ describe.each(STORE_TARGETS)('repositories on $name', (target) => {
       void inProgress;
       /** An attempt started at `hour` of the day that ended unfinished an hour later. */
       const endedEarly = async (
-        end: 'markAbandoned' | 'markInterrupted',
+        end: 'abandoned' | 'interrupted',
         userId: string,
         hour: number,
         score: number,
       ) => {
         const attempt = await db.attempts.start({ ...base, userId, startedAt: day + hour * HOUR });
-        await db.attempts[end](attempt.id, {
+        await db.attempts.suspend(attempt.id, {
           score,
           correctCount: 0,
           completedAt: day + (hour + 1) * HOUR,
           durationSeconds: 1,
+          status: end,
+          state: '{}',
         });
       };
-      await endedEarly('markAbandoned', 'p1', 8, 0);
-      await endedEarly('markAbandoned', 'p1', 3, 0);
-      await endedEarly('markInterrupted', 'p2', 3, 5);
+      await endedEarly('abandoned', 'p1', 8, 0);
+      await endedEarly('abandoned', 'p1', 3, 0);
+      await endedEarly('interrupted', 'p2', 3, 5);
 
       const stats = await db.stats.guildStats(guild);
       expect(stats).toMatchObject({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { snowflakeAtMs, snowflakeTimestampMs } from '../../../src/components/snowflake.js';
 import { scoreAnswer } from '../../../src/quiz/scoring.js';
-import { snowflakeAtMs, snowflakeTimestampMs } from '../../../src/quiz/snowflake.js';
 
 describe('scoreAnswer', () => {
   const base = { points: 10, timerSeconds: 20, correct: true };

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { CUSTOM_ID_MAX_LENGTH, parseCustomId } from '../../../src/components/customId.js';
 import { QUIZ_LIMITS } from '../../../src/quiz/limits.js';
-import type { AnswerOutcome, SessionQuestion, SessionSummary } from '../../../src/quiz/SoloSession.js';
-import type { QuestionView } from '../../../src/quiz/TakeService.js';
+import type { QuestionView } from '../../../src/quiz/session/presenter.js';
+import type {
+  AnswerOutcome,
+  SessionQuestion,
+  SessionSummary,
+} from '../../../src/quiz/session/SoloSession.js';
 import { renderLeaderboard } from '../../../src/render/leaderboard.js';
 import {
   renderAnswerRejection,
@@ -182,7 +186,7 @@ describe('results', () => {
   });
 
   it('an early end only claims the progress was saved when it was', () => {
-    const view = { quizName: 'Planets', summary: SUMMARY } as const;
+    const view = { sessionId: 'abc', quizName: 'Planets', summary: SUMMARY } as const;
     expect(renderEnded({ ...view, reason: 'shutdown', saved: true }).embeds[0]?.description).toContain(
       'progress so far was saved',
     );
