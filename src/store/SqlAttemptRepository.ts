@@ -259,7 +259,12 @@ export class SqlAttemptRepository implements AttemptRepository {
     return runOperation(this.ctx, 'attempts.mark_stale_interrupted', async () => {
       const result = await this.ctx.db
         .updateTable('attempts')
-        .set({ status: 'interrupted' })
+        // Ended as far as anyone can tell: at its last write (its start, if it never wrote).
+        .set({
+          status: 'interrupted',
+          completed_at: sql<number>`coalesce(saved_at, started_at)`,
+          duration_seconds: sql<number>`(coalesce(saved_at, started_at) - started_at) / 1000.0`,
+        })
         .where('status', '=', 'in_progress')
         .where((eb) => eb.or([eb('saved_at', '<', savedBefore), eb('saved_at', 'is', null)]))
         .executeTakeFirst();

@@ -472,13 +472,18 @@ describe.each(STORE_TARGETS)('repositories on $name', (target) => {
       // kill -9: the row stays in_progress; the next process's start-up marks it interrupted.
       const before = await db.attempts.countInProgress(guild);
       expect(await db.attempts.markStaleInterrupted(clock.now() + 1)).toBeGreaterThanOrEqual(1);
-      expect((await db.attempts.get(attempt.id))?.status).toBe('interrupted');
+      // Ended at its last write, so status and completed_at agree.
+      expect(await db.attempts.get(attempt.id)).toMatchObject({
+        status: 'interrupted',
+        completedAt: clock.now(),
+        durationSeconds: 60,
+      });
       expect(await db.attempts.countInProgress(guild)).toBe(before - 1);
       expect(await db.attempts.hasCompleted(guild, 'r1', quiz.id)).toBe(false);
 
       // Continue takes it back; completing drops the state: no longer resumable.
       expect(await db.attempts.claimForResume(attempt.id)).toBe(true);
-      expect((await db.attempts.get(attempt.id))?.status).toBe('in_progress');
+      expect(await db.attempts.get(attempt.id)).toMatchObject({ status: 'in_progress', completedAt: null });
       await db.attempts.complete(attempt.id, {
         score: 9,
         correctCount: 1,
