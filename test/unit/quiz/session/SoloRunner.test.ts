@@ -2,7 +2,6 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AttemptRepository } from '../../../../src/quiz/ports.js';
 import type { SessionPresenter } from '../../../../src/quiz/session/presenter.js';
-import { POSITION_UPDATES } from '../../../../src/quiz/session/SessionQueue.js';
 import { SoloRunner, type TakeAnalytics } from '../../../../src/quiz/session/SoloRunner.js';
 import { SoloSession, type SoloSessionState } from '../../../../src/quiz/session/SoloSession.js';
 import type { Question } from '../../../../src/quiz/types.js';
@@ -286,11 +285,10 @@ describe('SoloRunner on the fake clock', () => {
     expect(calls.at(-1)?.method).toBe('showFeedback');
   });
 
-  it('the queue: FIFO, O(1) promotion, leaving, token age, and place updates only for the first few', async () => {
+  it('the queue: FIFO, leaving, promotion when a slot frees, token age; places redrawn after a pause', async () => {
     const r = runner({ maxSessions: 1 });
     await r.start(session('first'), ref('f'));
-    const waiting = POSITION_UPDATES + 3;
-    for (let i = 0; i < waiting; i++) {
+    for (let i = 0; i < 12; i++) {
       expect(await r.start(session(`w${i}`), ref(`w${i}`))).toEqual({
         ok: true,
         value: { status: 'queued', position: i + 1 },
@@ -300,45 +298,53 @@ describe('SoloRunner on the fake clock', () => {
       ok: false,
       error: { kind: 'alreadyQueued', position: 1 },
     });
-    await r.whenIdle();
+    expect(await r.reattachQueued(GUILD, 'w3', ref('w3-new'))).toEqual({ position: 4, quizName: 'Sums' });
     calls = [];
     expect(r.leaveQueue(GUILD, 'w1')).toBe(true);
     await r.whenIdle();
-    // w1 left from place 2: the waiters behind it in the front window hear their new place.
-    const told = calls.filter((c) => c.method === 'showQueued').map((c) => c.reply);
-    expect(told).toEqual(Array.from({ length: POSITION_UPDATES - 1 }, (_, i) => `w${i + 2}`));
-    calls = [];
-    // The quiz is deleted: the running session ends and every waiter of that quiz leaves.
-    r.endForDeletedQuiz(quizId);
+    expect(calls).toMatchObject([{ method: 'showQueueLeft', reply: 'w1', view: { reason: 'cancelled' } }]);
+    // Places are redrawn after the changes are gathered, at most every 5 s, when they leave their
+    // band (exact to 10): w2…w10 move up to 2…10; w11 (12 → 11, same band) waits.
+    clock.advance(5_000);
     await r.whenIdle();
-    expect(calls.filter((c) => c.method === 'showQueueLeft').length).toBe(waiting - 1);
-    expect(r.counts()).toEqual({ running: 0, queued: 0 });
+    const told = calls.filter((c) => c.method === 'showQueued');
+    expect(told.map((c) => c.reply)).toEqual([
+      'w2',
+      'w3-new',
+      ...Array.from({ length: 7 }, (_, i) => `w${i + 4}`),
+    ]);
+    expect(told.map((c) => (c.view as { position: number }).position)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10]);
 
-    const r2 = runner({ maxSessions: 1 });
-    await r2.start(session('a'), ref('a'));
-    for (let i = 0; i < waiting; i++) await r2.start(session(`q${i}`), ref(`q${i}`));
-    const a = { sessionId: r2.sessionIdFor(GUILD, 'a') ?? '', userId: 'a' };
+    // The running session ends: the first waiter starts in its own reply.
+    calls = [];
+    const first = { sessionId: r.sessionIdFor(GUILD, 'first') ?? '', userId: 'first' };
     for (const questionIndex of [0, 1]) {
-      await r2.answer({ ...a, questionIndex, optionIndex: 0, interaction: ref('a1') });
-      calls = [];
-      await r2.next({ ...a, interaction: ref('a2') });
+      await r.answer({ ...first, questionIndex, optionIndex: 0, interaction: ref('f1') });
+      await r.next({ ...first, interaction: ref('f2') });
     }
-    await r2.whenIdle();
-    expect(r2.sessionIdFor(GUILD, 'q0')).toBeDefined();
-    const moved = calls.filter((c) => c.method === 'showQueued').map((c) => c.reply);
-    expect(moved).toEqual(Array.from({ length: POSITION_UPDATES }, (_, i) => `q${i + 1}`));
-    expect(calls.find((c) => c.method === 'showQuestion' && c.reply === 'q0')).toBeDefined();
-    expect(r2.counts()).toEqual({ running: 1, queued: waiting - 1 });
+    await r.whenIdle();
+    expect(r.sessionIdFor(GUILD, 'w0')).toBeDefined();
+    expect(calls.filter((c) => c.method === 'showQuestion').at(-1)?.reply).toBe('w0');
+    expect(r.counts()).toEqual({ running: 1, queued: 10 });
 
     // A waiter whose reply dies leaves the queue (it could never be shown its quiz).
-    clock.advance(TOKEN_MS);
-    await r2.whenIdle();
-    expect(r2.counts().queued).toBe(0);
-    expect(
-      calls
-        .filter((c) => c.method === 'showQueueLeft')
-        .every((c) => (c.view as { reason: string }).reason === 'tokenAge'),
-    ).toBe(true);
+    calls = [];
+    await r.start(session('late'), {
+      reply: 'late',
+      issuedAtMs: clock.now(),
+      expiresAtMs: clock.now() + 1_000,
+    });
+    clock.advance(1_000);
+    await r.whenIdle();
+    expect(r.counts()).toEqual({ running: 1, queued: 10 });
+    expect(calls.filter((c) => c.method === 'showQueueLeft')).toMatchObject([
+      { reply: 'late', view: { reason: 'tokenAge' } },
+    ]);
+    // Shutdown drops the queue.
+    await r.shutdown();
+    expect(r.counts()).toEqual({ running: 0, queued: 0 });
+    expect(calls.filter((c) => c.method === 'showQueueLeft')).toHaveLength(11);
+    expect(clock.pendingTimers()).toBe(0);
   });
 
   it('/quiz take again during a session redraws it in the new reply without restarting the clock', async () => {
