@@ -8,7 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/openDatabase.js';
 import { PG_ADMIN_URL, type Scratch, scratchPostgres } from '../integration/store/storeTargets.js';
 import { BotProcess } from '../support/botProcess.js';
-import { DiscordEmulator, type EmulatedGuild, type EmulatedMember } from '../support/discord-emulator/index.js';
+import {
+  DiscordEmulator,
+  type EmulatedGuild,
+  type EmulatedMember,
+} from '../support/discord-emulator/index.js';
 import {
   buttons,
   click,
@@ -53,7 +57,10 @@ beforeAll(async () => {
   emu = await DiscordEmulator.start({ heartbeatIntervalMs: 1000 });
   guild = emu.addGuild({ name: 'Restart Server', channels: [{ name: 'quiz' }] });
   channelId = guild.channels[0]?.id ?? '';
-  admin = emu.addMember(guild.id, { user: { username: 'admin' }, permissions: PermissionFlagsBits.ManageGuild });
+  admin = emu.addMember(guild.id, {
+    user: { username: 'admin' },
+    permissions: PermissionFlagsBits.ManageGuild,
+  });
 }, 30_000);
 
 afterAll(async () => {
@@ -83,7 +90,9 @@ async function sqliteStore(quiz: string): Promise<{ store: Store; quizId: number
         const { default: Database } = await import('better-sqlite3');
         const db = new Database(file, { readonly: true });
         try {
-          return { rows: db.prepare('select status, score, user_id from attempts order by id').all() as never };
+          return {
+            rows: db.prepare('select status, score, user_id from attempts order by id').all() as never,
+          };
         } finally {
           db.close();
         }
@@ -117,7 +126,9 @@ async function postgresStore(quiz: string): Promise<{ store: Store; quizId: numb
         const client = new pg.Client({ connectionString: PG_ADMIN_URL });
         await client.connect();
         try {
-          const result = await client.query(`select status, score, user_id from ${schema}.attempts order by id`);
+          const result = await client.query(
+            `select status, score, user_id from ${schema}.attempts order by id`,
+          );
           return { rows: result.rows.map((r) => ({ ...r, score: Number(r.score) })) };
         } finally {
           await client.end();
@@ -146,13 +157,20 @@ function startBot(url: string): Promise<BotProcess> {
 async function answer(member: EmulatedMember, messageId: string, n: number): Promise<APIMessage> {
   const question = await waitForTitle(emu, messageId, new RegExp(`^Question ${n}/4`));
   const button = buttons(question)[QUESTIONS[n - 1]?.correctIndex ?? 0];
-  await click(emu, messageId, button?.custom_id ?? '', member.user.id, editedAt(question) + (AFTER_MS[n - 1] ?? 0));
+  await click(
+    emu,
+    messageId,
+    button?.custom_id ?? '',
+    member.user.id,
+    editedAt(question) + (AFTER_MS[n - 1] ?? 0),
+  );
   return waitForTitle(emu, messageId, new RegExp(`^Correct! ✅ · Question ${n}/4`));
 }
 
 async function clickLabelled(member: EmulatedMember, messageId: string, label: RegExp): Promise<void> {
   const button = buttons(currentMessage(emu, messageId)).find((b) => label.test(b.label ?? ''));
-  if (!button) throw new Error(`no button ${label} on ${JSON.stringify(currentMessage(emu, messageId).components)}`);
+  if (!button)
+    throw new Error(`no button ${label} on ${JSON.stringify(currentMessage(emu, messageId).components)}`);
   await click(emu, messageId, button.custom_id, member.user.id);
 }
 
@@ -173,7 +191,10 @@ describe('a quiz interrupted by a restart continues where it stopped', () => {
   for (const { store: storeName, stop } of CASES) {
     it(`${storeName}, ${stop === 'SIGKILL' ? 'kill -9' : 'SIGTERM'}: answer two, restart, old button → Continue → finish with the first two answers' points kept`, async () => {
       const { store, quizId } = await (storeName === 'SQLite' ? sqliteStore : postgresStore)(`Sums ${stop}`);
-      const member = emu.addMember(guild.id, { user: { username: `m-${storeName}-${stop}` }, permissions: 0n });
+      const member = emu.addMember(guild.id, {
+        user: { username: `m-${storeName}-${stop}` },
+        permissions: 0n,
+      });
       let bot = await startBot(store.url);
       try {
         const take = injectTake(emu, { guildId: guild.id, channelId }, member.user.id, quizId);
@@ -230,7 +251,9 @@ describe('a quiz interrupted by a restart continues where it stopped', () => {
         // The interrupted question, asked again with a full timer.
         const question3 = await waitForTitle(emu, messageId, /^Question 3\/4/);
         const deadline = Number(/<t:(\d+):R>/.exec(firstEmbed(question3)?.description ?? '')?.[1]) * 1000;
-        expect(deadline).toBeGreaterThanOrEqual(Math.floor(beforeContinue / 1000) * 1000 + (TIMER_S - 1) * 1000);
+        expect(deadline).toBeGreaterThanOrEqual(
+          Math.floor(beforeContinue / 1000) * 1000 + (TIMER_S - 1) * 1000,
+        );
         await answer(member, messageId, 3);
         await clickLabelled(member, messageId, /Next question/);
         await answer(member, messageId, 4);
@@ -240,7 +263,9 @@ describe('a quiz interrupted by a restart continues where it stopped', () => {
         expect(firstEmbed(summary)?.fields?.[1]?.value).toBe('4 of 4');
 
         // One attempt, completed with all four answers' points (stored before the summary is drawn).
-        expect((await store.attempts()).rows).toEqual([{ status: 'completed', score: TOTAL, user_id: member.user.id }]);
+        expect((await store.attempts()).rows).toEqual([
+          { status: 'completed', score: TOTAL, user_id: member.user.id },
+        ]);
         expect(await metric(bot, 'badgey_sessions_ended_total{reason="resumed"}')).toBe(1);
         expect(await metric(bot, 'badgey_sessions_ended_total{reason="completed"}')).toBe(1);
       } finally {
@@ -255,21 +280,27 @@ describe('a quiz interrupted by a restart continues where it stopped', () => {
     const member = emu.addMember(guild.id, { user: { username: 'taker' }, permissions: 0n });
     let bot = await startBot(store.url);
     try {
-      const messageId = await sessionMessageId(injectTake(emu, { guildId: guild.id, channelId }, member.user.id, quizId));
+      const messageId = await sessionMessageId(
+        injectTake(emu, { guildId: guild.id, channelId }, member.user.id, quizId),
+      );
       await answer(member, messageId, 1);
       bot.signal('SIGKILL');
       await bot.waitForExit(10_000);
       await bot.stop();
       bot = await startBot(store.url);
 
-      const again = await sessionMessageId(injectTake(emu, { guildId: guild.id, channelId }, member.user.id, quizId));
+      const again = await sessionMessageId(
+        injectTake(emu, { guildId: guild.id, channelId }, member.user.id, quizId),
+      );
       const offer = await waitForTitle(emu, again, /^Continue Sums take\?/);
       expect(buttons(offer).map((b) => b.label)).toContain('Give up');
       await clickLabelled(member, again, /^Give up/);
       await waitUntil(() => /You gave up/.test(String(currentMessage(emu, again).content ?? '')), 'gave up');
       expect((await store.attempts()).rows.map((r) => r.status)).toEqual(['abandoned']);
       // Given up: not taken (retake policy `once`), so /quiz take starts afresh at question 1.
-      const fresh = await sessionMessageId(injectTake(emu, { guildId: guild.id, channelId }, member.user.id, quizId));
+      const fresh = await sessionMessageId(
+        injectTake(emu, { guildId: guild.id, channelId }, member.user.id, quizId),
+      );
       await waitForTitle(emu, fresh, /^Question 1\/4/);
     } finally {
       await bot.stop();
