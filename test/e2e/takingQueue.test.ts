@@ -151,7 +151,8 @@ describe('the session cap (QUIZ_MAX_SESSIONS=1)', () => {
     await click(emu, messages.dave ?? '', leave?.custom_id ?? '', members.dave.user.id);
     await waitUntil(() => content('dave') === 'You left the queue.', 'dave left');
     expect(content('carol')).toMatch(/number \*\*2\*\*/);
-    expect(await metric('badgey_sessions_queued')).toBe(2);
+    // /metrics is rendered at most once a second (shared by scrapers): poll past the cached render.
+    await expect.poll(() => metric('badgey_sessions_queued'), { timeout: 3_000 }).toBe(2);
   });
 
   it('a second /quiz take brings the running quiz back in the new reply (e.g. after dismissing it)', async () => {
