@@ -101,11 +101,14 @@ beforeAll(async () => {
       questionCount: 3,
       startedAt: now - 3 * DAY,
     });
-    await db.attempts.markAbandoned(abandoned.id, {
+    // Paused by inactivity (resumable) — abandoned, like the ended-early attempts of issue 11.
+    await db.attempts.suspend(abandoned.id, {
       score: 0,
       correctCount: 0,
       completedAt: now - 3 * DAY + 1000,
       durationSeconds: 1,
+      status: 'abandoned',
+      state: '{}',
     });
   } finally {
     await db.close();

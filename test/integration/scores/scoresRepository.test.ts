@@ -74,7 +74,8 @@ describe.each(STORE_TARGETS)('scores repository on $name', (target) => {
       durationSeconds: 60,
     };
     if (finish === 'complete') await db.attempts.complete(attempt.id, outcome);
-    if (finish === 'abandon') await db.attempts.markAbandoned(attempt.id, outcome);
+    if (finish === 'abandon')
+      await db.attempts.suspend(attempt.id, { ...outcome, status: 'abandoned', state: '{}' });
     return attempt;
   }
 
