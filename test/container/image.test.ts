@@ -347,6 +347,8 @@ describe.skipIf(skipReason !== undefined)('container image (podman)', () => {
       .find((entry) => entry.level === 60);
     expect(fatal?.msg, output).toBe('badgey failed to start');
     expect(fatal?.err?.message).toMatch(/cannot open SQLite database \.\/data\/badgey\.sqlite/);
+    // …and says why and what to mount (the store names a read-only folder instead of SQLite's own words).
+    expect(fatal?.err?.message).toMatch(/read-only filesystem.*Mount a writable volume/);
   }, 60_000);
 
   // The same image against both stores: SQLite on the /data volume, PostgreSQL over loopback (pg is
