@@ -22,7 +22,13 @@ import { systemClock, systemScheduler } from '../src/clock.js';
 import { LiveGameService } from '../src/quiz/live/LiveGameService.js';
 import type { LiveGameChannel } from '../src/quiz/live/ports.js';
 import { openDatabase } from '../src/store/openDatabase.js';
-import { answer, finalReply, injectHost, waitForChannelTitle, waitForQuestion } from '../test/e2e/liveHarness.js';
+import {
+  answer,
+  finalReply,
+  injectHost,
+  waitForChannelTitle,
+  waitForQuestion,
+} from '../test/e2e/liveHarness.js';
 import {
   buttons,
   injectTake,
@@ -173,7 +179,10 @@ export async function benchLive(): Promise<BenchRow[]> {
   const guild = emu.addGuild({ name: 'Bench', channels: [{ name: 'live' }, { name: 'solo' }] });
   const liveChannel = guild.channels[0]?.id ?? '';
   const soloChannel = guild.channels[1]?.id ?? '';
-  const admin = emu.addMember(guild.id, { user: { username: 'admin' }, permissions: PermissionFlagsBits.ManageGuild });
+  const admin = emu.addMember(guild.id, {
+    user: { username: 'admin' },
+    permissions: PermissionFlagsBits.ManageGuild,
+  });
   const crowd = emu.addMembers(guild.id, LIVE_MEMBERS, 'fan');
   const seeded = await seedDatabase({
     guildId: guild.id,
@@ -212,7 +221,9 @@ export async function benchLive(): Promise<BenchRow[]> {
     const takes = soloMembers.map((m) => injectTake(emu, soloWhere, m.user.id, quizId));
     const soloMessages = await Promise.all(takes.map((t) => sessionMessageId(t)));
     const soloButtons = await Promise.all(
-      soloMessages.map(async (id) => buttons(await waitForTitle(emu, id, /^Question 1\//, 30_000))[2]?.custom_id ?? ''),
+      soloMessages.map(
+        async (id) => buttons(await waitForTitle(emu, id, /^Question 1\//, 30_000))[2]?.custom_id ?? '',
+      ),
     );
     const solo = await ackTimes(
       spread(SOLO_MEMBERS, async (i) =>
@@ -229,7 +240,11 @@ export async function benchLive(): Promise<BenchRow[]> {
     await finalReply(injectHost(emu, where, admin.user.id, quizId), 20_000);
     const lobby = await waitForChannelTitle(emu, liveChannel, /^Live quiz: Crowd$/);
     await emu
-      .injectComponent({ messageId: lobby.id, customId: buttons(lobby)[0]?.custom_id ?? '', userId: admin.user.id })
+      .injectComponent({
+        messageId: lobby.id,
+        customId: buttons(lobby)[0]?.custom_id ?? '',
+        userId: admin.user.id,
+      })
       .waitForResponse(8000);
     const q1 = await waitForQuestion(emu, liveChannel, 1, 20_000);
     const callsBefore = emu.restCalls.length;
@@ -241,7 +256,11 @@ export async function benchLive(): Promise<BenchRow[]> {
     const refused = emu.restCalls
       .slice(callsBefore)
       .filter((c) => c.path.startsWith(`/channels/${liveChannel}/messages`) && c.status === 429).length;
-    await waitUntil(() => /the answer is/.test(emu.message(q1.id)?.message.embeds[0]?.title ?? ''), 'the reveal', 30_000);
+    await waitUntil(
+      () => /the answer is/.test(emu.message(q1.id)?.message.embeds[0]?.title ?? ''),
+      'the reveal',
+      30_000,
+    );
     void q2;
 
     const memory = await heapPerGame(200);
