@@ -10,21 +10,21 @@ export const DEFAULT_METRICS_MAX_AGE_MS = 1_000;
  * and members never queue behind scrapers.
  */
 export class CachedExposition {
-  readonly #render: () => Promise<string>;
+  readonly #render: () => Promise<Buffer>;
   readonly #maxAgeMs: number;
   readonly #clock: Clock;
-  #cached: { text: string; renderedAtMs: number } | undefined;
-  #inFlight: Promise<string> | undefined;
+  #cached: { text: Buffer; renderedAtMs: number } | undefined;
+  #inFlight: Promise<Buffer> | undefined;
   #renders = 0;
 
-  constructor(render: () => Promise<string>, options: { maxAgeMs?: number; clock?: Clock } = {}) {
+  constructor(render: () => Promise<Buffer>, options: { maxAgeMs?: number; clock?: Clock } = {}) {
     this.#render = render;
     this.#maxAgeMs = options.maxAgeMs ?? DEFAULT_METRICS_MAX_AGE_MS;
     this.#clock = options.clock ?? systemClock;
   }
 
-  /** The cached text while it is younger than `maxAgeMs`, else the one render under way (started if none). */
-  get(): Promise<string> {
+  /** The cached bytes while it is younger than `maxAgeMs`, else the one render under way (started if none). */
+  get(): Promise<Buffer> {
     const cached = this.#cached;
     if (cached && this.#clock.now() - cached.renderedAtMs < this.#maxAgeMs)
       return Promise.resolve(cached.text);

@@ -125,7 +125,8 @@ export function createHealthServer(options: HealthServerOptions): HealthServer {
   });
 
   const metrics = registerHealthMetrics(metricsRegistry, options.version, readiness, uptimeSeconds);
-  const exposition = new CachedExposition(() => metricsRegistry.metrics(), {
+  // Kept encoded: each of the many scrapes a second then writes the same bytes, no re-encoding.
+  const exposition = new CachedExposition(async () => Buffer.from(await metricsRegistry.metrics()), {
     ...(options.metricsMaxAgeMs !== undefined ? { maxAgeMs: options.metricsMaxAgeMs } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
   });
@@ -161,7 +162,7 @@ export function createHealthServer(options: HealthServerOptions): HealthServer {
     };
   }
 
-  function send(res: ServerResponse, code: number, contentType: string, body: string): void {
+  function send(res: ServerResponse, code: number, contentType: string, body: string | Buffer): void {
     res.writeHead(code, {
       'Content-Type': contentType,
       'Content-Length': Buffer.byteLength(body),
