@@ -156,7 +156,18 @@ class GuardedDriver implements Driver {
   }
 
   rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    return this.#guard(() => this.inner.rollbackTransaction(unwrap(connection)));
+    return this.#guard(async () => {
+      try {
+        await this.inner.rollbackTransaction(unwrap(connection));
+      } catch (error) {
+        // SQLite rolls a transaction back by itself after some errors (SQLITE_FULL, SQLITE_IOERR):
+        // our ROLLBACK then fails, and Kysely would throw THAT instead of the real error (a full
+        // disk showed as "cannot rollback - no transaction is active").
+        if (this.dialectName === 'sqlite' && /no transaction is active/i.test((error as Error).message))
+          return;
+        throw error;
+      }
+    });
   }
 
   releaseConnection(connection: DatabaseConnection): Promise<void> {

@@ -1,5 +1,6 @@
 /** The SQLite backend (better-sqlite3): a file (its folder created) or `:memory:`, in WAL mode. */
 import { accessSync, constants, mkdirSync } from 'node:fs';
+import { statfs } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { type Kysely, SqliteDialect } from 'kysely';
@@ -105,6 +106,24 @@ function prepareFolder(path: string): void {
   }
 }
 
+/** Below this much free space on the database's volume, writes are about to fail (SQLITE_FULL). */
+const MIN_FREE_BYTES = 1024 * 1024;
+
+/**
+ * A full volume fails every write while `select 1` still answers: the probe reports the disk, so
+ * /ready says what to fix, and turns ready again once space is freed.
+ */
+async function probeFreeSpace(path: string): Promise<void> {
+  const dir = dirname(resolve(path));
+  const stats = await statfs(dir).catch(() => undefined);
+  if (!stats) return;
+  const free = stats.bavail * stats.bsize;
+  if (free < MIN_FREE_BYTES)
+    throw new DatabaseUnavailableError(
+      `disk full: ${Math.floor(free / 1024)} KiB free on the volume of ${dir}`,
+    );
+}
+
 export async function openSqlite(path: string): Promise<Backend> {
   if (path !== ':memory:') prepareFolder(path);
   let connection: BetterSqlite3.Database;
@@ -133,6 +152,7 @@ export async function openSqlite(path: string): Promise<Backend> {
     kyselyDialect: new SqliteDialect({ database: connection }),
     async ping() {
       connection.prepare('select 1').get();
+      if (path !== ':memory:') await probeFreeSpace(path);
       await probeWriteLock(connection);
     },
     // The switch to WAL needs the lock, so it runs here (in the background, retried while the
