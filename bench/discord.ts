@@ -25,6 +25,8 @@ const REPO_ROOT = resolve(import.meta.dirname, '..');
 const RATE = 200;
 const WARMUP_SECONDS = 1;
 const MEASURE_SECONDS = 5;
+/** Measured runs of MEASURE_SECONDS each; the reply p99 is the median of theirs. */
+const MEASURE_RUNS = 3;
 const STARTS = 3;
 const TARGET_RATIO = 1.5;
 /** USER_HZ on Linux (getconf CLK_TCK): 100 on every x86_64 and arm64 kernel config in use. */
@@ -187,7 +189,9 @@ interface Measured {
   startMs: number;
   startCpuMs: number;
   p50: number;
+  /** Median of the runs' p99s. */
   p99: number;
+  p99s: number[];
   replies: number;
   failures: number;
 }
@@ -215,15 +219,22 @@ async function measure(
     const command = kind === 'badgey' ? 'help' : 'ping';
     await waitForCommand(emu, guild.id, command);
     await drive(emu, guild, userIds, command, WARMUP_SECONDS);
-    const { latencies, failures } = await drive(emu, guild, userIds, command, MEASURE_SECONDS);
+    // The p99 of one 5 s run swings with whatever else the machine does: three runs, the median
+    // of their p99s (each run's p99 is in the note).
     const round = (ms: number) => Math.round(ms * 100) / 100;
+    const runs: { latencies: number[]; failures: number }[] = [];
+    for (let i = 0; i < MEASURE_RUNS; i++)
+      runs.push(await drive(emu, guild, userIds, command, MEASURE_SECONDS));
+    const all = runs.flatMap((run) => run.latencies);
+    const p99s = runs.map((run) => round(percentile(run.latencies, 99)));
     return {
       startMs: Math.round(median(starts)),
       startCpuMs: Math.round(median(startCpu)),
-      p50: round(percentile(latencies, 50)),
-      p99: round(percentile(latencies, 99)),
-      replies: latencies.length,
-      failures,
+      p50: round(percentile(all, 50)),
+      p99: median(p99s),
+      p99s,
+      replies: all.length,
+      failures: runs.reduce((sum, run) => sum + run.failures, 0),
     };
   } finally {
     await stopBot(running);
@@ -252,7 +263,6 @@ export async function benchDiscord(): Promise<BenchRow[]> {
       unit,
       baseline,
       baselineName: 'bare discord.js bot',
-      ratio: Math.round((baseline / value) * 100) / 100,
       target: `≤ ${TARGET_RATIO}× the bare client`,
       met: value <= TARGET_RATIO * baseline,
       ...extra,
@@ -265,9 +275,15 @@ export async function benchDiscord(): Promise<BenchRow[]> {
         note: `median of ${STARTS}, from /proc (10 ms ticks); CPU time barely moves when other processes load the machine, wall time does`,
       }),
       row(`reply latency p50 @ ${RATE}/s (/help vs /ping)`, ours.p50, bare.p50, 'ms'),
-      row(`reply latency p99 @ ${RATE}/s (/help vs /ping)`, ours.p99, bare.p99, 'ms', {
-        note: `${ours.replies} replies, ${ours.failures} unanswered (bare: ${bare.replies}, ${bare.failures})`,
-      }),
+      row(
+        `reply latency p99 @ ${RATE}/s (/help vs /ping), median of ${MEASURE_RUNS} runs`,
+        ours.p99,
+        bare.p99,
+        'ms',
+        {
+          note: `p99 per run ${ours.p99s.join(' / ')} ms (bare: ${bare.p99s.join(' / ')} ms); ${ours.replies} replies, ${ours.failures} unanswered (bare: ${bare.replies}, ${bare.failures})`,
+        },
+      ),
     ];
   } finally {
     await emu.close();

@@ -165,7 +165,6 @@ async function measureBoth(): Promise<{ ours: LoadResult; bare: LoadResult }> {
 export async function benchHealth(): Promise<BenchRow[]> {
   const { ours, bare } = await measureBoth();
   const baselineName = 'bare terminus';
-  const ratio = (baseline: number, value: number) => Math.round((baseline / value) * 100) / 100;
   return [
     {
       name: `/health p50 latency @ ${RATE_PER_SECOND} req/s`,
@@ -173,7 +172,6 @@ export async function benchHealth(): Promise<BenchRow[]> {
       unit: 'ms',
       baseline: bare.p50,
       baselineName,
-      ratio: ratio(bare.p50, ours.p50),
     },
     {
       name: `/health p99 latency @ ${RATE_PER_SECOND} req/s`,
@@ -181,7 +179,6 @@ export async function benchHealth(): Promise<BenchRow[]> {
       unit: 'ms',
       baseline: bare.p99,
       baselineName,
-      ratio: ratio(bare.p99, ours.p99),
       target: `≤ ${TARGET_P99_MS} ms`,
       ...(ours.p99 > TARGET_P99_MS
         ? {

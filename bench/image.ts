@@ -37,7 +37,6 @@ export async function benchImage(): Promise<BenchRow[]> {
       unit: 'MB',
       baseline: BASELINE_APP_MB,
       baselineName: 'node:20 image: node_modules + dist',
-      ratio: Math.round((BASELINE_APP_MB / appMb) * 100) / 100,
       target: `≤ ${TARGET_APP_MB} MB`,
       note: sizes.appLayers.map((layer) => `${mb(layer.bytes)} MB ${layer.createdBy}`).join('; '),
     },

@@ -37,6 +37,17 @@ export interface BenchResults {
   rows: ReportRow[];
 }
 
+/**
+ * The ratio of every row, in ONE direction: ours ÷ baseline (value / baseline). For times, sizes
+ * and costs lower is better (0.5× = half the baseline's); a module never computes it itself, so the
+ * table cannot mix directions (it showed "0.63×" beside "12.7×", both meaning "better").
+ */
+export function ratioOf(row: Pick<BenchRow, 'value' | 'baseline'>): number | undefined {
+  if (row.baseline === undefined || !(row.baseline > 0) || !Number.isFinite(row.value)) return undefined;
+  const ratio = row.value / row.baseline;
+  return Math.round(ratio * (ratio < 1 ? 1000 : 100)) / (ratio < 1 ? 1000 : 100);
+}
+
 const COMPARISON = /^\s*([≤≥<>]=?)\s*([\d.]+)\s*(×|x\b|[^\s,;(]+)?/u;
 
 /**
@@ -53,7 +64,7 @@ export function targetMet(row: BenchRow): boolean | undefined {
   const limit = Number(numberText);
   if (!Number.isFinite(limit)) return undefined;
   let actual: number | undefined;
-  if (unit === '×' || unit === 'x') actual = row.ratio;
+  if (unit === '×' || unit === 'x') actual = ratioOf(row);
   else if (unit === undefined || unit === row.unit) actual = row.value;
   if (actual === undefined || !Number.isFinite(actual)) return undefined;
   switch (op) {
@@ -72,6 +83,12 @@ export function targetMet(row: BenchRow): boolean | undefined {
   }
 }
 
+/** The ratio column: `0.74×`, or `none` when the row has no baseline. */
+export function ratioCell(row: Pick<BenchRow, 'value' | 'baseline'>, none: string): string {
+  const ratio = ratioOf(row);
+  return ratio === undefined ? none : `${formatNumber(ratio)}×`;
+}
+
 function cell(text: string): string {
   return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 }
@@ -88,7 +105,7 @@ function formatNumber(value: number): string {
 export function formatMarkdown(results: BenchResults): string {
   const m = results.machine;
   const lines = [
-    `Measured by \`npm run bench\` on ${results.at.slice(0, 16).replace('T', ' ')} UTC — ${m.cpuModel}, ${m.cores} cores, ${m.memoryGb} GB RAM, Node ${m.node}, ${m.os}. Baselines run in the same run on the same machine; ratio = how many times better than the baseline.`,
+    `Measured by \`npm run bench\` on ${results.at.slice(0, 16).replace('T', ' ')} UTC — ${m.cpuModel}, ${m.cores} cores, ${m.memoryGb} GB RAM, Node ${m.node}, ${m.os}. Baselines run in the same run on the same machine; ratio = ours ÷ baseline (below 1× is lower than the baseline: better for times, sizes and costs).`,
     '',
     '| Benchmark | Value | Baseline | Ratio | Target | Met |',
     '|---|---:|---|---:|---|:---:|',
@@ -102,7 +119,7 @@ export function formatMarkdown(results: BenchResults): string {
         row.baseline === undefined
           ? '—'
           : cell(`${formatNumber(row.baseline)} ${row.unit} (${row.baselineName ?? 'baseline'})`),
-        row.ratio === undefined ? '—' : `${formatNumber(row.ratio)}×`,
+        ratioCell(row, '—'),
         cell(row.target ?? '—'),
         met === undefined ? '—' : met ? 'yes' : '**no**',
       ].join(' | ')} |`,
@@ -172,7 +189,7 @@ export function formatRows(rows: BenchRow[]): string {
     row.name,
     `${row.value} ${row.unit}`,
     row.baseline === undefined ? '' : `${row.baseline} ${row.unit} (${row.baselineName ?? 'baseline'})`,
-    row.ratio === undefined ? '' : `${row.ratio}×`,
+    ratioCell(row, ''),
     row.target ?? '',
   ]);
   const widths = header.map((_, column) =>

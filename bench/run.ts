@@ -24,6 +24,7 @@ import {
   mergeResults,
   type ReportRow,
   replaceBenchSection,
+  ratioCell,
   targetMet,
 } from './report.js';
 import type { BenchRow } from './types.js';
@@ -155,7 +156,7 @@ function printTable(rows: ReportRow[], modules: ModuleOutcome[]): void {
       row.name,
       `${row.value} ${row.unit}`,
       row.baseline === undefined ? '' : `${row.baseline} ${row.unit} (${row.baselineName ?? 'baseline'})`,
-      row.ratio === undefined ? '' : `${row.ratio}×`,
+      ratioCell(row, ''),
       row.target ?? '',
       met === undefined ? '' : met ? 'yes' : 'NO',
     ];

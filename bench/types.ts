@@ -6,8 +6,6 @@ export interface BenchRow {
   /** The same quantity measured for the baseline in the same run. */
   baseline?: number;
   baselineName?: string;
-  /** How many times better than the baseline (baseline/value for costs). */
-  ratio?: number;
   /** The goal, in words (e.g. `≥ 10× faster`). */
   target?: string;
   /**

@@ -5,6 +5,7 @@ import {
   type BenchResults,
   formatMarkdown,
   mergeResults,
+  ratioOf,
   replaceBenchSection,
   targetMet,
 } from '../../../bench/report.js';
@@ -24,7 +25,6 @@ function results(overrides: Partial<BenchResults> = {}): BenchResults {
         unit: 'ms',
         baseline: 5,
         baselineName: 'bare terminus',
-        ratio: 1.19,
         target: '≤ 5 ms',
       },
     ],
@@ -36,12 +36,9 @@ describe('targetMet', () => {
   it('compares a unit target with the value and a × target with the ratio', () => {
     expect(targetMet({ name: 'a', value: 4.9, unit: 'ms', target: '≤ 5 ms' })).toBe(true);
     expect(targetMet({ name: 'a', value: 5.1, unit: 'ms', target: '≤ 5 ms' })).toBe(false);
-    expect(targetMet({ name: 'a', value: 95, unit: 'ns/op', ratio: 12.9, target: '≥ 10× faster' })).toBe(
-      true,
-    );
-    expect(targetMet({ name: 'a', value: 95, unit: 'ns/op', ratio: 9.9, target: '≥ 10× faster' })).toBe(
-      false,
-    );
+    const faster = { name: 'a', unit: 'ns/op', baseline: 1200, target: '≤ 0.1× the seed port (10× faster)' };
+    expect(targetMet({ ...faster, value: 95 })).toBe(true);
+    expect(targetMet({ ...faster, value: 130 })).toBe(false);
     expect(targetMet({ name: 'a', value: 0, unit: 'failures', target: '≤ 0 failures' })).toBe(true);
   });
 
@@ -50,6 +47,38 @@ describe('targetMet', () => {
     expect(targetMet({ name: 'a', value: 1, unit: 'MB', target: 'bounded' })).toBeUndefined();
     expect(targetMet({ name: 'a', value: 1, unit: 'MB', target: '≤ 5 ms' })).toBeUndefined();
     expect(targetMet({ name: 'a', value: 1, unit: 'MB' })).toBeUndefined();
+  });
+});
+
+describe('the ratio column', () => {
+  it('is ours ÷ baseline in every row, whatever the module, and says so (it mixed both directions)', () => {
+    const rows = [
+      {
+        module: 'analytics',
+        name: 'record cost',
+        value: 95,
+        unit: 'ns/op',
+        baseline: 1201,
+        target: '≤ 0.1×',
+      },
+      {
+        module: 'discord',
+        name: 'start-up',
+        value: 337,
+        unit: 'ms',
+        baseline: 248,
+        target: '≤ 1.5× the bare client',
+      },
+      { module: 'health', name: '/health p99', value: 2.7, unit: 'ms', baseline: 3 },
+    ];
+    const markdown = formatMarkdown(results({ rows }));
+    expect(markdown).toContain('ratio = ours ÷ baseline');
+    expect(markdown).toContain('| record cost | 95 ns/op | 1,201 ns/op (baseline) | 0.079× | ≤ 0.1× | yes |');
+    expect(markdown).toContain(
+      '| start-up | 337 ms | 248 ms (baseline) | 1.36× | ≤ 1.5× the bare client | yes |',
+    );
+    expect(markdown).toContain('| /health p99 | 2.7 ms | 3 ms (baseline) | 0.9× | — | — |');
+    for (const row of rows) expect(ratioOf(row)).toBeCloseTo(row.value / row.baseline, 2);
   });
 });
 
@@ -83,7 +112,7 @@ describe('the README section', () => {
         ],
       }),
     );
-    expect(markdown).toContain('| /health p99 | 4.2 ms | 5 ms (bare terminus) | 1.19× | ≤ 5 ms | yes |');
+    expect(markdown).toContain('| /health p99 | 4.2 ms | 5 ms (bare terminus) | 0.84× | ≤ 5 ms | yes |');
     expect(markdown).toContain('Test CPU, 2 cores, 4 GB RAM, Node v20.0.0');
     expect(markdown).toMatch(/discord: \*\*timeout\*\* after 120 s: exceeded/);
     expect(markdown).toContain('load: not run (`bench/load.ts` does not exist yet)');
