@@ -23,8 +23,8 @@ import {
   type ModuleOutcome,
   mergeResults,
   type ReportRow,
-  replaceBenchSection,
   ratioCell,
+  replaceBenchSection,
   targetMet,
 } from './report.js';
 import type { BenchRow } from './types.js';
