@@ -28,6 +28,7 @@ import { SoloRunner } from '../src/quiz/session/SoloRunner.js';
 import { SoloSession } from '../src/quiz/session/SoloSession.js';
 import { TakeService } from '../src/quiz/session/TakeService.js';
 import { type Database, openDatabase } from '../src/store/openDatabase.js';
+import { ratioCell } from './report.js';
 import type { BenchRow } from './types.js';
 
 const GUILD = '100000000000000001';
@@ -327,8 +328,6 @@ async function pathRows(
         unit: 'answers/s',
         baseline: round(without.answersPerSecond, 0),
         baselineName: 'the same path writing nothing',
-        // Time per answer, ours ÷ baseline (lower is better).
-        ratio: round(without.answersPerSecond / withWrites.answersPerSecond),
         target: 'measured (cost of one write per answer)',
         met: true,
         note: base
@@ -451,7 +450,7 @@ if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename
   const rows = await benchSessions();
   for (const row of rows) {
     process.stdout.write(
-      `${row.name}: ${row.value} ${row.unit}${row.baseline !== undefined ? ` (baseline ${row.baseline}, ratio ${row.ratio}×)` : ''}${row.note ? ` — ${row.note}` : ''}\n`,
+      `${row.name}: ${row.value} ${row.unit}${row.baseline !== undefined ? ` (baseline ${row.baseline}, ratio ${ratioCell(row, '')})` : ''}${row.note ? ` — ${row.note}` : ''}\n`,
     );
   }
   process.exit(0);
