@@ -40,9 +40,6 @@ import {
   type QuizFileError,
   type QuizFileFormat,
 } from './quizFile/parse.js';
-
-export { locateJsonSyntaxError } from './quizFile/jsonSyntax.js';
-
 import { findOptionIndex, type QuizFile, quizFileSchema } from './quizFile/validate.js';
 import { ok, type Result } from './result.js';
 import type { QuestionInput, QuizInput } from './types.js';
@@ -59,6 +56,7 @@ export {
   splitOptionLines,
   validateQuizInput,
 } from './quizFile/forms.js';
+export { locateJsonSyntaxError } from './quizFile/jsonSyntax.js';
 export {
   formatQuizFileError,
   lineAndColumn,
