@@ -132,6 +132,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   };
   const health = new DatabaseHealth({
     ping: async () => {
+      // Kysely creates its bookkeeping table before the migrations' transaction commits: while
+      // migrating again the ping would find it and report ready before the tables exist.
+      if (remigrating) throw new DatabaseUnavailableError(SCHEMA_MISSING_REASON);
       try {
         await backend.ping();
       } catch (error) {

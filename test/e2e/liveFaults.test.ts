@@ -39,6 +39,7 @@ let admin: EmulatedMember;
 let crowd: EmulatedMember[];
 let resultsChannel: string;
 let quizId: number;
+let doomedQuizId: number;
 let dbDir: string;
 
 beforeAll(async () => {
@@ -57,11 +58,15 @@ beforeAll(async () => {
   const seeded = await seedDatabase({
     guildId: guild.id,
     creatorId: admin.user.id,
-    quizzes: [{ quiz: quizInput('Storm', TIMER_S), questions: QUESTIONS }],
+    quizzes: [
+      { quiz: quizInput('Storm', TIMER_S), questions: QUESTIONS },
+      { quiz: quizInput('Doomed', TIMER_S), questions: QUESTIONS },
+    ],
     settings: { resultsChannelId: resultsChannel },
   });
   dbDir = seeded.dir;
   quizId = seeded.quizIds[0] ?? 0;
+  doomedQuizId = seeded.quizIds[1] ?? 0;
   bot = await BotProcess.start({
     env: {
       DISCORD_API_URL: emu.apiBase,
@@ -81,10 +86,10 @@ afterAll(async () => {
   if (dbDir) rmSync(dbDir, { recursive: true, force: true });
 });
 
-async function hostAndStart(channelId: string): Promise<void> {
+async function hostAndStart(channelId: string, quiz = quizId): Promise<void> {
   const where = { guildId: guild.id, channelId };
-  await finalReply(injectHost(emu, where, admin.user.id, quizId));
-  const lobby = await waitForChannelTitle(emu, channelId, /^Live quiz: Storm$/);
+  await finalReply(injectHost(emu, where, admin.user.id, quiz));
+  const lobby = await waitForChannelTitle(emu, channelId, /^Live quiz: /);
   await emu
     .injectComponent({
       messageId: lobby.id,
@@ -196,5 +201,53 @@ describe('a deleted channel mid-game', () => {
     const finished = bot.logs.filter((l) => l.msg === 'live game finished').at(-1);
     // Question 2's timer ran out before its reveal found the channel gone: it was played, so it counts.
     expect(finished).toMatchObject({ reason: 'channel_deleted', questions: 2, players: 1 });
+  }, 90_000);
+});
+
+describe('a quiz deleted mid-game', () => {
+  it('ends the game at once with the results so far, shown in the channel and not stored', async () => {
+    const channelId = emu.addChannel(guild.id, { name: 'quiz-gone' }).id;
+    await hostAndStart(channelId, doomedQuizId);
+    const fan = crowd[1];
+    if (!fan) throw new Error('no crowd');
+    const q1 = await waitForQuestion(emu, channelId, 1, 30_000);
+    await ack(await answer(emu, q1, fan.user.id, 0, 2010));
+    await waitForChannelTitle(emu, channelId, /^Standings after question 1 of 3$/, 30_000);
+    await waitForQuestion(emu, channelId, 2, 30_000);
+
+    const where = { guildId: guild.id, channelId };
+    const ask = emu.injectChatInput({
+      ...where,
+      userId: admin.user.id,
+      name: 'quiz',
+      options: [
+        {
+          type: 1,
+          name: 'delete',
+          options: [{ type: 3, name: 'quiz', value: String(doomedQuizId) }],
+        } as never,
+      ],
+    });
+    const confirm = await waitUntil(() => {
+      const reply = ask.originalMessage();
+      const button = reply ? buttons(reply).find((b) => b.custom_id.includes(':confirm:')) : undefined;
+      return reply && button ? { reply, button } : undefined;
+    }, 'the delete confirmation');
+    emu.injectComponent({
+      messageId: confirm.reply.id,
+      customId: confirm.button.custom_id,
+      userId: admin.user.id,
+    });
+
+    const podium = await waitForChannelTitle(emu, channelId, /^🏆 Final results: Doomed$/, 20_000);
+    expect(podium.embeds[0]?.description).toContain(
+      'The quiz was deleted, so the game ended. Results so far (not stored):',
+    );
+    expect(podium.embeds[0]?.description).toContain(
+      `<@${fan.user.id}> — **${expectedPoints(10, TIMER_S, 2010)}**`,
+    );
+    expect(podium.embeds[0]?.description).not.toContain('/leaderboard');
+    const finished = bot.logs.filter((l) => l.msg === 'live game finished').at(-1);
+    expect(finished).toMatchObject({ reason: 'quiz_deleted', players: 1 });
   }, 90_000);
 });
