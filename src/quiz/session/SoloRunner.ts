@@ -85,8 +85,11 @@ interface Running<TReply> {
   /** The newest interaction: where screens without a click of their own are drawn. */
   interaction: InteractionRef<TReply>;
   timers: Timers<SoloTimer | 'token'>;
-  /** The stored attempt (null until stored, or when storing failed). */
-  attemptId: number | null;
+  /**
+   * The stored attempt's id once inserted (null when storing failed). A promise: the first question
+   * is drawn while the row is inserted, and every later write of the session awaits it.
+   */
+  attemptId: Promise<number | null>;
   completion: CompletionResult | null;
   /** The tail of this session's effects. */
   work: Promise<void>;
@@ -335,7 +338,7 @@ export class SoloRunner<TReply> {
       state,
       interaction,
       timers: new Timers(this.#o.scheduler.schedule.bind(this.#o.scheduler)),
-      attemptId: pending.attemptId,
+      attemptId: Promise.resolve(pending.attemptId),
       completion: null,
       work: Promise.resolve(),
     };
@@ -440,7 +443,8 @@ export class SoloRunner<TReply> {
       case 'persist':
         switch (effect.write) {
           case 'start': {
-            const attempt = await attempts.start({
+            // Not awaited: the /quiz take acknowledgement does not wait for the insert.
+            const inserted = attempts.start({
               guildId: state.guildId,
               userId: state.userId,
               quizId: state.quizId,
@@ -449,29 +453,42 @@ export class SoloRunner<TReply> {
               startedAt: state.startedAtMs,
               session: { id: state.sessionId, state: SoloSession.toStored(state, clock.now()) },
             });
-            running.attemptId = attempt.id;
+            running.attemptId = inserted.then(
+              (attempt) => attempt.id,
+              (error: unknown) => {
+                this.#failed('attempt_store_failed', error, { step: 'persist', quizId: state.quizId });
+                return null;
+              },
+            );
+            this.#track(running.attemptId);
             return;
           }
-          case 'answer':
-            if (running.attemptId === null) return;
-            return attempts.saveProgress(running.attemptId, {
+          case 'answer': {
+            const id = await running.attemptId;
+            if (id === null) return;
+            return attempts.saveProgress(id, {
               state: SoloSession.toStored(state, clock.now()),
               score: state.score,
               correctCount: SoloSession.summarize(state, clock.now()).correctCount,
               savedAt: clock.now(),
             });
-          case 'complete':
-            if (running.attemptId === null) return;
-            running.completion = await attempts.complete(running.attemptId, this.#outcome(state));
+          }
+          case 'complete': {
+            const id = await running.attemptId;
+            if (id === null) return;
+            running.completion = await attempts.complete(id, this.#outcome(state));
             return;
-          case 'suspend':
-            if (running.attemptId === null) return;
-            await attempts.suspend(running.attemptId, {
+          }
+          case 'suspend': {
+            const id = await running.attemptId;
+            if (id === null) return;
+            await attempts.suspend(id, {
               ...this.#outcome(state),
               status: state.endReason === 'shutdown' ? 'interrupted' : 'abandoned',
               state: SoloSession.toStored(state, state.endedAtMs ?? clock.now()),
             });
             return;
+          }
         }
         return;
       case 'record':
@@ -517,7 +534,7 @@ export class SoloRunner<TReply> {
           quizName: state.quizName,
           reason: effect.reason,
           summary: effect.summary,
-          saved: effect.reason !== 'quizDeleted' && running.attemptId !== null,
+          saved: effect.reason !== 'quizDeleted' && (await running.attemptId) !== null,
         });
     }
   }
