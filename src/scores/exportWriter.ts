@@ -7,7 +7,7 @@
 import { createWriteStream } from 'node:fs';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { stringify } from 'csv-stringify';
+import { stringify } from 'csv-stringify/sync';
 import type { ExportedAttempt } from './ports.js';
 
 export const EXPORT_FORMATS = ['csv', 'json'] as const;
@@ -85,53 +85,80 @@ export function toRecord(row: ExportedAttempt, name: string | null): ExportRecor
   };
 }
 
-/** Records in batches, each batch's unknown member names looked up once. */
-async function* records(
+/** Records a batch at a time, each batch's member names looked up once (for its distinct ids). */
+async function* recordBatches(
   rows: AsyncIterable<ExportedAttempt>,
   names: MemberNames | undefined,
   batchSize: number,
-  counter: { rows: number },
-): AsyncGenerator<ExportRecord> {
+): AsyncGenerator<ExportRecord[]> {
   let batch: ExportedAttempt[] = [];
-  async function* flush(): AsyncGenerator<ExportRecord> {
+  const flush = async (): Promise<ExportRecord[]> => {
     const found = names ? await names([...new Set(batch.map((r) => r.userId))]) : new Map<string, null>();
-    for (const row of batch) {
-      counter.rows++;
-      yield toRecord(row, found.get(row.userId) ?? null);
-    }
+    const records = batch.map((row) => toRecord(row, found.get(row.userId) ?? null));
     batch = [];
-  }
+    return records;
+  };
   for await (const row of rows) {
     batch.push(row);
-    if (batch.length >= batchSize) yield* flush();
+    if (batch.length >= batchSize) yield await flush();
   }
-  if (batch.length > 0) yield* flush();
+  if (batch.length > 0) yield await flush();
 }
 
-/** A JSON array, one record per line. */
-async function* jsonText(source: AsyncIterable<ExportRecord>): AsyncGenerator<string> {
+/**
+ * CSV text a batch at a time (one string per batch: per-record stream chunks cost more than the
+ * formatting). RFC 4180 quoting (commas, quotes, line breaks); formula-looking cells get a leading
+ * ' so a spreadsheet never runs a quiz title or a member name as a formula.
+ */
+async function* csvText(batches: AsyncIterable<ExportRecord[]>): AsyncGenerator<TextChunk> {
+  let header = true;
+  for await (const records of batches) {
+    const text = stringify(records, {
+      header,
+      columns: [...EXPORT_COLUMNS],
+      record_delimiter: '\r\n',
+      escape_formulas: true,
+    });
+    yield { text, rows: records.length };
+    header = false;
+  }
+  if (header) yield { text: `${EXPORT_COLUMNS.join(',')}\r\n`, rows: 0 };
+}
+
+/** A JSON array, one record per line, a batch at a time. */
+async function* jsonText(batches: AsyncIterable<ExportRecord[]>): AsyncGenerator<TextChunk> {
   let first = true;
-  for await (const record of source) {
-    yield `${first ? '[\n' : ',\n'}${JSON.stringify(record)}`;
+  for await (const records of batches) {
+    if (records.length === 0) continue;
+    const text = records.map((r) => JSON.stringify(r)).join(',\n');
+    yield { text: `${first ? '[\n' : ',\n'}${text}`, rows: records.length };
     first = false;
   }
-  yield first ? '[]\n' : '\n]\n';
+  yield { text: first ? '[]\n' : '\n]\n', rows: 0 };
 }
 
-/** Passes bytes through until more than `maxBytes` went by, then fails the pipeline. */
+/** A piece of the file and how many attempts it holds. */
+interface TextChunk {
+  text: string;
+  rows: number;
+}
+
+/** Turns chunks into bytes until more than `maxBytes` went by, then fails the pipeline. */
 class ByteLimit extends Transform {
   bytes = 0;
-  constructor(
-    readonly maxBytes: number,
-    readonly counter: { rows: number },
-  ) {
-    super();
+  rows = 0;
+  constructor(readonly maxBytes: number) {
+    super({ writableObjectMode: true });
   }
-  override _transform(chunk: Buffer | string, _encoding: BufferEncoding, done: TransformCallback): void {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+  override _transform(chunk: TextChunk, _encoding: BufferEncoding, done: TransformCallback): void {
+    const buffer = Buffer.from(chunk.text, 'utf8');
     this.bytes += buffer.length;
-    if (this.bytes > this.maxBytes) done(new ExportTooLargeError(this.maxBytes, this.counter.rows));
-    else done(null, buffer);
+    if (this.bytes > this.maxBytes) {
+      done(new ExportTooLargeError(this.maxBytes, this.rows));
+      return;
+    }
+    this.rows += chunk.rows;
+    done(null, buffer);
   }
 }
 
@@ -143,22 +170,10 @@ export async function writeExport(
   rows: AsyncIterable<ExportedAttempt>,
   options: ExportWriteOptions,
 ): Promise<ExportWritten> {
-  const counter = { rows: 0 };
-  const source = Readable.from(records(rows, options.names, options.batchSize ?? 1000, counter));
-  const limit = new ByteLimit(options.maxBytes, counter);
+  const batches = recordBatches(rows, options.names, options.batchSize ?? 1000);
+  const text = options.format === 'csv' ? csvText(batches) : jsonText(batches);
+  const limit = new ByteLimit(options.maxBytes);
   const file = createWriteStream(options.path, { flags: 'wx', mode: 0o600 });
-  if (options.format === 'csv') {
-    // RFC 4180 quoting (commas, quotes, line breaks); formula-looking cells get a leading ' so a
-    // spreadsheet never runs a quiz title or a member name as a formula.
-    const csv = stringify({
-      header: true,
-      columns: [...EXPORT_COLUMNS],
-      record_delimiter: '\r\n',
-      escape_formulas: true,
-    });
-    await pipeline(source, csv, limit, file);
-  } else {
-    await pipeline(Readable.from(jsonText(source)), limit, file);
-  }
-  return { rows: counter.rows, bytes: limit.bytes };
+  await pipeline(Readable.from(text), limit, file);
+  return { rows: limit.rows, bytes: limit.bytes };
 }
