@@ -16,6 +16,7 @@ import { stringify } from 'csv-stringify/sync';
 import { pino } from 'pino';
 import { EXPORT_COLUMNS, toRecord, writeExport } from '../src/scores/exportWriter.js';
 import { openDatabase } from '../src/store/openDatabase.js';
+import { formatRows } from './report.js';
 import type { BenchRow } from './types.js';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
@@ -210,7 +211,6 @@ export async function benchScoresExport(
         unit: 'ms',
         baseline: Math.round(baseMs),
         baselineName: 'all rows in one array, CSV built as one string',
-        ratio: Math.round((oursMs / baseMs) * 1000) / 1000,
         target: '≤ 1.25×',
         note: `${(ours[0]?.rows ?? 0).toLocaleString('en-US')} rows, ${fileMb.toFixed(1)} MiB file; median of ${runs} runs, each in its own process`,
       },
@@ -220,7 +220,6 @@ export async function benchScoresExport(
         unit: 'MB',
         baseline: mb(baseMb),
         baselineName: 'all rows in one array, CSV built as one string',
-        ratio: Math.round((oursMb / baseMb) * 1000) / 1000,
         target: '≤ 0.33×',
         note: 'peak RSS of the run minus RSS before the export, default V8 flags (the young generation grows with the allocation rate: garbage, see the capped row)',
       },
@@ -252,10 +251,6 @@ if (isMain) {
     process.stdout.write(JSON.stringify(result));
     process.exit(0);
   }
-  for (const row of await benchScoresExport()) {
-    const base =
-      row.baseline === undefined ? '' : ` (baseline ${row.baseline} ${row.unit}, ratio ${row.ratio})`;
-    process.stdout.write(`${row.name}: ${row.value} ${row.unit}${base} — ${row.note ?? ''}\n`);
-  }
+  process.stdout.write(`${formatRows(await benchScoresExport())}\n`);
   process.exit(0);
 }
