@@ -314,6 +314,16 @@ export interface GuildStats {
   attemptsByHourUtc: number[];
   /** The busiest UTC hours (most attempts first, ties by hour), only hours with attempts. */
   busiestHoursUtc: { hour: number; attempts: number }[];
+  /** Attempts started per UTC weekday (0 = Monday … 6 = Sunday) and hour: 7 rows of 24. */
+  attemptsByWeekdayHourUtc: number[][];
+}
+
+/** How completed attempts scored, as a share of the maximum, in 10 bins. */
+export interface ScoreDistribution {
+  /** Completed attempts counted (those with a positive max score). */
+  completed: number;
+  /** Index i: attempts that scored at least i×10 % and under (i+1)×10 % (the last bin includes 100 %). */
+  bins: number[];
 }
 
 export interface StatsQuery {
@@ -334,6 +344,17 @@ export interface BotStats extends GuildStats {
 export interface StatsRepository {
   guildStats(guildId: string, query?: StatsQuery): Promise<GuildStats>;
   botStats(query?: StatsQuery): Promise<BotStats>;
+  /** Score distribution of completed attempts: one guild's or every guild's, one quiz's or all. */
+  scoreDistribution(scope: StatsScope & { quizId?: number }): Promise<ScoreDistribution>;
+  /** Attempts started per UTC weekday (0 = Monday) and hour, 7 rows of 24: one guild or every guild. */
+  attemptsByWeekdayHourUtc(scope: StatsScope): Promise<number[][]>;
+}
+
+/** Which attempts a bot-wide or guild query counts (guildId undefined: every guild). */
+export interface StatsScope {
+  guildId?: string;
+  /** Only attempts started at/after this time (epoch ms). */
+  since?: number;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,8 +1,19 @@
 import { sql } from 'kysely';
-import type { BotStats, GuildStats, StatsQuery, StatsRepository } from '../quiz/ports.js';
+import type {
+  BotStats,
+  GuildStats,
+  ScoreDistribution,
+  StatsQuery,
+  StatsRepository,
+  StatsScope,
+} from '../quiz/ports.js';
 import { checkLimit, runOperation, type StoreContext, toNullableNumber, toNumber } from './storeContext.js';
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+/** Day 0 of the epoch (1970-01-01) was a Thursday: weekday index 3 when Monday is 0. */
+const EPOCH_WEEKDAY = 3;
+export const SCORE_BINS = 10;
 
 export class SqlStatsRepository implements StatsRepository {
   constructor(readonly ctx: StoreContext) {}
@@ -103,6 +114,11 @@ export class SqlStatsRepository implements StatsRepository {
       .sort((a, b) => b.attempts - a.attempts || a.hour - b.hour)
       .slice(0, busiestHours);
 
+    const attemptsByWeekdayHourUtc = await this.#weekdayHours({
+      ...(guildId === null ? {} : { guildId }),
+      since,
+    });
+
     return {
       attempts,
       completed,
@@ -123,6 +139,63 @@ export class SqlStatsRepository implements StatsRepository {
       })),
       attemptsByHourUtc,
       busiestHoursUtc: busiest,
+      attemptsByWeekdayHourUtc,
     };
+  }
+
+  attemptsByWeekdayHourUtc(scope: StatsScope): Promise<number[][]> {
+    return runOperation(this.ctx, 'stats.weekdayHours', () => this.#weekdayHours(scope));
+  }
+
+  /** Attempts per UTC weekday (0 = Monday) × hour, grouped in the database (168 rows at most). */
+  async #weekdayHours(scope: StatsScope): Promise<number[][]> {
+    let query = this.ctx.db
+      .selectFrom('attempts')
+      .where('started_at', '>=', scope.since ?? Number.MIN_SAFE_INTEGER);
+    if (scope.guildId !== undefined) query = query.where('guild_id', '=', scope.guildId);
+    const rows = await query
+      .select([
+        sql<number>`(started_at / ${sql.lit(DAY_MS)}) % 7`.as('day'),
+        sql<number>`(started_at / ${sql.lit(HOUR_MS)}) % 24`.as('hour'),
+        (eb) => eb.fn.countAll<number>().as('n'),
+      ])
+      .groupBy([sql`(started_at / ${sql.lit(DAY_MS)}) % 7`, sql`(started_at / ${sql.lit(HOUR_MS)}) % 24`])
+      .execute();
+    const grid = Array.from({ length: 7 }, () => Array.from({ length: 24 }, () => 0));
+    for (const row of rows) {
+      // Times before 1970 give negative remainders; fold them into range.
+      const weekday = (((toNumber(row.day) + EPOCH_WEEKDAY) % 7) + 7) % 7;
+      const hour = ((toNumber(row.hour) % 24) + 24) % 24;
+      const cells = grid[weekday]!;
+      cells[hour] = (cells[hour] ?? 0) + toNumber(row.n);
+    }
+    return grid;
+  }
+
+  scoreDistribution(scope: StatsScope & { quizId?: number }): Promise<ScoreDistribution> {
+    return runOperation(this.ctx, 'stats.scoreDistribution', async () => {
+      // Integer division on both SQLite and PostgreSQL (integer columns): floor(10 × score / max).
+      const bin = sql<number>`(score * ${sql.lit(SCORE_BINS)}) / max_score`;
+      let query = this.ctx.db
+        .selectFrom('attempts')
+        .where('status', '=', 'completed')
+        .where('max_score', '>', 0)
+        .where('started_at', '>=', scope.since ?? Number.MIN_SAFE_INTEGER);
+      if (scope.guildId !== undefined) query = query.where('guild_id', '=', scope.guildId);
+      if (scope.quizId !== undefined) query = query.where('quiz_id', '=', scope.quizId);
+      const rows = await query
+        .select([bin.as('bin'), (eb) => eb.fn.countAll<number>().as('n')])
+        .groupBy(bin)
+        .execute();
+      const bins = Array.from({ length: SCORE_BINS }, () => 0);
+      let completed = 0;
+      for (const row of rows) {
+        // A full score lands in the last bin; a score above the maximum (a quiz edited since) too.
+        const index = Math.min(SCORE_BINS - 1, Math.max(0, toNumber(row.bin)));
+        bins[index] = (bins[index] ?? 0) + toNumber(row.n);
+        completed += toNumber(row.n);
+      }
+      return { completed, bins };
+    });
   }
 }

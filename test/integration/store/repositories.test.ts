@@ -709,6 +709,69 @@ describe.each(STORE_TARGETS)('repositories on $name', (target) => {
   });
 
   describe('stats', () => {
+    it('counts attempts by UTC weekday and hour, and bins a quiz’s scores by share of the maximum', async () => {
+      const quiz = await db.quizzes.create(guild, 'u', quizInput('Binned'));
+      const other = await db.quizzes.create(guild, 'u', quizInput('Other'));
+      const sunday = Date.UTC(2026, 2, 8); // a Sunday
+      const play = async (quizId: number, startedAt: number, score: number) => {
+        const attempt = await db.attempts.start({
+          guildId: guild,
+          userId: 'p',
+          quizId,
+          maxScore: 50,
+          questionCount: 5,
+          startedAt,
+        });
+        await db.attempts.complete(attempt.id, {
+          score,
+          correctCount: 1,
+          completedAt: startedAt + 1000,
+          durationSeconds: 1,
+        });
+      };
+      await play(quiz.id, sunday + 23 * HOUR + 59 * 60_000, 50); // 100 %: the last bin
+      await play(quiz.id, sunday + 24 * HOUR, 49); // Monday 00:00, 98 %
+      await play(quiz.id, sunday + 24 * HOUR + 30 * 60_000, 0);
+      await play(quiz.id, sunday - 4 * 24 * HOUR + 12 * HOUR, 25); // Wednesday 12:00, 50 %
+      await play(other.id, sunday + 12 * HOUR, 5);
+
+      const { attemptsByWeekdayHourUtc: grid } = await db.stats.guildStats(guild);
+      expect(grid.map((row) => row.reduce((a, b) => a + b, 0))).toEqual([2, 0, 1, 0, 0, 0, 2]);
+      expect(grid[6]![23]).toBe(1);
+      expect(grid[6]![12]).toBe(1);
+      expect(grid[0]![0]).toBe(2);
+      expect(grid[2]![12]).toBe(1);
+
+      expect(await db.stats.scoreDistribution({ guildId: guild, quizId: quiz.id })).toEqual({
+        completed: 4,
+        bins: [1, 0, 0, 0, 0, 1, 0, 0, 0, 2],
+      });
+      expect(await db.stats.scoreDistribution({ guildId: otherGuild, quizId: quiz.id })).toEqual({
+        completed: 0,
+        bins: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+      });
+      // Every guild (the chart files next to the analytics export): the other guild's attempt counts too.
+      const theirs = await db.quizzes.create(otherGuild, 'u', quizInput('Theirs'));
+      const elsewhere = await db.attempts.start({
+        guildId: otherGuild,
+        userId: 'q',
+        quizId: theirs.id,
+        maxScore: 10,
+        questionCount: 1,
+        startedAt: sunday + 12 * HOUR,
+      });
+      await db.attempts.complete(elsewhere.id, {
+        score: 10,
+        correctCount: 1,
+        completedAt: sunday + 12 * HOUR + 1,
+        durationSeconds: 1,
+      });
+      expect((await db.stats.scoreDistribution({})).bins).toEqual([1, 1, 0, 0, 0, 1, 0, 0, 0, 3]);
+      const everywhere = await db.stats.attemptsByWeekdayHourUtc({});
+      expect(everywhere[6]![12]).toBe(2);
+      expect(await db.stats.attemptsByWeekdayHourUtc({ guildId: guild })).toEqual(grid);
+    });
+
     it('computes attempts, completion rate, averages, percentiles, top quizzes and busiest hours', async () => {
       const day = Date.UTC(2026, 2, 3);
       const popular = await db.quizzes.create(guild, 'u', quizInput('Popular'));
@@ -785,6 +848,17 @@ describe.each(STORE_TARGETS)('repositories on $name', (target) => {
         { hour: 8, attempts: 4 },
         { hour: 3, attempts: 2 },
       ]);
+      // 2026-03-03 is a Tuesday (weekday 1 when Monday is 0): every attempt falls on that row.
+      expect(stats.attemptsByWeekdayHourUtc).toHaveLength(7);
+      expect(stats.attemptsByWeekdayHourUtc[1]).toEqual(stats.attemptsByHourUtc);
+      for (const weekday of [0, 2, 3, 4, 5, 6])
+        expect(stats.attemptsByWeekdayHourUtc[weekday]).toEqual(Array.from({ length: 24 }, () => 0));
+
+      // Popular's 7 completed scores of 200: 10..70 → 5 %..35 %, bins 0, 1, 1, 2, 2, 3, 3.
+      expect(await db.stats.scoreDistribution({ guildId: guild, quizId: popular.id })).toEqual({
+        completed: 7,
+        bins: [1, 2, 2, 2, 0, 0, 0, 0, 0, 0],
+      });
 
       const later = await db.stats.guildStats(guild, {
         since: day + 8 * HOUR,
