@@ -14,7 +14,12 @@ import { join, relative, sep } from 'node:path';
 import { build } from 'esbuild';
 
 /** src/ entry → dist/ output path without .js. A worker thread's file is an entry of its own. */
-const ENTRIES = [{ in: 'src/main.ts', out: 'main' }];
+const ENTRIES = [
+  { in: 'src/main.ts', out: 'main' },
+  // The /stats chart worker (ChartRenderer starts dist/chartWorker.js beside dist/main.js): Vega and
+  // resvg load only in that thread, when a chart is drawn.
+  { in: 'src/render/charts/chartWorker.ts', out: 'chartWorker' },
+];
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 const nativeRuntime = Object.keys(pkg.nativeRuntime ?? {}).map((name) =>
