@@ -42,10 +42,13 @@ import { ReadinessRegistry } from './health/ReadinessRegistry.js';
 import { createLogger, type Logger, secretsOf } from './log.js';
 import { LeaderboardService } from './quiz/LeaderboardService.js';
 import { LiveGameService } from './quiz/live/LiveGameService.js';
+import type { StatsRepository } from './quiz/ports.js';
 import { QuizService } from './quiz/QuizService.js';
 import { StatsService } from './quiz/StatsService.js';
 import { SoloRunner } from './quiz/session/SoloRunner.js';
 import { TakeService } from './quiz/session/TakeService.js';
+import { ChartRenderer } from './render/charts/ChartRenderer.js';
+import { botWideChartFiles } from './render/charts/chartFiles.js';
 import { AttemptRetention } from './scores/AttemptRetention.js';
 import { ScoresService } from './scores/ScoresService.js';
 import { installFatalHandlers, ShutdownSequence } from './shutdown.js';
@@ -194,7 +197,15 @@ async function main(): Promise<void> {
       },
     );
   };
+  // /stats charts render in a worker thread (bounded in time and memory); the same chart for every
+  // server goes next to the analytics export when ANALYTICS_EXPORT_CHARTS is on. The database
+  // opens after the exporter's first flush, so until then there is nothing to draw.
+  const charts = new ChartRenderer();
+  let chartStats: StatsRepository | undefined;
   const exporter = new AnalyticsExporter({
+    ...(config.analyticsExportCharts
+      ? { companionFiles: async () => (chartStats ? botWideChartFiles(chartStats, charts) : []) }
+      : {}),
     analytics,
     dir: config.analyticsExportDir,
     intervalSeconds: config.analyticsExportIntervalSeconds,
@@ -219,6 +230,7 @@ async function main(): Promise<void> {
     metricsRegistry,
     readiness,
   });
+  chartStats = database.stats;
 
   // Discord: the tracker reports `discord` (then `discord:shard-<id>`) into the readiness registry.
   const tracker = new ConnectionTracker({
@@ -308,6 +320,7 @@ async function main(): Promise<void> {
         botOwnerIds: config.botOwnerIds,
       }),
       botStatistics: () => analytics.getStatistics(),
+      charts,
     },
     settings: { service: quizService },
     scores: {
@@ -369,6 +382,7 @@ async function main(): Promise<void> {
         });
   if (retention) shutdown.addStep({ name: 'stop-retention', timeoutMs: 5_000, run: () => retention.stop() });
   shutdown.addStep({ name: 'flush-analytics', run: () => exporter.stop() });
+  shutdown.addStep({ name: 'stop-chart-worker', run: () => charts.close() });
   shutdown.addStep({ name: 'stop-sampler', run: () => sampler.stop() });
   shutdown.addStep({ name: 'close-database', timeoutMs: 5_000, run: () => database.close() });
 

@@ -20,6 +20,12 @@ export interface AnalyticsExporterOptions {
   /** ANALYTICS_EXPORT_RETENTION: timestamped snapshots kept besides the latest file (0: none). */
   retention: number;
   logger: AnalyticsLogger;
+  /**
+   * Extra files written after each successful export, atomically and beside it (the chart PNG of
+   * ANALYTICS_EXPORT_CHARTS). They are a convenience: failing to produce or write them is logged
+   * once per failing streak and never makes the export count as failed.
+   */
+  companionFiles?: () => Promise<{ name: string; data: Uint8Array }[]>;
   /** Called on each change of writability: false with a reason, then true on recovery. */
   onHealthChange?: (ok: boolean, reason?: string) => void;
   clock?: Clock;
@@ -68,6 +74,8 @@ export class AnalyticsExporter {
   #healthy: boolean | undefined;
   #tempCounter = 0;
   #restoreAttempted = false;
+  readonly #companionFiles: AnalyticsExporterOptions['companionFiles'];
+  #companionsFailing = false;
   /** Epoch ms of the last complete export; until the first, when the exporter was created. */
   #lastSuccessAt: number;
 
@@ -81,6 +89,7 @@ export class AnalyticsExporter {
     this.#retention = options.retention;
     this.#logger = options.logger;
     this.#onHealthChange = options.onHealthChange;
+    this.#companionFiles = options.companionFiles;
     this.#clock = options.clock ?? systemClock;
     // Counting from creation makes "no successful export for N intervals" true of a process that
     // never managed one, without a special case for "never".
@@ -197,15 +206,31 @@ export class AnalyticsExporter {
       this.#setHealth(true);
     } catch (error) {
       this.#setHealth(false, `cannot write ${this.#dir}: ${errorCode(error)}`);
+      return;
     }
+    await this.#writeCompanions();
   }
 
-  async #writeAtomically(name: string, text: string): Promise<void> {
+  async #writeCompanions(): Promise<void> {
+    if (!this.#companionFiles) return;
+    try {
+      for (const file of await this.#companionFiles()) await this.#writeAtomically(file.name, file.data);
+    } catch (error) {
+      if (!this.#companionsFailing)
+        this.#logger.warn({ err: errorCode(error) }, 'analytics export: companion files not written');
+      this.#companionsFailing = true;
+      return;
+    }
+    if (this.#companionsFailing) this.#logger.info({}, 'analytics export: companion files written again');
+    this.#companionsFailing = false;
+  }
+
+  async #writeAtomically(name: string, content: string | Uint8Array): Promise<void> {
     const target = join(this.#dir, name);
     const temp = join(this.#dir, `.${name}${TEMP_MARKER}${process.pid}-${++this.#tempCounter}`);
     const handle = await open(temp, 'wx', 0o644);
     try {
-      await handle.writeFile(text, 'utf8');
+      await handle.writeFile(content);
       await handle.sync();
     } catch (error) {
       await handle.close().catch(() => {});

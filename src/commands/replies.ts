@@ -24,6 +24,8 @@ export interface RespondOptions {
   content?: string;
   embeds?: InteractionReplyOptions['embeds'];
   components?: InteractionReplyOptions['components'];
+  /** Attachments (e.g. a chart image an embed shows as `attachment://name`). */
+  files?: InteractionReplyOptions['files'];
   /** Only the invoking member sees it. Ignored by `editReply` (the defer decided it). */
   ephemeral?: boolean;
 }

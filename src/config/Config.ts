@@ -30,6 +30,8 @@ export interface Config {
   analyticsExportIntervalSeconds: number;
   /** ANALYTICS_EXPORT_RETENTION — timestamped snapshots kept besides the latest file. Default 24. */
   analyticsExportRetention: number;
+  /** ANALYTICS_EXPORT_CHARTS — also write the `/stats` charts (all servers) as `charts-latest.png` next to the export. Default `false`. */
+  analyticsExportCharts: boolean;
   /** ANALYTICS_SALT — key (16+ characters) of the hash that pseudonymises user ids. Unset: generated once and kept in the export dir. */
   analyticsSalt: string | undefined;
   /** BOT_OWNER_IDS — comma-separated user ids who may see bot-wide analytics. */

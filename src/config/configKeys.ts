@@ -125,6 +125,13 @@ const databaseUrl = rule('must be sqlite:PATH, a file path, or a postgres:// URL
 
 const directory = rule('must be a directory path', single);
 
+const flag = rule('must be true or false', (raw) => {
+  const text = single(raw)?.trim().toLowerCase();
+  if (text === 'true' || text === '1' || text === 'yes') return true;
+  if (text === 'false' || text === '0' || text === 'no') return false;
+  return undefined;
+});
+
 function oneOf<const T extends string>(values: readonly T[]): z.ZodType<T> {
   return rule(`must be one of ${values.join('|')}`, (raw) => {
     const text = single(raw)?.toLowerCase();
@@ -242,6 +249,14 @@ const KEY_TABLE = {
     default: 24,
     secret: false,
     description: 'Timestamped export snapshots kept besides the latest file.',
+  },
+  analyticsExportCharts: {
+    env: 'ANALYTICS_EXPORT_CHARTS',
+    schema: flag,
+    default: false,
+    secret: false,
+    description:
+      'When `true`, every export also writes `charts-latest.png` (attempts by weekday and hour, score distribution; all servers) to the export dir.',
   },
   analyticsSalt: {
     env: 'ANALYTICS_SALT',

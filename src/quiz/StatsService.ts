@@ -4,6 +4,7 @@ import {
   DatabaseUnavailableError,
   type GuildSettingsRepository,
   type GuildStats,
+  type ScoreDistribution,
   type StatsRepository,
 } from './ports.js';
 import type { Actor } from './QuizService.js';
@@ -54,6 +55,16 @@ export class StatsService {
         return err({ kind: 'missingPermission', permission: 'Manage Server (or a quiz manager role)' });
       return ok(await this.#deps.stats.guildStats(actor.guildId));
     });
+  }
+
+  /**
+   * The score distribution of one quiz of the actor's server. Only for a reply whose guildStats the
+   * actor was allowed to see (the numbers are that server's, a part of what guildStats shows).
+   */
+  async quizScores(actor: Actor, quizId: number): Promise<Result<ScoreDistribution, StatsError>> {
+    return this.#read(async () =>
+      ok(await this.#deps.stats.scoreDistribution({ guildId: actor.guildId, quizId })),
+    );
   }
 
   #isBotOwner(actor: Actor): boolean {

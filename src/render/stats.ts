@@ -1,6 +1,6 @@
 import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10';
 import type { AnalyticsStatistics } from '../analytics/index.js';
-import type { BotStats, GuildStats } from '../quiz/ports.js';
+import type { BotStats, GuildStats, ScoreDistribution } from '../quiz/ports.js';
 import { escapeMarkdown, truncate } from './quizText.js';
 
 const BLUE = 0x5865f2;
@@ -19,8 +19,27 @@ function hour(h: number): string {
   return `${String(h).padStart(2, '0')}:00`;
 }
 
+const WEEKDAYS_UTC = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+/** What `/stats` adds besides the numbers: one quiz's score distribution and the chart image. */
+export interface GuildStatsExtras {
+  scores?: { quizName: string; distribution: ScoreDistribution };
+  /** `attachment://…` of the chart image, when it rendered. */
+  imageUrl?: string;
+}
+
+/** The score distribution as text (the chart's numbers, for screen readers and without the image). */
+function scoreBinsText(distribution: ScoreDistribution): string {
+  const parts = distribution.bins.map((n, i) => `${i * 10}–${i === 9 ? 100 : i * 10 + 9} %: ${n}`);
+  return `${distribution.completed} completed · ${parts.join(' · ')}`;
+}
+
 /** `/stats` (server scope): this guild's numbers from the database, for managers. */
-export function renderGuildStats(guildName: string, stats: GuildStats): APIEmbed {
+export function renderGuildStats(
+  guildName: string,
+  stats: GuildStats,
+  extras: GuildStatsExtras = {},
+): APIEmbed {
   const topQuizzes =
     stats.topQuizzes
       .map(
@@ -53,11 +72,25 @@ export function renderGuildStats(guildName: string, stats: GuildStats): APIEmbed
     { name: 'Top quizzes', value: truncate(topQuizzes, 1024) },
     { name: 'Busiest hours', value: truncate(busiest, 1024) },
   ];
+  // The chart's numbers stay in the text: the weekday totals and the score bins it draws.
+  const days = (stats.attemptsByWeekdayHourUtc ?? [])
+    .map((hours, day) => ({ day, attempts: hours.reduce((sum, n) => sum + n, 0) }))
+    .filter((d) => d.attempts > 0)
+    .sort((a, b) => b.attempts - a.attempts || a.day - b.day)
+    .map((d) => `${WEEKDAYS_UTC[d.day]} (${d.attempts})`)
+    .join(', ');
+  fields.push({ name: 'Attempts by weekday (UTC)', value: days || 'none yet' });
+  if (extras.scores)
+    fields.push({
+      name: truncate(`Scores · ${escapeMarkdown(extras.scores.quizName)}`, 256),
+      value: truncate(scoreBinsText(extras.scores.distribution), 1024),
+    });
   return {
     title: truncate(`Quiz statistics · ${guildName}`, 256),
     color: BLUE,
     fields,
-    footer: { text: 'This server only · from the database' },
+    ...(extras.imageUrl ? { image: { url: extras.imageUrl } } : {}),
+    footer: { text: 'This server only · from the database · times in UTC' },
   };
 }
 

@@ -406,6 +406,43 @@ describe('AnalyticsExporter', () => {
     expect(await value('badgey_analytics_export_last_success_timestamp_seconds')).toBe(1_800_000_900);
   });
 
+  it('writes companion files beside the export; failing to produce them is logged once and is not an export failure', async () => {
+    const dir = join(root, 'analytics');
+    const logger = capturingLogger();
+    const changes: boolean[] = [];
+    let produce: () => Promise<{ name: string; data: Uint8Array }[]> = async () => [
+      { name: 'charts-latest.png', data: new Uint8Array([0x89, 0x50, 0x4e, 0x47]) },
+    ];
+    const exporter = new AnalyticsExporter({
+      analytics: new QuizAnalytics({ salt: 'salt' }),
+      dir,
+      intervalSeconds: 60,
+      retention: 0,
+      logger,
+      onHealthChange: (ok) => changes.push(ok),
+      companionFiles: () => produce(),
+    });
+    await exporter.restore();
+    await exporter.flush();
+    expect([...readFileSync(join(dir, 'charts-latest.png'))]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+    expect(existsSync(join(dir, LATEST_FILE))).toBe(true);
+
+    produce = async () => {
+      throw new Error('database unavailable');
+    };
+    await exporter.flush();
+    await exporter.flush();
+    expect(exporter.healthy).toBe(true);
+    expect(changes).toEqual([true]);
+    const warnings = logger.lines.filter(
+      (line) => line.msg === 'analytics export: companion files not written',
+    );
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.obj).toEqual({ err: 'database unavailable' });
+    // The last good file stays; no temp files are left behind.
+    expect(readdirSync(dir).sort()).toEqual([LATEST_FILE, 'charts-latest.png'].sort());
+  });
+
   it('never leaves a partial latest file when the writer is SIGKILLed mid-run', async () => {
     const dir = join(root, 'analytics');
     let previousStarted = -1;

@@ -76,6 +76,7 @@ const BAD_VALUES: { key: string; value: string; problem: string; shown: string }
     shown: '"5 minutes"',
   },
   { key: 'ANALYTICS_EXPORT_RETENTION', value: '-1', problem: 'must be an integer 0-10000', shown: '"-1"' },
+  { key: 'ANALYTICS_EXPORT_CHARTS', value: 'maybe', problem: 'must be true or false', shown: '"maybe"' },
   {
     key: 'SHARD_IDS',
     value: '0,x',
