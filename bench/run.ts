@@ -48,6 +48,7 @@ export const MODULES: readonly BenchModule[] = [
   { name: 'queue', file: 'queue.ts', exportName: 'benchQueue', budgetSeconds: 240 },
   { name: 'live', file: 'live.ts', exportName: 'benchLive', budgetSeconds: 150 },
   { name: 'scores', file: 'scoresExport.ts', exportName: 'benchScoresExport', budgetSeconds: 240 },
+  { name: 'charts', file: 'charts.ts', exportName: 'benchCharts', budgetSeconds: 90 },
   { name: 'fuzz', file: 'fuzz.ts', exportName: 'benchFuzz', budgetSeconds: 240 },
   // podman build (cached layers: seconds; cold: npm ci inside the build) + inspect.
   { name: 'image', file: 'image.ts', exportName: 'benchImage', budgetSeconds: 240 },
