@@ -167,6 +167,7 @@ describe('Grafana dashboard JSON', () => {
       'Quizzes started / completed',
       'Answers by outcome',
       'Sessions running / queued',
+      'Live games',
       'Database query time',
       'Event-loop delay',
       'Memory',
