@@ -5,10 +5,12 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { StatsChartInput } from './statsChartSpec.js';
 
+const MIN_HEAP_MB = 8;
+
 export interface ChartRendererOptions {
   /** A render taking longer (worker start included) is abandoned and its worker terminated. Default 10000 ms. */
   timeoutMs?: number;
-  /** The worker's V8 heap cap (old generation), in MiB. Default 128. */
+  /** The worker's V8 heap cap (old generation), in MiB; at least 8. Default 128. */
   maxHeapMb?: number;
   /** Renders waiting behind the running one; more are refused at once. Default 8. */
   maxQueued?: number;
@@ -83,6 +85,9 @@ export class ChartRenderer {
   constructor(options: ChartRendererOptions = {}) {
     this.#timeoutMs = options.timeoutMs ?? 10_000;
     this.#maxHeapMb = options.maxHeapMb ?? 128;
+    // Below a few MiB V8 cannot even create the worker's isolate, and on Node 24 that is a fatal
+    // out-of-memory of the whole process, not a worker error.
+    if (!(this.#maxHeapMb >= MIN_HEAP_MB)) throw new RangeError(`maxHeapMb must be ≥ ${MIN_HEAP_MB}`);
     this.#maxQueued = options.maxQueued ?? 8;
     this.#idleMs = options.idleMs ?? 60_000;
   }

@@ -750,7 +750,10 @@ describe.each(STORE_TARGETS)('repositories on $name', (target) => {
         completed: 0,
         bins: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
       });
-      // Every guild (the chart files next to the analytics export): the other guild's attempt counts too.
+      // Every guild (the chart files next to the analytics export): the other guild's attempt counts
+      // too. Other tests share this database, so compare before and after it.
+      const binsBefore = (await db.stats.scoreDistribution({})).bins;
+      const gridBefore = await db.stats.attemptsByWeekdayHourUtc({});
       const theirs = await db.quizzes.create(otherGuild, 'u', quizInput('Theirs'));
       const elsewhere = await db.attempts.start({
         guildId: otherGuild,
@@ -766,9 +769,15 @@ describe.each(STORE_TARGETS)('repositories on $name', (target) => {
         completedAt: sunday + 12 * HOUR + 1,
         durationSeconds: 1,
       });
-      expect((await db.stats.scoreDistribution({})).bins).toEqual([1, 1, 0, 0, 0, 1, 0, 0, 0, 3]);
-      const everywhere = await db.stats.attemptsByWeekdayHourUtc({});
-      expect(everywhere[6]![12]).toBe(2);
+      const binsAfter = (await db.stats.scoreDistribution({})).bins;
+      expect(binsAfter.map((n, i) => n - binsBefore[i]!)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+      const gridAfter = await db.stats.attemptsByWeekdayHourUtc({});
+      const added = gridAfter.flatMap((row, day) =>
+        row.flatMap((n, hour) =>
+          n !== gridBefore[day]![hour] ? [{ day, hour, n: n - gridBefore[day]![hour]! }] : [],
+        ),
+      );
+      expect(added).toEqual([{ day: 6, hour: 12, n: 1 }]);
       expect(await db.stats.attemptsByWeekdayHourUtc({ guildId: guild })).toEqual(grid);
     });
 
