@@ -11,7 +11,9 @@ import { ChartRenderError, ChartRenderer } from '../../../src/render/charts/Char
 
 const renderers: ChartRenderer[] = [];
 function renderer(options: ConstructorParameters<typeof ChartRenderer>[0] = {}): ChartRenderer {
-  const created = new ChartRenderer(options);
+  // Here the worker loads the TypeScript sources through tsx (the bundle is not built), which on a
+  // busy machine takes longer than the production default of 10 s; the time-limit test sets its own.
+  const created = new ChartRenderer({ timeoutMs: 60_000, ...options });
   renderers.push(created);
   return created;
 }
