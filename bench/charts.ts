@@ -108,12 +108,13 @@ export async function benchCharts(): Promise<BenchRow[]> {
       value: round((rssPeak - rssBefore) / MIB),
       unit: 'MiB',
       target: '≤ 160 MiB',
-      note: 'worker V8 heap capped at 128 MiB (old generation); the image size is fixed by the layout',
+      note: 'worker V8 heap capped at 128 MiB (old generation); here the worker loads the TypeScript sources through tsx, not the production bundle; process RSS, so it also counts what the allocator keeps, and it varies run to run (183.5 MiB in an earlier run the same hour)',
     },
     {
       name: 'RSS left after the chart worker stopped',
       value: round((rssAfterClose - rssBefore) / MIB),
       unit: 'MiB',
+      note: 'the worker is terminated, yet most of its RSS stays with the process (freed memory the allocator does not hand back): a follow-up for the pod memory budget',
     },
   ];
 }
