@@ -240,6 +240,28 @@ describe.skipIf(skipReason !== undefined)('container image (podman)', () => {
     ]);
   });
 
+  /** Loads every .node file under /app/node_modules and prints `loaded <file>` for each. */
+  const LOAD_EVERY_ADDON = `for (const file of require('node:child_process').execFileSync('find', ['/app/node_modules', '-name', '*.node']).toString().trim().split('\\n')) { require(file); console.log('loaded ' + file); }`;
+
+  it('every native addon in the image loads there (glibc, Node-API level), as the non-root user', async () => {
+    // require() of a .node file dlopens it and runs its Node-API registration: a prebuild built for
+    // another libc or a newer Node-API fails here rather than at the first query or chart.
+    const probe = await podman([
+      'run',
+      '--rm',
+      '--pull=never',
+      '--network=none',
+      IMAGE,
+      'node',
+      '-e',
+      LOAD_EVERY_ADDON,
+    ]);
+    expect(probe.status, probe.stderr).toBe(0);
+    const loaded = probe.stdout.trim().split('\n');
+    expect(loaded).toContain('loaded /app/node_modules/better-sqlite3/prebuilds/linux-x64.node');
+    expect(loaded.every((line) => line.startsWith('loaded /app/node_modules/'))).toBe(true);
+  });
+
   it(`carries a CycloneDX SBOM of the production dependencies at ${SBOM_PATH}`, async () => {
     const cat = await podman(['run', '--rm', '--pull=never', '--network=none', IMAGE, 'cat', SBOM_PATH]);
     expect(cat.status, cat.stderr).toBe(0);
