@@ -4,12 +4,24 @@
  * nothing of discord.js, SQL or HTTP.
  */
 
+import { fileSlug, noRoomForQuestion, settingsChanges } from './authoringRules.js';
+import {
+  type Actor,
+  type AuthoringError,
+  type AuthoringResult,
+  MANAGER_PERMISSION,
+  MAX_MANAGER_ROLES,
+  type QuizExport,
+  type QuizServiceOptions,
+  type QuizSettingsChanges,
+  SETTINGS_PERMISSION,
+  type SettingsChange,
+  type SettingsUpdate,
+} from './authoringTypes.js';
 import { findQuizByRef } from './findQuizByRef.js';
-import { QUIZ_LIMITS } from './limits.js';
 import { isManager } from './permissions.js';
 import {
   DatabaseUnavailableError,
-  type GuildSettingsChanges,
   type GuildSettingsRepository,
   type ImportResult,
   QuestionNotFoundError,
@@ -20,95 +32,20 @@ import {
   type QuizRepository,
 } from './ports.js';
 import {
-  type FieldError,
   importQuizFile,
   parseQuestionModal,
-  type QuestionField,
   type QuestionModalInput,
-  type QuizField,
-  type QuizFileError,
   type QuizFileFormat,
   type QuizSettingsInput,
   serializeQuizFile,
   validateQuizInput,
 } from './quizFile.js';
 import { err, ok, type Result } from './result.js';
-import type { GuildSettings, Question, Quiz, RetakePolicy } from './types.js';
+import type { GuildSettings, Question, Quiz } from './types.js';
 
-/** Who is asking, as the interaction tells it. */
-export interface Actor {
-  guildId: string;
-  userId: string;
-  /** The member's resolved permissions (decimal string or bigint). */
-  permissions: bigint | string | null;
-  roleIds: readonly string[];
-  /** The member owns the guild. */
-  isOwner: boolean;
-}
-
-export const MANAGER_PERMISSION = 'Manage Server or one of the manager roles';
-export const SETTINGS_PERMISSION = 'Manage Server';
-
-/** Expected failures of authoring, each rendered as a specific ephemeral message. Keys are stable. */
-export type AuthoringError =
-  | { kind: 'missingPermission'; needed: typeof MANAGER_PERMISSION | typeof SETTINGS_PERMISSION }
-  /** No quiz with this id or name in THIS guild (another guild's quiz is "not found" too). */
-  | { kind: 'quizNotFound'; ref: string }
-  /** `number` is 1-based, as the member typed it (null: the question was deleted meanwhile). */
-  | { kind: 'questionNotFound'; quizName: string; number: number | null; questionCount: number }
-  | { kind: 'tooManyManagerRoles'; max: number }
-  /** @everyone (its id is the guild's) would make every member a manager. */
-  | { kind: 'everyoneCannotManage' }
-  | { kind: 'quizNameTaken'; name: string }
-  /** Import of a name that exists, without `replace: true`. */
-  | { kind: 'quizExists'; name: string }
-  | { kind: 'tooManyQuestions'; quizName: string; max: number }
-  | { kind: 'invalidQuestion'; errors: FieldError<QuestionField>[] }
-  | { kind: 'invalidQuizSettings'; errors: FieldError<QuizField>[] }
-  | { kind: 'invalidFile'; fileName: string; errors: QuizFileError[] }
-  /** The attachment is larger than the import limit (known before or while downloading). */
-  | { kind: 'fileTooLarge'; fileName: string; maxBytes: number; actualBytes: number | null }
-  /** The attachment could not be fetched (HTTP status, timeout, connection refused). */
-  | { kind: 'downloadFailed'; fileName: string; reason: string }
-  /** The attachment is not UTF-8 text. */
-  | { kind: 'notText'; fileName: string }
-  | { kind: 'databaseUnavailable' };
-
-export type AuthoringResult<T> = Promise<Result<T, AuthoringError>>;
-
-/** `/quiz edit`: undefined = keep; null = clear (description, question limit, dates). */
-export type QuizSettingsChanges = Partial<Omit<QuizSettingsInput, 'name'>> & { name?: string };
-
-export type SettingsChange =
-  | { kind: 'resultsChannel'; channelId: string | null }
-  | { kind: 'addManagerRole'; roleId: string }
-  | { kind: 'removeManagerRole'; roleId: string }
-  | { kind: 'retakePolicy'; policy: RetakePolicy };
-
-export interface SettingsUpdate {
-  settings: GuildSettings;
-  /** false: the setting already had that value (nothing stored). */
-  changed: boolean;
-}
-
-export interface QuizExport {
-  quiz: Quiz;
-  fileName: string;
-  content: string;
-  questionCount: number;
-}
-
-export interface QuizServiceOptions {
-  quizzes: QuizRepository;
-  guildSettings: GuildSettingsRepository;
-  /** Timer of a new quiz that names none (QUIZ_DEFAULT_TIMER_SECONDS). */
-  defaultTimerSeconds: number;
-  /** Told after a quiz is deleted, so running sessions of it end politely. */
-  onQuizDeleted?: (guildId: string, quizId: number) => void;
-}
-
-/** Most manager roles a guild may configure (keeps the settings row and the reply small). */
-export const MAX_MANAGER_ROLES = 25;
+export { fileSlug } from './authoringRules.js';
+// The authoring contract and rules live in their own files; this stays the import path for them.
+export * from './authoringTypes.js';
 
 export class QuizService {
   readonly #quizzes: QuizRepository;
@@ -474,38 +411,4 @@ async function guarded<T>(work: () => AuthoringResult<T>): AuthoringResult<T> {
     if (error instanceof DatabaseUnavailableError) return err({ kind: 'databaseUnavailable' });
     throw error;
   }
-}
-
-/** The refusal when a quiz with `questionCount` questions cannot take another one. */
-function noRoomForQuestion(quiz: Quiz, questionCount: number): AuthoringError | null {
-  if (questionCount < QUIZ_LIMITS.maxQuestions) return null;
-  return { kind: 'tooManyQuestions', quizName: quiz.name, max: QUIZ_LIMITS.maxQuestions };
-}
-
-function settingsChanges(current: GuildSettings, change: SettingsChange): GuildSettingsChanges | null {
-  switch (change.kind) {
-    case 'resultsChannel':
-      return current.resultsChannelId === change.channelId ? null : { resultsChannelId: change.channelId };
-    case 'retakePolicy':
-      return current.retakePolicy === change.policy ? null : { retakePolicy: change.policy };
-    case 'addManagerRole':
-      if (current.managerRoleIds.includes(change.roleId)) return null;
-      return { managerRoleIds: [...current.managerRoleIds, change.roleId] };
-    case 'removeManagerRole':
-      if (!current.managerRoleIds.includes(change.roleId)) return null;
-      return { managerRoleIds: current.managerRoleIds.filter((id) => id !== change.roleId) };
-  }
-}
-
-/** A file name from a quiz name: lowercase letters, digits and dashes (never empty). */
-export function fileSlug(name: string): string {
-  const slug = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60)
-    .replace(/-+$/, '');
-  return slug === '' ? 'quiz' : slug;
 }
