@@ -92,7 +92,12 @@ export class QuizAnalytics implements AnalyticsSource {
 
   // ── recording ────────────────────────────────────────────────────────────────────────────────
 
-  recordQuizStart(userId: AnalyticsId, quizId: AnalyticsId, guildId?: AnalyticsId | null): void {
+  recordQuizStart(
+    userId: AnalyticsId,
+    quizId: AnalyticsId,
+    guildId?: AnalyticsId | null,
+    detail?: { mode?: string },
+  ): void {
     try {
       const user = normalizeId(userId);
       const quiz = normalizeId(quizId);
@@ -106,6 +111,7 @@ export class QuizAnalytics implements AnalyticsSource {
         if (guild === undefined) this.#reject('recordQuizStart', 'guildId');
       }
       this.#t.quizzesStarted++;
+      this.#countMode(this.#t.startsByMode, detail?.mode);
       this.#t.topQuizzes.offer(quiz);
       const pseudonymous = this.#pseudonymizer.pseudonymize(user);
       this.#t.topUsers.offer(pseudonymous.pseudonym);
@@ -130,6 +136,7 @@ export class QuizAnalytics implements AnalyticsSource {
     quizId: AnalyticsId,
     durationSeconds: number,
     score: number,
+    detail?: { mode?: string },
   ): void {
     try {
       const user = normalizeId(userId);
@@ -139,6 +146,7 @@ export class QuizAnalytics implements AnalyticsSource {
         return;
       }
       this.#t.quizzesCompleted++;
+      this.#countMode(this.#t.completionsByMode, detail?.mode);
       const pseudonymous = this.#pseudonymizer.pseudonymize(user);
       this.#t.activeUsers.add(pseudonymous.hashHigh, pseudonymous.hashLow);
       let duration: number | undefined;
@@ -185,14 +193,18 @@ export class QuizAnalytics implements AnalyticsSource {
           this.#t.questionTimes.record(timeTakenSeconds);
         }
       }
-      if (detail?.mode !== undefined) {
-        const mode = boundedKey(this.#t.answersByMode, sanitizeLabel(detail.mode), MAX_MODES);
-        this.#t.answersByMode.set(mode, (this.#t.answersByMode.get(mode) ?? 0) + 1);
-      }
+      this.#countMode(this.#t.answersByMode, detail?.mode);
       this.#notify((observer) => observer.recordAnswer(outcome, time));
     } catch (error) {
       this.#internalFailure('recordAnswer', error);
     }
+  }
+
+  /** One more event of `mode` (bounded, sanitised label); nothing when the caller named no mode. */
+  #countMode(counts: Map<string, number>, mode: string | undefined): void {
+    if (mode === undefined) return;
+    const key = boundedKey(counts, sanitizeLabel(mode), MAX_MODES);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
   }
 
   recordCommand(name: string, responseTimeSeconds: number, outcome: CommandOutcome = 'ok'): void {

@@ -44,6 +44,8 @@ export function serializeTallies(
       timedOutAnswers: t.timedOutAnswers,
     },
     answersByMode: Object.fromEntries(t.answersByMode),
+    startsByMode: Object.fromEntries(t.startsByMode),
+    completionsByMode: Object.fromEntries(t.completionsByMode),
     histograms: {
       quizDuration: t.quizDurations.serialize(),
       score: t.scores.serialize(),
@@ -114,11 +116,9 @@ export function restoreTallies(
     const key = boundedKey(errorCounts, sanitizeLabel(type), MAX_ERROR_TYPES);
     errorCounts.set(key, (errorCounts.get(key) ?? 0) + count);
   }
-  const answersByMode = new Map<string, number>();
-  for (const [mode, count] of Object.entries(state.answersByMode)) {
-    const key = boundedKey(answersByMode, sanitizeLabel(mode), MAX_MODES);
-    answersByMode.set(key, (answersByMode.get(key) ?? 0) + count);
-  }
+  const answersByMode = modeCounts(state.answersByMode);
+  const startsByMode = modeCounts(state.startsByMode ?? {});
+  const completionsByMode = modeCounts(state.completionsByMode ?? {});
   const recentErrors = state.recentErrors.slice(-options.recentErrorLimit).map((entry) => ({
     timestamp: entry.timestamp,
     type: sanitizeLabel(entry.type),
@@ -132,6 +132,8 @@ export function restoreTallies(
     correctAnswers: state.counters.correctAnswers,
     timedOutAnswers: state.counters.timedOutAnswers,
     answersByMode,
+    startsByMode,
+    completionsByMode,
     quizDurations,
     scores,
     questionTimes,
@@ -188,6 +190,9 @@ const analyticsStateSchema = z.object({
     timedOutAnswers: count,
   }),
   answersByMode: z.record(z.string(), count),
+  // Optional: exports written before starts and completions were counted by mode lack them.
+  startsByMode: z.record(z.string(), count).optional(),
+  completionsByMode: z.record(z.string(), count).optional(),
   histograms: z.object({
     quizDuration: histogramSchema,
     score: histogramSchema,
@@ -226,6 +231,8 @@ export interface AnalyticsState {
     timedOutAnswers: number;
   };
   answersByMode: Record<string, number>;
+  startsByMode?: Record<string, number>;
+  completionsByMode?: Record<string, number>;
   histograms: {
     quizDuration: SerializedHistogram;
     score: SerializedHistogram;
@@ -242,4 +249,14 @@ export interface AnalyticsState {
   dailyUsage: number[];
   errorCounts: Record<string, number>;
   recentErrors: RecentError[];
+}
+
+/** Counts by mode from a saved state, each label sanitised again and their number bounded. */
+function modeCounts(saved: Record<string, number>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const [mode, count] of Object.entries(saved)) {
+    const key = boundedKey(counts, sanitizeLabel(mode), MAX_MODES);
+    counts.set(key, (counts.get(key) ?? 0) + count);
+  }
+  return counts;
 }

@@ -49,6 +49,10 @@ export interface AnalyticsStatistics {
   timed_out_answers: number;
   /** Answers by quiz mode (e.g. `ephemeral`, `dm`, `scheduled`), when callers say. */
   answers_by_mode: Record<string, number>;
+  /** Quizzes started by mode (`solo`, `live`), when callers say. */
+  quizzes_started_by_mode: Record<string, number>;
+  /** Quizzes completed by mode (a live game counts one per player). */
+  quizzes_completed_by_mode: Record<string, number>;
   /** Seconds, all-time exact mean. */
   avg_quiz_duration: number;
   quiz_duration_percentiles: Percentiles;
@@ -112,6 +116,8 @@ export function statisticsOf(
     correct_rate: percent(t.correctAnswers, t.questionsAnswered),
     timed_out_answers: t.timedOutAnswers,
     answers_by_mode: Object.fromEntries(t.answersByMode),
+    quizzes_started_by_mode: Object.fromEntries(t.startsByMode),
+    quizzes_completed_by_mode: Object.fromEntries(t.completionsByMode),
     avg_quiz_duration: t.quizDurations.mean(),
     quiz_duration_percentiles: t.quizDurations.percentiles(),
     avg_score: t.scores.mean(),

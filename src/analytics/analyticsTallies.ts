@@ -41,6 +41,9 @@ export interface AnalyticsTallies {
   correctAnswers: number;
   timedOutAnswers: number;
   answersByMode: Map<string, number>;
+  /** Quizzes started / completed by mode (`solo`, `live`), when callers say. */
+  startsByMode: Map<string, number>;
+  completionsByMode: Map<string, number>;
   quizDurations: ValueHistogram;
   scores: ValueHistogram;
   questionTimes: ValueHistogram;
@@ -73,6 +76,8 @@ export function emptyTallies(topK: number): AnalyticsTallies {
     correctAnswers: 0,
     timedOutAnswers: 0,
     answersByMode: new Map(),
+    startsByMode: new Map(),
+    completionsByMode: new Map(),
     quizDurations: histogramFor(QUIZ_DURATION),
     scores: histogramFor(SCORE),
     questionTimes: histogramFor(QUESTION_TIME),

@@ -399,6 +399,8 @@ describe('/quiz take', () => {
     expect(stats.correct_answers).toBe(6);
     expect(stats.timed_out_answers).toBe(1);
     expect(stats.answers_by_mode).toEqual({ solo: 8 });
+    expect(stats.quizzes_started_by_mode).toEqual({ solo: 2 });
+    expect(stats.quizzes_completed_by_mode).toEqual({ solo: 2 });
     expect(stats.score_percentiles.p50).toBeGreaterThan(0);
     const playKey = Object.keys(stats.command_performance).find((k) => k === 'button_quiz_play');
     expect(playKey).toBeDefined();

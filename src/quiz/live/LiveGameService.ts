@@ -96,6 +96,8 @@ export interface HostInput {
 export type LiveAnswerResult = AnswerOutcome | { ok: false; reason: 'elsewhere' };
 
 /** Calls to one channel within this window count against the budget the counter may use. */
+/** Mode label for analytics (`answers_by_mode`, `quizzes_*_by_mode`) and attempts. */
+const LIVE_MODE = 'live';
 const CHANNEL_WINDOW_MS = 5_000;
 /** The counter is refreshed only while fewer calls than this were made in the window, leaving room for reveals. */
 const COUNTER_BUDGET = 2;
@@ -496,7 +498,7 @@ export class LiveGameService {
             answer.optionIndex === question?.correctIndex,
             answer.elapsedMs / 1000,
             {
-              mode: 'live',
+              mode: LIVE_MODE,
             },
           );
         }
@@ -555,8 +557,10 @@ export class LiveGameService {
     );
     if (stored) {
       for (const p of ranking) {
-        this.#options.analytics.recordQuizStart(p.userId, state.quizId, state.guildId);
-        this.#options.analytics.recordQuizCompletion(p.userId, state.quizId, durationSeconds, p.score);
+        this.#options.analytics.recordQuizStart(p.userId, state.quizId, state.guildId, { mode: LIVE_MODE });
+        this.#options.analytics.recordQuizCompletion(p.userId, state.quizId, durationSeconds, p.score, {
+          mode: LIVE_MODE,
+        });
       }
     }
     this.observer?.gameFinished(ranking.length);

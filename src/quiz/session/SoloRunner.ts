@@ -37,13 +37,24 @@ export const DEFAULT_TIMEOUT_GRACE_MS = 1_000;
 
 /** The analytics calls a quiz attempt makes (QuizAnalytics satisfies it). */
 export interface TakeAnalytics {
-  recordQuizStart(userId: string, quizId: string | number, guildId?: string | null): void;
+  recordQuizStart(
+    userId: string,
+    quizId: string | number,
+    guildId?: string | null,
+    detail?: { mode?: string },
+  ): void;
   recordAnswer(
     isCorrect: boolean,
     timeTakenSeconds?: number,
     detail?: { timedOut?: boolean; mode?: string },
   ): void;
-  recordQuizCompletion(userId: string, quizId: string | number, durationSeconds: number, score: number): void;
+  recordQuizCompletion(
+    userId: string,
+    quizId: string | number,
+    durationSeconds: number,
+    score: number,
+    detail?: { mode?: string },
+  ): void;
   recordError(type: string, details: unknown): void;
 }
 
@@ -58,7 +69,7 @@ export interface TakeObserver {
   sessionEnded(reason: EndReason | 'resumed'): void;
 }
 
-/** Answers mode label for analytics (`answers_by_mode`). */
+/** Mode label for analytics (`answers_by_mode`, `quizzes_*_by_mode`). */
 export const SOLO_MODE = 'solo';
 
 export interface SoloRunnerOptions<TReply> {
@@ -544,7 +555,7 @@ export class SoloRunner<TReply> {
     const where = { guildId: state.guildId, quizId: state.quizId };
     switch (event.kind) {
       case 'start':
-        analytics.recordQuizStart(state.userId, state.quizId, state.guildId);
+        analytics.recordQuizStart(state.userId, state.quizId, state.guildId, { mode: SOLO_MODE });
         logger.info({ ...where, questions: state.questions.length }, 'quiz started');
         return;
       case 'resumed':
@@ -569,6 +580,7 @@ export class SoloRunner<TReply> {
           state.quizId,
           event.summary.durationSeconds,
           event.summary.score,
+          { mode: SOLO_MODE },
         );
         observer?.sessionEnded('completed');
         logger.info(

@@ -110,6 +110,30 @@ describe('QuizAnalytics statistics', () => {
     expect(s.answers_by_mode).toEqual({ ephemeral: 1, dm: 2 });
   });
 
+  it('counts quiz starts and completions by mode when callers say, and keeps them across a restore', () => {
+    const { analytics: a } = analytics();
+    a.recordQuizStart('1', 'q', 'g', { mode: 'live' });
+    a.recordQuizStart('2', 'q', 'g', { mode: 'live' });
+    a.recordQuizStart('3', 'q', 'g', { mode: 'solo' });
+    a.recordQuizStart('4', 'q'); // no mode: counted in quizzes_started only
+    a.recordQuizCompletion('1', 'q', 30, 10, { mode: 'live' });
+    a.recordQuizCompletion('3', 'q', 20, 5, { mode: 'solo' });
+    const s = a.getStatistics();
+    expect(s.quizzes_started).toBe(4);
+    expect(s.quizzes_started_by_mode).toEqual({ live: 2, solo: 1 });
+    expect(s.quizzes_completed_by_mode).toEqual({ live: 1, solo: 1 });
+
+    const restored = new QuizAnalytics({ salt: 'test-salt', clock: new TestClock(0) });
+    restored.restoreState(JSON.parse(JSON.stringify(a.serializeState())));
+    expect(restored.getStatistics().quizzes_started_by_mode).toEqual({ live: 2, solo: 1 });
+    // An export written before modes were counted restores with none.
+    const { startsByMode: _s, completionsByMode: _c, ...older } = a.serializeState();
+    const fromOlder = new QuizAnalytics({ salt: 'test-salt', clock: new TestClock(0) });
+    fromOlder.restoreState(older);
+    expect(fromOlder.getStatistics().quizzes_started_by_mode).toEqual({});
+    expect(fromOlder.getStatistics().quizzes_started).toBe(4);
+  });
+
   it('gives exact means and percentiles within the histogram precision on known data', () => {
     const { analytics: a } = analytics();
     // Deterministic, skewed data: 1..5000 with a long tail.
