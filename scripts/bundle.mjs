@@ -1,5 +1,5 @@
 // Builds the bot into self-contained files straight from src/ (ENTRIES: dist/main.js, plus any
-// worker-thread entry): our code and every pure-JS npm dependency (discord.js, kysely, pg, zod,
+// worker entry): our code and every pure-JS npm dependency (discord.js, kysely, pg, zod,
 // pino…) bundled by esbuild. Why: a cold start that resolves and compiles hundreds of small module
 // files is slow, and an image that ships all of node_modules for a handful of files it loads is
 // large (README "Deploy to Kubernetes", Image). Type-checking is `npm run typecheck` (tsc --noEmit);
@@ -13,11 +13,11 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { build } from 'esbuild';
 
-/** src/ entry → dist/ output path without .js. A worker thread's file is an entry of its own. */
+/** src/ entry → dist/ output path without .js. A worker's file is an entry of its own. */
 const ENTRIES = [
   { in: 'src/main.ts', out: 'main' },
   // The /stats chart worker (ChartRenderer starts dist/chartWorker.js beside dist/main.js): Vega and
-  // resvg load only in that thread, when a chart is drawn.
+  // resvg load only in that child process, when a chart is drawn.
   { in: 'src/render/charts/chartWorker.ts', out: 'chartWorker' },
 ];
 

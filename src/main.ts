@@ -197,7 +197,7 @@ async function main(): Promise<void> {
       },
     );
   };
-  // /stats charts render in a worker thread (bounded in time and memory); the same chart for every
+  // /stats charts render in a worker child process (bounded in time and memory); the same chart for every
   // server goes next to the analytics export when ANALYTICS_EXPORT_CHARTS is on. The database
   // opens after the exporter's first flush, so until then there is nothing to draw.
   const charts = new ChartRenderer();

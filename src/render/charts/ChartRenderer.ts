@@ -1,14 +1,17 @@
+import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import type { Socket } from 'node:net';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { StatsChartInput } from './statsChartSpec.js';
 
 const MIN_HEAP_MB = 8;
+/** Kept from the worker's stderr to tell a heap out-of-memory death from other failures. */
+const STDERR_TAIL = 4096;
 
 export interface ChartRendererOptions {
-  /** A render taking longer (worker start included) is abandoned and its worker terminated. Default 10000 ms. */
+  /** A render taking longer (worker start included) is abandoned and its worker killed. Default 10000 ms. */
   timeoutMs?: number;
   /** The worker's V8 heap cap (old generation), in MiB; at least 8. Default 128. */
   maxHeapMb?: number;
@@ -16,6 +19,8 @@ export interface ChartRendererOptions {
   maxQueued?: number;
   /** The idle worker is stopped after this long, giving its memory back. Default 60000 ms. */
   idleMs?: number;
+  /** A built worker script to run instead of the one found beside this module (the bench uses dist/chartWorker.js). */
+  workerScript?: string;
 }
 
 export interface ChartImage {
@@ -39,44 +44,65 @@ type WorkerReply =
   | { id: number; png: Uint8Array; width: number; height: number }
   | { id: number; error: string };
 
-/**
- * How to start the worker: the script next to this module when run from tsc's output
- * (dist/render/charts/), or under render/charts/ beside the bundled dist/main.js; under tsx or
- * vitest only the TypeScript source exists, and a small bootstrap loads it through tsx's API
- * (`--import tsx` in a worker's execArgv is not honoured on Node 20).
- */
-function workerSource(): { script: URL | string; eval: boolean; workerData?: unknown } {
-  for (const candidate of ['./chartWorker.js', './render/charts/chartWorker.js']) {
-    const url = new URL(candidate, import.meta.url);
-    if (existsSync(url)) return { script: url, eval: false };
+interface RunningWorker {
+  child: ChildProcess;
+  /** The end of its stderr (forwarded to ours as well). */
+  stderrTail: string;
+}
+
+/** Whether the worker process (its handle, IPC channel and stderr pipe) keeps the event loop alive. */
+function hold(child: ChildProcess, on: boolean): void {
+  // A child's pipe is a net.Socket at run time, though typed as a Readable.
+  const stderr = child.stderr as Socket | null;
+  if (on) {
+    child.ref();
+    child.channel?.ref();
+    stderr?.ref();
+  } else {
+    child.unref();
+    child.channel?.unref();
+    stderr?.unref();
   }
-  const source = new URL('./chartWorker.ts', import.meta.url);
-  if (!existsSync(source)) throw new ChartRenderError('chart worker script not found (run `npm run build`)');
-  // tsx's ESM build (its `import` export), found from its package.json.
-  const tsxRoot = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
-  const tsxApi = pathToFileURL(join(tsxRoot, 'dist/esm/api/index.mjs')).href;
-  return {
-    script: `const { workerData } = require('node:worker_threads');
-import(workerData.tsxApi).then(({ tsImport }) => tsImport(workerData.source, workerData.source));`,
-    eval: true,
-    workerData: { tsxApi, source: source.href },
-  };
 }
 
 /**
- * Renders `/stats` charts in a worker thread, one at a time, each bounded in time (timeoutMs: the
- * worker is terminated and the render fails), in memory (the worker's heap is capped; the image
- * size is fixed by the chart layout) and in backlog (maxQueued). The main thread never loads the
- * chart libraries, so the bot's start-up and heap do not pay for them until a chart is asked for,
- * and the worker is stopped again when idle.
+ * How to start the worker: the script next to this module when run from tsc's output
+ * (dist/render/charts/), or beside the bundled dist/main.js; under tsx or vitest only the
+ * TypeScript source exists, and the child loads it through tsx's loader.
+ */
+function workerSource(): { script: string; execArgv: string[] } {
+  for (const candidate of ['./chartWorker.js', './render/charts/chartWorker.js']) {
+    const url = new URL(candidate, import.meta.url);
+    if (existsSync(url)) return { script: fileURLToPath(url), execArgv: [] };
+  }
+  const source = new URL('./chartWorker.ts', import.meta.url);
+  if (!existsSync(source)) throw new ChartRenderError('chart worker script not found (run `npm run build`)');
+  // tsx's ESM loader (what `--import tsx` resolves to), found from its package.json.
+  const tsxRoot = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
+  const tsxLoader = pathToFileURL(join(tsxRoot, 'dist/loader.mjs')).href;
+  return { script: fileURLToPath(source), execArgv: ['--import', tsxLoader] };
+}
+
+/**
+ * Renders `/stats` charts in a worker child process, one at a time, each bounded in time (timeoutMs:
+ * the worker is killed and the render fails), in memory (the worker's heap is capped with
+ * --max-old-space-size; the image size is fixed by the chart layout) and in backlog (maxQueued).
+ * The bot never loads the chart libraries, so its start-up and heap do not pay for them until a
+ * chart is asked for, and the worker is stopped again when idle.
+ *
+ * Why a process and not a worker thread: a worker thread's allocations (Vega's heap, resvg's
+ * native buffers) stayed in the bot's RSS after the thread was terminated (~95–105 MiB measured
+ * with the bundle), which the pod's memory limit would carry for the rest of the process's life;
+ * a child's memory goes back to the OS when it exits.
  */
 export class ChartRenderer {
   readonly #timeoutMs: number;
   readonly #maxHeapMb: number;
   readonly #maxQueued: number;
   readonly #idleMs: number;
+  readonly #workerScript: string | undefined;
   readonly #queue: Job[] = [];
-  #worker: Worker | undefined;
+  #worker: RunningWorker | undefined;
   #busy = false;
   #nextId = 1;
   #idleTimer: NodeJS.Timeout | undefined;
@@ -90,6 +116,7 @@ export class ChartRenderer {
     if (!(this.#maxHeapMb >= MIN_HEAP_MB)) throw new RangeError(`maxHeapMb must be ≥ ${MIN_HEAP_MB}`);
     this.#maxQueued = options.maxQueued ?? 8;
     this.#idleMs = options.idleMs ?? 60_000;
+    this.#workerScript = options.workerScript;
   }
 
   /** Renders the chart to PNG; rejects with ChartRenderError when it cannot (timeout, busy, bad input). */
@@ -110,7 +137,7 @@ export class ChartRenderer {
     await this.#stopWorker();
   }
 
-  /** Whether a worker thread is running now (tests and the bench read it). */
+  /** Whether a worker process is running now (tests and the bench read it). */
   get workerRunning(): boolean {
     return this.#worker !== undefined;
   }
@@ -130,19 +157,26 @@ export class ChartRenderer {
       else if (image) job.resolve(image);
       this.#pump();
     };
-    let worker: Worker;
+    let worker: RunningWorker;
     try {
       worker = this.#ensureWorker();
     } catch (error) {
       finish(error instanceof ChartRenderError ? error : new ChartRenderError(String(error)));
       return;
     }
+    const { child } = worker;
     const id = this.#nextId++;
+    // While a render is in flight the worker keeps the event loop alive (the reply is awaited).
+    hold(child, true);
     const cleanup = () => {
       clearTimeout(timer);
-      worker.off('message', onMessage);
-      worker.off('error', onError);
-      worker.off('exit', onExit);
+      hold(child, false);
+      child.off('message', onMessage);
+      child.off('error', onError);
+      child.off('close', onExit);
+    };
+    const forget = () => {
+      if (this.#worker === worker) this.#worker = undefined;
     };
     const onMessage = (reply: WorkerReply) => {
       if (reply.id !== id) return;
@@ -156,40 +190,62 @@ export class ChartRenderer {
         });
     };
     const onError = (error: Error) => {
+      // The process could not be started or messaged: do not leave it half alive.
       cleanup();
-      this.#worker = undefined;
-      // ERR_WORKER_OUT_OF_MEMORY when the heap cap is hit.
+      forget();
+      child.kill('SIGKILL');
       finish(new ChartRenderError(`chart worker failed: ${error.message}`));
     };
-    const onExit = (code: number) => {
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
       cleanup();
-      this.#worker = undefined;
-      finish(new ChartRenderError(`chart worker exited (code ${code})`));
+      forget();
+      // V8 aborts the process at its heap cap, printing "JavaScript heap out of memory"; the
+      // message is the one the worker thread used to give for the same cause.
+      if (/heap out of memory/i.test(worker.stderrTail))
+        finish(
+          new ChartRenderError(
+            'chart worker failed: Worker terminated due to reaching memory limit: JS heap out of memory',
+          ),
+        );
+      else
+        finish(new ChartRenderError(`chart worker exited (${signal ? `signal ${signal}` : `code ${code}`})`));
     };
     const timer = setTimeout(() => {
       cleanup();
-      this.#worker = undefined;
-      void worker.terminate();
+      forget();
+      child.kill('SIGKILL');
       finish(new ChartRenderError(`chart render took longer than ${this.#timeoutMs} ms`));
     }, this.#timeoutMs);
-    worker.on('message', onMessage);
-    worker.once('error', onError);
-    worker.once('exit', onExit);
-    worker.postMessage({ id, input: job.input });
+    child.on('message', onMessage);
+    child.once('error', onError);
+    // 'close', not 'exit': it comes after stderr has ended, so the out-of-memory text is in.
+    child.once('close', onExit);
+    child.send({ id, input: job.input });
   }
 
-  #ensureWorker(): Worker {
+  #ensureWorker(): RunningWorker {
     if (this.#worker) return this.#worker;
-    const source = workerSource();
-    const worker = new Worker(source.script, {
-      eval: source.eval,
-      workerData: source.workerData,
-      resourceLimits: { maxOldGenerationSizeMb: this.#maxHeapMb, maxYoungGenerationSizeMb: 16 },
-      stdout: false,
-      stderr: false,
+    const source = this.#workerScript ? { script: this.#workerScript, execArgv: [] } : workerSource();
+    const child = fork(source.script, [], {
+      execArgv: [...source.execArgv, `--max-old-space-size=${this.#maxHeapMb}`, '--max-semi-space-size=8'],
+      // Structured clone over IPC, so the PNG arrives as bytes rather than JSON.
+      serialization: 'advanced',
+      // Nothing of the bot's environment (token, database password…) is needed to draw a chart.
+      env: {},
+      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
     });
-    // An idle worker must not keep the process alive (shutdown closes it anyway).
-    worker.unref();
+    const worker: RunningWorker = { child, stderrTail: '' };
+    child.stderr?.on('data', (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      worker.stderrTail = (worker.stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL);
+    });
+    // A failure outside a render (e.g. killed while idle) must not be an unhandled 'error' event.
+    child.on('error', () => {});
+    child.once('exit', () => {
+      if (this.#worker === worker) this.#worker = undefined;
+    });
+    // An idle worker must not keep the bot's event loop alive (shutdown closes it anyway).
+    hold(child, false);
     this.#worker = worker;
     return worker;
   }
@@ -205,6 +261,12 @@ export class ChartRenderer {
     clearTimeout(this.#idleTimer);
     const worker = this.#worker;
     this.#worker = undefined;
-    if (worker) await worker.terminate();
+    if (!worker) return;
+    const { child } = worker;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    hold(child, true);
+    child.kill('SIGKILL');
+    await exited;
   }
 }

@@ -1,19 +1,23 @@
 /**
- * The chart worker thread: renders one chart per message, so Vega and resvg load only here and a
- * slow or oversized render can be cut off by terminating the thread (see ChartRenderer).
+ * The chart worker process: renders one chart per IPC message, so Vega and resvg load only here,
+ * a slow or oversized render can be cut off by killing the process, and everything it allocated
+ * (V8 heap, resvg's native buffers) goes back to the OS when it exits — a worker thread's memory
+ * stayed with the bot's process after the thread ended (see ChartRenderer).
  * Message in: { id, input }. Message out: { id, png, width, height } or { id, error }.
+ * Started by ChartRenderer with `serialization: 'advanced'`, so the PNG travels as bytes.
  */
-import { parentPort } from 'node:worker_threads';
 import { renderChartPng } from './renderChartPng.js';
 import type { StatsChartInput } from './statsChartSpec.js';
 
-if (!parentPort) throw new Error('chartWorker.ts runs only as a worker thread');
-const port = parentPort;
-port.on('message', async (message: { id: number; input: StatsChartInput }) => {
+const send = process.send?.bind(process);
+if (!send) throw new Error('chartWorker runs only as a child process started by ChartRenderer');
+process.on('message', async (message: { id: number; input: StatsChartInput }) => {
   try {
     const { png, width, height } = await renderChartPng(message.input);
-    port.postMessage({ id: message.id, png, width, height }, [png.buffer as ArrayBuffer]);
+    send({ id: message.id, png, width, height });
   } catch (error) {
-    port.postMessage({ id: message.id, error: error instanceof Error ? error.message : String(error) });
+    send({ id: message.id, error: error instanceof Error ? error.message : String(error) });
   }
 });
+// The bot went away (crash, kill -9): do not linger as an orphan.
+process.on('disconnect', () => process.exit(0));
