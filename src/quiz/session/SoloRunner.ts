@@ -180,6 +180,8 @@ export class SoloRunner<TReply> {
     if (queued !== null) return err({ kind: 'alreadyQueued', position: queued });
     if (this.#sessions.size >= this.#o.maxSessions) {
       const position = this.#queue.push(key, { state, attemptId, interaction }, interaction.expiresAtMs);
+      // With 'queued quiz promoted', tells an operator (and bench/queue.ts) how the queue moves.
+      this.#o.logger.info({ guildId: state.guildId, quizId: state.quizId, position }, 'quiz queued');
       await this.#o.presenter
         .showQueued(interaction.reply, { quizName: state.quizName, position })
         .catch((error: unknown) => this.#failed('session_render_failed', error, { step: 'showQueued' }));
