@@ -1,7 +1,7 @@
 /**
  * Public types of the local Discord emulator. Payloads are typed with discord-api-types v10 so
  * the compiler catches a missing field that would otherwise become a silent unhandled rejection
- * inside discord.js (see /work/shared/reference/discord-emulator.md §4).
+ * inside discord.js (a payload it cannot parse throws in its event handler, not in the test).
  */
 import type {
   APIApplicationCommand,
