@@ -17,7 +17,7 @@ import type { ReadinessRegistry } from './ReadinessRegistry.js';
  * terminus answers its `healthChecks` with its own body shape (`{status:'ok', info, details}`, or
  * with `verbatim` the check's keys merged into a SHARED response object — keys leak between
  * requests), answers them for every method (POST /health → 200, HEAD gets a body) and matches the
- * exact `req.url`, so `/health?x=1` would fall through. DESIGN.md fixes the bodies (the seed's
+ * exact `req.url`, so `/health?x=1` would fall through. Our contract (docs/architecture.md, HTTP) fixes the bodies (the seed's
  * `/health` fields; `/ready` → `{status:'ready'|'not_ready', ...}`), 405 for other methods and
  * working HEAD. So this module routes `/health`, `/ready` and `/metrics` itself (query string
  * stripped before routing) and passes terminus an empty `healthChecks` map: terminus then does not
