@@ -1,7 +1,7 @@
 /**
  * The one retry loop: exponential backoff with optional jitter, bounded by attempts and/or a
  * deadline, with the decision to retry and the log line left to the caller. Used by command
- * registration, Discord login, start-up migrations and SQLite's switch to WAL.
+ * registration, Discord login, start-up migrations, SQLite's switch to WAL and live-game effects.
  */
 import { setTimeout as sleepFor } from 'node:timers/promises';
 

@@ -135,17 +135,19 @@ export interface LiveRules {
 
 export const DEFAULT_LIVE_RULES: LiveRules = { interludeMs: 5_000, standingsSize: 5, fastestSize: 3 };
 
-export interface NewLiveGame {
-  id: string;
-  guildId: string;
-  channelId: string;
-  quizId: number;
-  quizName: string;
-  hostId: string;
-  timerSeconds: number;
-  questions: LiveQuestion[];
-  startsAt: number | null;
-}
+/** What hosting a game fixes; the rest of its state starts empty. */
+export type NewLiveGame = Pick<
+  LiveGameState,
+  | 'id'
+  | 'guildId'
+  | 'channelId'
+  | 'quizId'
+  | 'quizName'
+  | 'hostId'
+  | 'timerSeconds'
+  | 'questions'
+  | 'startsAt'
+>;
 
 export function newLiveGame(input: NewLiveGame, now: number): LiveGameState {
   if (input.questions.length === 0) throw new RangeError('a live game needs at least one question');

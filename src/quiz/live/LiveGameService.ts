@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { QuizAnalytics } from '../../analytics/index.js';
 import type { Clock, Scheduler } from '../../clock.js';
+import { retry } from '../../retry.js';
 import type { GuildSettingsRepository, QuizRepository } from '../ports.js';
 import type { Quiz } from '../types.js';
 import {
@@ -461,7 +462,7 @@ export class LiveGameService {
   async runEffect(game: RunningGame, effect: LiveEffect, snapshot: LiveGameState): Promise<void> {
     switch (effect.kind) {
       case 'persist': {
-        const saved = await retry(() => this.#repo.save(snapshot, this.ownerId));
+        const saved = await retryEffect(() => this.#repo.save(snapshot, this.ownerId));
         if (!saved) this.#drop(game, 'lease lost or game cancelled elsewhere');
         return;
       }
@@ -483,7 +484,7 @@ export class LiveGameService {
         return;
       case 'askQuestion': {
         game.noteCall();
-        const posted = await retry(() =>
+        const posted = await retryEffect(() =>
           this.channel.postQuestion({ game: snapshot, index: effect.index, reasked: effect.reasked }),
         );
         game.dispatch({ type: 'questionPosted', index: effect.index, ...posted });
@@ -503,7 +504,7 @@ export class LiveGameService {
           );
         }
         game.noteCall();
-        await retry(() =>
+        await retryEffect(() =>
           this.channel.reveal({
             game: snapshot,
             index: effect.index,
@@ -517,7 +518,7 @@ export class LiveGameService {
       }
       case 'standings':
         game.noteCall();
-        await retry(() => this.channel.postStandings(snapshot, effect.top, effect.more));
+        await retryEffect(() => this.channel.postStandings(snapshot, effect.top, effect.more));
         return;
       case 'finish':
         await this.#finish(game, snapshot, effect.ranking, effect.reason);
@@ -539,7 +540,7 @@ export class LiveGameService {
       revealed === 0
         ? []
         : ranking.map((p) => ({ userId: p.userId, score: p.score, correctCount: p.correct }));
-    const outcome = await retry(() =>
+    const outcome = await retryEffect(() =>
       this.#repo.finish({ state, owner: this.ownerId, attempts, maxScore, questionCount }),
     );
     this.#running.delete(state.id);
@@ -624,16 +625,11 @@ function shuffled<T>(items: readonly T[]): T[] {
   return copy;
 }
 
-/** Retries transient failures (not a gone channel) with a short backoff. */
-async function retry<T>(work: () => Promise<T>): Promise<T> {
-  let delayMs = 500;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof LiveChannelGoneError || attempt >= EFFECT_RETRIES) throw error;
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
-      delayMs *= 2;
-    }
-  }
+/** Retries transient failures (not a gone channel) with a short backoff, through the one retry helper. */
+function retryEffect<T>(work: () => Promise<T>): Promise<T> {
+  return retry(() => work(), {
+    initialDelayMs: 500,
+    attempts: EFFECT_RETRIES,
+    retryIf: (error) => !(error instanceof LiveChannelGoneError),
+  });
 }
