@@ -1,7 +1,7 @@
 /**
  * Draws quiz sessions in Discord. A session's message is the ephemeral reply of `/quiz take`; every
- * later change edits it through the NEWEST interaction of the session (the SessionManager hands it
- * over), so no edit depends on a token older than the manager's token-age limit.
+ * later change edits it through the NEWEST interaction of the session (the SoloRunner hands it
+ * over), so no edit depends on a token older than the runner's token-age limit.
  *
  * A click is answered with an update (the interaction callback). Edits without a click (timeouts,
  * auto-advance, results) go to the interaction webhook through a REST client of their own: Discord
