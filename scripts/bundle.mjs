@@ -54,7 +54,7 @@ function isNativePackage(root) {
 
 function checkNoBundledNatives(metafile) {
   const roots = new Set(Object.keys(metafile.inputs).map(packageRootOf).filter(Boolean));
-  const natives = [...roots].filter(isNativePackage).map((root) => root.split('node_modules' + sep).pop());
+  const natives = [...roots].filter(isNativePackage).map((root) => root.split(`node_modules${sep}`).pop());
   if (natives.length > 0) {
     throw new Error(
       `native package(s) ${natives.join(', ')} would be bundled: list each in package.json "nativeRuntime" ` +
