@@ -19,10 +19,11 @@ import {
   messageText,
   nextButton,
   questionKey,
+  startOverButton,
 } from './quizMessages.js';
 import type { SeededQuiz } from './seedQuizzes.js';
 
-export type InteractionKind = 'take' | 'answer' | 'next' | 'help' | 'status';
+export type InteractionKind = 'take' | 'answer' | 'next' | 'restart' | 'help' | 'status';
 
 export interface TrackedInteraction {
   kind: InteractionKind;
@@ -418,6 +419,7 @@ export class LoadDriver {
           member,
           (m) =>
             isFinalMessage(m) ||
+            startOverButton(m) !== undefined ||
             (questionKey(m) !== undefined && questionKey(m) !== answered) ||
             (options.clickNext === true && nextButton(m) !== undefined && nextClicked !== answered),
           waitMs,
@@ -427,6 +429,14 @@ export class LoadDriver {
         if (!message) {
           this.#stalled += 1;
           return 'stalled';
+        }
+        const startOver = startOverButton(message);
+        if (startOver) {
+          // This quiz's attempt was interrupted (a restart, a kill -9) and is offered back: the member
+          // meant to take the quiz, so begins anew, as a person would.
+          const restart = this.click(member, message, startOver, 'restart');
+          if (!(await firstResponse(restart, 10_000, options.signal))) return 'failed';
+          continue;
         }
         if (isFinalMessage(message)) {
           if (!isResultMessage(message)) return 'ended'; // refused, or ended early (e.g. shutdown)

@@ -20,6 +20,7 @@ const LINK_STYLE = 5;
 /** Badgey's answer buttons carry `answer` as their custom-id action (`bdg1:<handler>:answer:…`). */
 const ANSWER_ACTION = /^bdg1:[a-z0-9-]+:answer(:|$)/;
 const NEXT_ACTION = /^bdg1:[a-z0-9-]+:next(:|$)/;
+const RESTART_ACTION = /^bdg1:[a-z0-9-]+:restart(:|$)/;
 
 /** The enabled answer buttons of a message, in display order. */
 export function answerButtons(message: APIMessage | undefined): AnswerButton[] {
@@ -49,23 +50,28 @@ export function questionKey(message: APIMessage | undefined): string | undefined
   return first ? first.customId.split(':').slice(3, -1).join(':') : undefined;
 }
 
-/** The custom id of an enabled "Next question" / "See results" button, if shown. */
-export function nextButton(message: APIMessage | undefined): string | undefined {
+/** The custom id of the first enabled button whose custom-id action matches, if shown. */
+function buttonWithAction(message: APIMessage | undefined, action: RegExp): string | undefined {
   let found: string | undefined;
   const visit = (components: readonly RawComponent[] | undefined): void => {
     for (const c of components ?? []) {
-      if (
-        c.type === BUTTON &&
-        !c.disabled &&
-        typeof c.custom_id === 'string' &&
-        NEXT_ACTION.test(c.custom_id)
-      )
+      if (c.type === BUTTON && !c.disabled && typeof c.custom_id === 'string' && action.test(c.custom_id))
         found ??= c.custom_id;
       visit(c.components);
     }
   };
   visit(message?.components as readonly RawComponent[] | undefined);
   return found;
+}
+
+/** The custom id of an enabled "Next question" / "See results" button, if shown. */
+export function nextButton(message: APIMessage | undefined): string | undefined {
+  return buttonWithAction(message, NEXT_ACTION);
+}
+
+/** "Start over" on the offer of an interrupted attempt of the same quiz (e.g. after a restart), if shown. */
+export function startOverButton(message: APIMessage | undefined): string | undefined {
+  return buttonWithAction(message, RESTART_ACTION);
 }
 
 /** Every text a member reads in a message: content, embed titles, descriptions, fields, footers. */
