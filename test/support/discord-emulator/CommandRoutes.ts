@@ -32,7 +32,15 @@ export class CommandRoutes {
       return guildId;
     };
     for (const prefix of ['/applications/:app/commands', '/applications/:app/guilds/:guildId/commands']) {
-      add('GET', prefix, true, (ctx) => json(200, this.core.commands.get(scope(ctx)) ?? []));
+      add('GET', prefix, true, (ctx) => {
+        const commands = this.core.commands.get(scope(ctx)) ?? [];
+        if (/^(true|1)$/i.test(ctx.query.with_localizations ?? '')) return json(200, commands);
+        const locale = ctx.call.headers['x-discord-locale'];
+        return json(
+          200,
+          commands.map((c) => localizedView(c, locale)),
+        );
+      });
       add('PUT', prefix, true, (ctx) => {
         const key = scope(ctx);
         const commands = validateCommands(ctx.body).map((c) => this.toCommand(c, key));
@@ -43,7 +51,7 @@ export class CommandRoutes {
       });
       add('POST', prefix, true, (ctx) => {
         const key = scope(ctx);
-        const [validated] = validateCommands([objectBody(ctx.body)]);
+        const [validated] = validateOne(objectBody(ctx.body));
         const command = this.toCommand(validated ?? {}, key);
         const list = (this.core.commands.get(key) ?? []).filter(
           (c) => !(c.name === command.name && c.type === command.type),
@@ -110,4 +118,40 @@ export class CommandRoutes {
       ...(scopeKey === 'global' ? {} : { guild_id: scopeKey }),
     } as APIApplicationCommand; // `type` is a plain number here; discord-api-types narrows it to the enum
   }
+}
+
+/** A single command (POST) is validated as a list of one; Discord's error paths then start at its fields. */
+function validateOne(command: Record<string, unknown>): Array<Record<string, unknown>> {
+  try {
+    return validateCommands([command]);
+  } catch (err) {
+    const inner = err instanceof ApiError ? err.errors?.['0'] : undefined;
+    if (!(err instanceof ApiError) || !inner || typeof inner !== 'object') throw err;
+    throw new ApiError(err.status, err.code, err.message, inner as Record<string, unknown>);
+  }
+}
+
+const LOCALIZATION_FIELDS = [
+  ['name_localizations', 'name_localized'],
+  ['description_localizations', 'description_localized'],
+] as const;
+
+/**
+ * What Discord's command list answers without `with_localizations=true`: no localization maps
+ * (on the command, its options and their choices); instead `name_localized` /
+ * `description_localized` for the requester's locale (the X-Discord-Locale header) where one exists.
+ */
+function localizedView<T extends object>(node: T, locale: string | undefined): T {
+  const out: Record<string, unknown> = { ...(node as Record<string, unknown>) };
+  for (const [mapField, localizedField] of LOCALIZATION_FIELDS) {
+    const map = out[mapField] as Record<string, string | null> | null | undefined;
+    delete out[mapField];
+    const value = locale ? map?.[locale] : undefined;
+    if (typeof value === 'string') out[localizedField] = value;
+  }
+  for (const field of ['options', 'choices']) {
+    const children = out[field];
+    if (Array.isArray(children)) out[field] = children.map((child: object) => localizedView(child, locale));
+  }
+  return out as T;
 }

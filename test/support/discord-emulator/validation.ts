@@ -1,3 +1,4 @@
+import { Locale } from 'discord-api-types/v10';
 import { ApiError, ErrorCodes, invalidFormBody } from './ApiError.js';
 
 /** Discord's limits the bot is most likely to hit; each answers 400 50035 as Discord does. */
@@ -151,6 +152,12 @@ export function validateModal(data: Record<string, unknown>): void {
 }
 
 const COMMAND_NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
+/** Discord's locales: the only keys a localization map may have. */
+const LOCALES: ReadonlySet<string> = new Set(Object.values(Locale));
+
+/** Names of CHAT_INPUT commands and of options: the naming regex, lower case where a letter has one. */
+const isValidName = (name: string): boolean => COMMAND_NAME.test(name) && name === name.toLowerCase();
+const length = (text: string): number => [...text].length;
 
 /** Checks a bulk-overwrite body like Discord does for the mistakes builders can let through. */
 export function validateCommands(commands: unknown): Array<Record<string, unknown>> {
@@ -165,7 +172,7 @@ export function validateCommands(commands: unknown): Array<Record<string, unknow
     const command = raw as Record<string, unknown>;
     const type = typeof command.type === 'number' ? command.type : 1;
     const name = typeof command.name === 'string' ? command.name : '';
-    if (type === 1 && (!COMMAND_NAME.test(name) || name !== name.toLowerCase())) {
+    if (type === 1 && !isValidName(name)) {
       throw invalidFormBody(`${i}.name`, 'APPLICATION_COMMAND_INVALID_NAME', 'Command name is invalid');
     }
     const description = typeof command.description === 'string' ? command.description : '';
@@ -176,6 +183,9 @@ export function validateCommands(commands: unknown): Array<Record<string, unknow
         'Must be between 1 and 100 in length.',
       );
     }
+    // USER and MESSAGE commands may have mixed-case names with spaces; only their length is checked.
+    validateNameLocalizations(command.name_localizations, `${i}.name_localizations`, type === 1);
+    validateDescriptionLocalizations(command.description_localizations, `${i}.description_localizations`);
     const key = `${type}:${name}`;
     if (seen.has(key))
       throw invalidFormBody(
@@ -186,6 +196,14 @@ export function validateCommands(commands: unknown): Array<Record<string, unknow
     seen.add(key);
     validateOptions(command.options, `${i}.options`);
   });
+  // The same uniqueness per locale: two commands of one type may not share a localized name.
+  rejectLocalizedDuplicates(
+    commands as Array<Record<string, unknown>>,
+    '',
+    (c) => String(typeof c.type === 'number' ? c.type : 1),
+    'APPLICATION_COMMANDS_DUPLICATE_NAME',
+    'Application command names must be unique',
+  );
   return commands as Array<Record<string, unknown>>;
 }
 
@@ -196,10 +214,11 @@ function validateOptions(options: unknown, path: string): void {
   if (options.length > 25)
     throw invalidFormBody(path, 'BASE_TYPE_MAX_LENGTH', 'Must be 25 or fewer in length.');
   let sawOptional = false;
+  const seen = new Set<string>();
   options.forEach((raw, i) => {
     const option = raw as Record<string, unknown>;
     const name = typeof option.name === 'string' ? option.name : '';
-    if (!COMMAND_NAME.test(name) || name !== name.toLowerCase()) {
+    if (!isValidName(name)) {
       throw invalidFormBody(
         `${path}.${i}.name`,
         'APPLICATION_COMMAND_INVALID_NAME',
@@ -214,6 +233,18 @@ function validateOptions(options: unknown, path: string): void {
         'Must be between 1 and 100 in length.',
       );
     }
+    validateNameLocalizations(option.name_localizations, `${path}.${i}.name_localizations`, true);
+    validateDescriptionLocalizations(
+      option.description_localizations,
+      `${path}.${i}.description_localizations`,
+    );
+    if (seen.has(name))
+      throw invalidFormBody(
+        `${path}.${i}.name`,
+        'APPLICATION_COMMAND_OPTIONS_NAME_ALREADY_EXISTS',
+        'Option names must be unique',
+      );
+    seen.add(name);
     if (option.type !== 1 && option.type !== 2) {
       if (option.required === true && sawOptional) {
         throw invalidFormBody(
@@ -227,6 +258,96 @@ function validateOptions(options: unknown, path: string): void {
     const choices = Array.isArray(option.choices) ? option.choices : [];
     if (choices.length > 25)
       throw invalidFormBody(`${path}.${i}.choices`, 'BASE_TYPE_MAX_LENGTH', 'Must be 25 or fewer in length.');
+    choices.forEach((choice: Record<string, unknown> | null, j) => {
+      validateLocalizations(
+        choice?.name_localizations,
+        `${path}.${i}.choices.${j}.name_localizations`,
+        (text) =>
+          length(text) >= 1 && length(text) <= 100
+            ? undefined
+            : ['BASE_TYPE_BAD_LENGTH', 'Must be between 1 and 100 in length.'],
+      );
+    });
     validateOptions(option.options, `${path}.${i}.options`);
+  });
+  rejectLocalizedDuplicates(
+    options as Array<Record<string, unknown>>,
+    path,
+    () => '',
+    'APPLICATION_COMMAND_OPTIONS_NAME_ALREADY_EXISTS',
+    'Option names must be unique',
+  );
+}
+
+function validateNameLocalizations(map: unknown, path: string, chatInput: boolean): void {
+  validateLocalizations(map, path, (name) => {
+    if (chatInput) {
+      return isValidName(name) ? undefined : ['APPLICATION_COMMAND_INVALID_NAME', 'Command name is invalid'];
+    }
+    return length(name) >= 1 && length(name) <= 32
+      ? undefined
+      : ['BASE_TYPE_BAD_LENGTH', 'Must be between 1 and 32 in length.'];
+  });
+}
+
+function validateDescriptionLocalizations(map: unknown, path: string): void {
+  validateLocalizations(map, path, (text) =>
+    length(text) >= 1 && length(text) <= 100
+      ? undefined
+      : ['BASE_TYPE_BAD_LENGTH', 'Must be between 1 and 100 in length.'],
+  );
+}
+
+/**
+ * A localization map: keys must be Discord locales, values strings passing `check` (which answers
+ * the error's code and message, or undefined). A null value (allowed by Discord) is skipped.
+ */
+function validateLocalizations(
+  map: unknown,
+  path: string,
+  check: (value: string) => [code: string, message: string] | undefined,
+): void {
+  if (map === undefined || map === null) return;
+  if (typeof map !== 'object' || Array.isArray(map))
+    throw invalidFormBody(path, 'DICT_TYPE_CONVERT', 'Only dictionaries may be used in a DictType');
+  for (const [locale, value] of Object.entries(map)) {
+    if (!LOCALES.has(locale))
+      throw invalidFormBody(
+        `${path}.${locale}`,
+        'ENUM_TYPE_COERCE',
+        `Value "${locale}" is not a valid enum value.`,
+      );
+    if (value === null) continue;
+    if (typeof value !== 'string')
+      throw invalidFormBody(`${path}.${locale}`, 'BASE_TYPE_STRING', 'Must be a string.');
+    const problem = check(value);
+    if (problem) throw invalidFormBody(`${path}.${locale}`, problem[0], problem[1]);
+  }
+}
+
+/**
+ * Siblings (commands of one type, or the options of one parent) may not share a localized name
+ * within a locale, as they may not share a name. `group` separates siblings that may (command types).
+ */
+function rejectLocalizedDuplicates(
+  siblings: Array<Record<string, unknown>>,
+  path: string,
+  group: (sibling: Record<string, unknown>) => string,
+  code: string,
+  message: string,
+): void {
+  const seen = new Set<string>();
+  siblings.forEach((sibling, i) => {
+    const map = sibling?.name_localizations;
+    if (!map || typeof map !== 'object') return;
+    for (const [locale, name] of Object.entries(map)) {
+      if (typeof name !== 'string') continue;
+      const key = `${group(sibling)}:${locale}:${name}`;
+      if (seen.has(key)) {
+        const at = path === '' ? `${i}` : `${path}.${i}`;
+        throw invalidFormBody(`${at}.name_localizations.${locale}`, code, message);
+      }
+      seen.add(key);
+    }
   });
 }
