@@ -45,7 +45,11 @@ export async function registerCommands(options: RegisterCommandsOptions): Promis
       : Routes.applicationCommands(options.applicationId);
     try {
       const outcome = await withRetry(options, async () => {
-        const current = (await options.rest.get(route)) as unknown[];
+        // Without with_localizations Discord leaves the localization maps out of the list, and
+        // localized definitions would never compare equal (a PUT on every start).
+        const current = (await options.rest.get(route, {
+          query: new URLSearchParams({ with_localizations: 'true' }),
+        })) as unknown[];
         if (commandsEqual(options.definitions, current)) return 'unchanged' as const;
         await options.rest.put(route, { body: options.definitions });
         return 'registered' as const;
@@ -80,7 +84,9 @@ async function withRetry<T>(options: RegisterCommandsOptions, work: () => Promis
  * True when Discord's current commands match ours. Discord answers with extra fields (ids,
  * version, defaults such as `dm_permission`) and omits empty/false ones, so each side is
  * normalised (null/false/empty dropped) and ours must be contained in theirs;
- * `default_member_permissions` is compared both ways because dropping it matters.
+ * `default_member_permissions` and the localization maps (of the command, its options and their
+ * choices) are compared both ways because dropping them matters. A map that is null, absent or
+ * `{}` (or holds only null values) means "no localizations".
  */
 export function commandsEqual(
   local: readonly RESTPostAPIChatInputApplicationCommandsJSONBody[],
@@ -97,8 +103,40 @@ export function commandsEqual(
     if (!other) return false;
     if ((definition.default_member_permissions ?? null) !== (other.default_member_permissions ?? null))
       return false;
+    if (JSON.stringify(localizations(definition)) !== JSON.stringify(localizations(other))) return false;
     return contains(normalise(other), normalise(definition));
   });
+}
+
+const LOCALIZATION_MAPS = ['name_localizations', 'description_localizations'];
+
+/**
+ * Every non-empty localization map in a command, keyed by where it sits (`options.0.choices.1.
+ * name_localizations`), locales sorted, null values dropped: equal results mean equal localizations.
+ */
+function localizations(
+  node: unknown,
+  at = '',
+  out: Record<string, Record<string, string>> = {},
+): Record<string, Record<string, string>> {
+  if (!node || typeof node !== 'object') return out;
+  const fields = node as Record<string, unknown>;
+  for (const field of LOCALIZATION_MAPS) {
+    const map = fields[field];
+    if (!map || typeof map !== 'object') continue;
+    const entries = Object.entries(map)
+      .filter((entry): entry is [string, string] => typeof entry[1] === 'string')
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    if (entries.length > 0) out[`${at}${field}`] = Object.fromEntries(entries);
+  }
+  for (const field of ['options', 'choices']) {
+    const children = fields[field];
+    if (!Array.isArray(children)) continue;
+    children.forEach((child, i) => {
+      localizations(child, `${at}${field}.${i}.`, out);
+    });
+  }
+  return out;
 }
 
 function normalise(value: unknown): unknown {
@@ -107,6 +145,7 @@ function normalise(value: unknown): unknown {
     const out: Record<string, unknown> = {};
     for (const [key, inner] of Object.entries(value)) {
       if (inner === null || inner === undefined || inner === false) continue;
+      if (LOCALIZATION_MAPS.includes(key)) continue; // compared both ways by `localizations`
       if (Array.isArray(inner) && inner.length === 0) continue;
       out[key] = normalise(inner);
     }
