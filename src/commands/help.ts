@@ -2,6 +2,7 @@ import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js
 import { SlashCommandBuilder } from 'discord.js';
 import { renderHelpEmbed } from '../render/helpEmbed.js';
 import type { Command } from './Command.js';
+import { FROM_CATALOGUE } from './localizeCommand.js';
 import { respond } from './replies.js';
 
 export interface HelpCommandDeps {
@@ -13,10 +14,7 @@ export interface HelpCommandDeps {
 /** `/help`: what Badgey does and the command list, ephemeral. */
 export function createHelpCommand(deps: HelpCommandDeps): Command {
   return {
-    definition: new SlashCommandBuilder()
-      .setName('help')
-      .setDescription('What Badgey does and how to use it')
-      .toJSON(),
+    definition: new SlashCommandBuilder().setName('help').setDescription(FROM_CATALOGUE).toJSON(),
 
     async execute(interaction) {
       const embed = renderHelpEmbed({ definitions: deps.definitions(), docsUrl: deps.docsUrl });

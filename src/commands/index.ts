@@ -1,6 +1,7 @@
 import type { Command } from './Command.js';
 import { createHelpCommand } from './help.js';
 import { createLeaderboardCommand, type LeaderboardCommandDeps } from './leaderboard.js';
+import { localizeCommand } from './localizeCommand.js';
 import { createMyDataCommand, type MyDataCommandDeps } from './mydata.js';
 import { createQuizCommand, type QuizCommandDeps } from './quiz/index.js';
 import { createScoresCommand, type ScoresCommandDeps } from './scores.js';
@@ -28,7 +29,10 @@ export interface CommandDeps {
   docsUrl?: string;
 }
 
-/** Every slash command Badgey registers, listed explicitly (no folder scanning). */
+/**
+ * Every slash command Badgey registers, listed explicitly (no folder scanning), with their texts
+ * from the message catalogue in every language (`localizeCommand`).
+ */
 export function createCommands(deps: CommandDeps): Command[] {
   const commands: Command[] = [];
   commands.push(
@@ -40,5 +44,6 @@ export function createCommands(deps: CommandDeps): Command[] {
   if (deps.leaderboard) commands.push(createLeaderboardCommand(deps.leaderboard));
   if (deps.stats) commands.push(createStatsCommand(deps.stats));
   if (deps.scores) commands.push(createScoresCommand(deps.scores), createMyDataCommand(deps.scores));
+  for (const command of commands) command.definition = localizeCommand(command.definition);
   return commands;
 }

@@ -6,9 +6,10 @@ import {
   LEADERBOARD_PERIODS,
   type LeaderboardPeriod,
 } from '../quiz/types.js';
-import { MODE_LABELS, PERIOD_LABELS, renderLeaderboard } from '../render/leaderboard.js';
+import { renderLeaderboard } from '../render/leaderboard.js';
 import { truncate } from '../render/quizText.js';
 import type { Command } from './Command.js';
+import { FROM_CATALOGUE } from './localizeCommand.js';
 import { deferIfSlow, replyError, respond } from './replies.js';
 
 export interface LeaderboardCommandDeps {
@@ -31,31 +32,23 @@ export function createLeaderboardCommand(deps: LeaderboardCommandDeps): Command 
   return {
     definition: new SlashCommandBuilder()
       .setName('leaderboard')
-      .setDescription("This server's best quiz scores")
+      .setDescription(FROM_CATALOGUE)
       .setContexts(InteractionContextType.Guild)
-      .addStringOption((o) =>
-        o.setName('quiz').setDescription('Only this quiz (default: all quizzes)').setAutocomplete(true),
-      )
+      .addStringOption((o) => o.setName('quiz').setDescription(FROM_CATALOGUE).setAutocomplete(true))
       .addStringOption((o) =>
         o
           .setName('period')
-          .setDescription('Time window (default: all time)')
-          .addChoices(...LEADERBOARD_PERIODS.map((p) => ({ name: PERIOD_LABELS[p], value: p }))),
+          .setDescription(FROM_CATALOGUE)
+          .addChoices(...LEADERBOARD_PERIODS.map((p) => ({ name: FROM_CATALOGUE, value: p }))),
       )
       .addIntegerOption((o) =>
-        o
-          .setName('rows')
-          .setDescription(
-            `How many places to show (1–${LEADERBOARD_MAX_ROWS}, default ${LEADERBOARD_DEFAULT_ROWS})`,
-          )
-          .setMinValue(1)
-          .setMaxValue(LEADERBOARD_MAX_ROWS),
+        o.setName('rows').setDescription(FROM_CATALOGUE).setMinValue(1).setMaxValue(LEADERBOARD_MAX_ROWS),
       )
       .addStringOption((o) =>
         o
           .setName('mode')
-          .setDescription('Only solo quizzes or only live channel games (default: both)')
-          .addChoices(...ATTEMPT_MODES.map((m) => ({ name: MODE_LABELS[m], value: m }))),
+          .setDescription(FROM_CATALOGUE)
+          .addChoices(...ATTEMPT_MODES.map((m) => ({ name: FROM_CATALOGUE, value: m }))),
       )
       .toJSON(),
 

@@ -16,6 +16,7 @@ import {
 import type { ScoresService } from '../scores/ScoresService.js';
 import type { Command, CommandContext, CommandResult, ComponentHandler } from './Command.js';
 import { answerConfirmation } from './confirmation.js';
+import { FROM_CATALOGUE } from './localizeCommand.js';
 import { guildMemberNames } from './memberNames.js';
 import { replyError, respond } from './replies.js';
 import { sendExportFile, uploadLimitOf } from './scores.js';
@@ -83,16 +84,10 @@ export function createMyDataCommand(deps: MyDataCommandDeps): Command {
   return {
     definition: new SlashCommandBuilder()
       .setName('mydata')
-      .setDescription('What Badgey stores about you in this server')
+      .setDescription(FROM_CATALOGUE)
       .setContexts(InteractionContextType.Guild)
-      .addSubcommand((sub) =>
-        sub.setName('export').setDescription('Your quiz attempts here as a JSON file, only for you'),
-      )
-      .addSubcommand((sub) =>
-        sub
-          .setName('delete')
-          .setDescription('Delete your attempts and leaderboard entries here (asks first)'),
-      )
+      .addSubcommand((sub) => sub.setName('export').setDescription(FROM_CATALOGUE))
+      .addSubcommand((sub) => sub.setName('delete').setDescription(FROM_CATALOGUE))
       .toJSON(),
 
     async execute(interaction) {

@@ -7,6 +7,7 @@ import {
   type ModalSubmitInteraction,
 } from 'discord.js';
 import { renderUserError, type UserError } from '../render/userErrors.js';
+import { memberTranslator } from './locale.js';
 
 /** Every interaction Badgey answers with a message. */
 export type RepliableInteraction =
@@ -54,11 +55,14 @@ export async function respond(interaction: RepliableInteraction, options: Respon
 }
 
 /**
- * Answers an expected user error ephemerally. Handlers `return replyError(interaction, error)` so
+ * Answers an expected user error ephemerally, in the member's language. Handlers `return replyError(interaction, error)` so
  * the router counts the outcome as `rejected`.
  */
 export async function replyError(interaction: RepliableInteraction, error: UserError): Promise<'rejected'> {
-  await respond(interaction, { content: renderUserError(error), ephemeral: true });
+  await respond(interaction, {
+    content: renderUserError(error, memberTranslator(interaction)),
+    ephemeral: true,
+  });
   return 'rejected';
 }
 
@@ -92,5 +96,8 @@ export async function deferIfSlow<T>(
 
 /** Answers a handler that threw (a bug): the friendly generic message, ephemeral; details go to the log. */
 export async function replyInternalError(interaction: RepliableInteraction): Promise<void> {
-  await respond(interaction, { content: renderUserError({ kind: 'internalError' }), ephemeral: true });
+  await respond(interaction, {
+    content: renderUserError({ kind: 'internalError' }, memberTranslator(interaction)),
+    ephemeral: true,
+  });
 }

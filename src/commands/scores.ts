@@ -10,7 +10,6 @@ import type { ParsedCustomId } from '../components/customId.js';
 import { SCORES_RESET_HANDLER } from '../components/handlerNames.js';
 import type { QuizRepository } from '../quiz/ports.js';
 import { LEADERBOARD_PERIODS, type LeaderboardPeriod } from '../quiz/types.js';
-import { PERIOD_LABELS } from '../render/leaderboard.js';
 import { truncate } from '../render/quizText.js';
 import {
   renderResetConfirmation,
@@ -23,6 +22,7 @@ import type { ResetScope } from '../scores/ports.js';
 import type { ExportFile, ScoresError, ScoresService } from '../scores/ScoresService.js';
 import type { Command, CommandContext, CommandResult, ComponentHandler } from './Command.js';
 import { answerConfirmation } from './confirmation.js';
+import { FROM_CATALOGUE } from './localizeCommand.js';
 import { guildMemberNames } from './memberNames.js';
 import { actorOf } from './quiz/interactionActor.js';
 import { NO_MENTIONS, replyError, respond } from './replies.js';
@@ -156,47 +156,45 @@ export function createScoresCommand(deps: ScoresCommandDeps): Command {
   return {
     definition: new SlashCommandBuilder()
       .setName('scores')
-      .setDescription("Export or reset this server's quiz scores (managers)")
+      .setDescription(FROM_CATALOGUE)
       .setContexts(InteractionContextType.Guild)
       .addSubcommand((sub) =>
         sub
           .setName('export')
-          .setDescription('Every attempt as a CSV or JSON file, only for you (managers)')
-          .addStringOption((o) => o.setName('quiz').setDescription('Only this quiz').setAutocomplete(true))
+          .setDescription(FROM_CATALOGUE)
+          .addStringOption((o) => o.setName('quiz').setDescription(FROM_CATALOGUE).setAutocomplete(true))
           .addStringOption((o) =>
             o
               .setName('period')
-              .setDescription('Attempts started in this window (default: all time)')
-              .addChoices(...LEADERBOARD_PERIODS.map((p) => ({ name: PERIOD_LABELS[p], value: p }))),
+              .setDescription(FROM_CATALOGUE)
+              .addChoices(...LEADERBOARD_PERIODS.map((p) => ({ name: FROM_CATALOGUE, value: p }))),
           )
           .addStringOption((o) =>
             o
               .setName('format')
-              .setDescription('File format (default CSV)')
-              .addChoices({ name: 'CSV', value: 'csv' }, { name: 'JSON', value: 'json' }),
+              .setDescription(FROM_CATALOGUE)
+              .addChoices({ name: FROM_CATALOGUE, value: 'csv' }, { name: FROM_CATALOGUE, value: 'json' }),
           ),
       )
       .addSubcommandGroup((group) =>
         group
           .setName('reset')
-          .setDescription('Delete scores, after a confirmation (managers)')
+          .setDescription(FROM_CATALOGUE)
           .addSubcommand((sub) =>
             sub
               .setName('quiz')
-              .setDescription("Delete one quiz's attempts and leaderboard entries (managers)")
+              .setDescription(FROM_CATALOGUE)
               .addStringOption((o) =>
-                o.setName('quiz').setDescription('The quiz').setRequired(true).setAutocomplete(true),
+                o.setName('quiz').setDescription(FROM_CATALOGUE).setRequired(true).setAutocomplete(true),
               ),
           )
           .addSubcommand((sub) =>
             sub
               .setName('member')
-              .setDescription("Delete one member's attempts and leaderboard entries (managers)")
-              .addUserOption((o) => o.setName('member').setDescription('The member').setRequired(true)),
+              .setDescription(FROM_CATALOGUE)
+              .addUserOption((o) => o.setName('member').setDescription(FROM_CATALOGUE).setRequired(true)),
           )
-          .addSubcommand((sub) =>
-            sub.setName('all').setDescription('Delete every attempt and leaderboard entry here (managers)'),
-          ),
+          .addSubcommand((sub) => sub.setName('all').setDescription(FROM_CATALOGUE)),
       )
       .toJSON(),
 

@@ -9,6 +9,7 @@ import type { QuizService, SettingsChange } from '../quiz/QuizService.js';
 import { RETAKE_POLICIES, type RetakePolicy } from '../quiz/types.js';
 import { renderSettingsChanged, renderSettingsEmbed } from '../render/quizSettingsEmbed.js';
 import type { Command, CommandResult } from './Command.js';
+import { FROM_CATALOGUE } from './localizeCommand.js';
 import { answerAuthoring, withActor } from './quiz/authoringReplies.js';
 
 export interface SettingsCommandDeps {
@@ -43,50 +44,50 @@ export function createSettingsCommand(deps: SettingsCommandDeps): Command {
   return {
     definition: new SlashCommandBuilder()
       .setName('settings')
-      .setDescription("Badgey's settings for this server (Manage Server)")
+      .setDescription(FROM_CATALOGUE)
       .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
       .setContexts(InteractionContextType.Guild)
-      .addSubcommand((sub) => sub.setName('view').setDescription('Show the current settings'))
+      .addSubcommand((sub) => sub.setName('view').setDescription(FROM_CATALOGUE))
       .addSubcommand((sub) =>
         sub
           .setName('results-channel')
-          .setDescription('Where quiz results are posted (leave empty to post where the quiz was taken)')
+          .setDescription(FROM_CATALOGUE)
           .addChannelOption((o) =>
             o
               .setName('channel')
-              .setDescription('A text channel')
+              .setDescription(FROM_CATALOGUE)
               .addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement),
           ),
       )
       .addSubcommandGroup((group) =>
         group
           .setName('manager-role')
-          .setDescription('Roles whose members manage quizzes (besides Manage Server)')
+          .setDescription(FROM_CATALOGUE)
           .addSubcommand((sub) =>
             sub
               .setName('add')
-              .setDescription('Let members with this role manage quizzes')
-              .addRoleOption((o) => o.setName('role').setDescription('The role').setRequired(true)),
+              .setDescription(FROM_CATALOGUE)
+              .addRoleOption((o) => o.setName('role').setDescription(FROM_CATALOGUE).setRequired(true)),
           )
           .addSubcommand((sub) =>
             sub
               .setName('remove')
-              .setDescription('Stop this role from managing quizzes')
-              .addRoleOption((o) => o.setName('role').setDescription('The role').setRequired(true)),
+              .setDescription(FROM_CATALOGUE)
+              .addRoleOption((o) => o.setName('role').setDescription(FROM_CATALOGUE).setRequired(true)),
           ),
       )
       .addSubcommand((sub) =>
         sub
           .setName('retakes')
-          .setDescription('May members take a quiz more than once?')
+          .setDescription(FROM_CATALOGUE)
           .addStringOption((o) =>
             o
               .setName('policy')
-              .setDescription('once (default) or unlimited (the best score counts)')
+              .setDescription(FROM_CATALOGUE)
               .setRequired(true)
               .addChoices(
-                { name: 'once', value: 'once' },
-                { name: 'unlimited (best score counts)', value: 'unlimited' },
+                { name: FROM_CATALOGUE, value: 'once' },
+                { name: FROM_CATALOGUE, value: 'unlimited' },
               ),
           ),
       )

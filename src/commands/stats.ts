@@ -7,6 +7,7 @@ import type { StatsService } from '../quiz/StatsService.js';
 import type { StatsChartInput } from '../render/charts/statsChartSpec.js';
 import { renderBotStats, renderGuildStats } from '../render/stats.js';
 import type { Command } from './Command.js';
+import { FROM_CATALOGUE } from './localizeCommand.js';
 import { actorOf } from './quiz/interactionActor.js';
 import { replyError, respond } from './replies.js';
 
@@ -59,16 +60,13 @@ export function createStatsCommand(deps: StatsCommandDeps): Command {
   const command: Command = {
     definition: new SlashCommandBuilder()
       .setName('stats')
-      .setDescription("Quiz statistics for this server (managers); bot-wide for Badgey's owners")
+      .setDescription(FROM_CATALOGUE)
       .setContexts(InteractionContextType.Guild)
       .addStringOption((o) =>
         o
           .setName('scope')
-          .setDescription('Whose numbers (default: this server)')
-          .addChoices(
-            { name: 'This server', value: 'server' },
-            { name: 'Badgey (all servers, owners only)', value: 'bot' },
-          ),
+          .setDescription(FROM_CATALOGUE)
+          .addChoices({ name: FROM_CATALOGUE, value: 'server' }, { name: FROM_CATALOGUE, value: 'bot' }),
       )
       .toJSON(),
 

@@ -2,6 +2,7 @@ import { InteractionContextType, PermissionFlagsBits, SlashCommandBuilder } from
 import type { Clock } from '../clock.js';
 import { renderStatusEmbed } from '../render/statusEmbed.js';
 import type { Command } from './Command.js';
+import { FROM_CATALOGUE } from './localizeCommand.js';
 import { replyError, respond } from './replies.js';
 
 // The gateway port `/status` reads; discord/ConnectionTracker.ts implements it.
@@ -36,7 +37,7 @@ export function createStatusCommand(deps: StatusCommandDeps): Command {
   return {
     definition: new SlashCommandBuilder()
       .setName('status')
-      .setDescription("Badgey's health: uptime, gateway latency, shards, memory, running quizzes")
+      .setDescription(FROM_CATALOGUE)
       .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
       .setContexts(InteractionContextType.Guild)
       .toJSON(),
@@ -45,7 +46,7 @@ export function createStatusCommand(deps: StatusCommandDeps): Command {
       // Default member permissions can be overridden per server; check at runtime as well.
       const isOwner = deps.botOwnerIds.includes(interaction.user.id);
       if (!isOwner && !interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) {
-        return replyError(interaction, { kind: 'missingPermission', permission: 'Manage Server' });
+        return replyError(interaction, { kind: 'missingPermission', permission: 'manageServer' });
       }
       const sample = deps.processSample();
       const embed = renderStatusEmbed({

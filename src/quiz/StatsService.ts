@@ -17,7 +17,9 @@ export interface StatsServiceDeps {
   botOwnerIds: readonly string[];
 }
 
-export type StatsError = { kind: 'missingPermission'; permission: string } | { kind: 'databaseUnavailable' };
+export type StatsError =
+  | { kind: 'missingPermission'; permission: 'botOwner' | 'quizManager' }
+  | { kind: 'databaseUnavailable' };
 
 /** `/stats`'s reads and who may see them: a server's numbers for its managers, every server's for the bot owners. */
 export class StatsService {
@@ -29,7 +31,7 @@ export class StatsService {
 
   /** Whether `actor` may see bot-wide numbers; checked before any query (and before deferring). */
   checkBotScope(actor: Actor): StatsError | null {
-    return this.#isBotOwner(actor) ? null : { kind: 'missingPermission', permission: 'Bot owner' };
+    return this.#isBotOwner(actor) ? null : { kind: 'missingPermission', permission: 'botOwner' };
   }
 
   /** Every server's numbers from the shared database (the same on every shard process). */
@@ -51,8 +53,7 @@ export class StatsService {
           settings,
           isOwner: actor.isOwner,
         });
-      if (!allowed)
-        return err({ kind: 'missingPermission', permission: 'Manage Server (or a quiz manager role)' });
+      if (!allowed) return err({ kind: 'missingPermission', permission: 'quizManager' });
       return ok(await this.#deps.stats.guildStats(actor.guildId));
     });
   }

@@ -364,7 +364,7 @@ export type GuildSettingsChanges = Partial<Omit<GuildSettings, 'guildId'>>;
 
 export function defaultGuildSettings(guildId: string): GuildSettings {
   // `once` is the original bot's behaviour.
-  return { guildId, resultsChannelId: null, managerRoleIds: [], retakePolicy: 'once' };
+  return { guildId, resultsChannelId: null, managerRoleIds: [], retakePolicy: 'once', language: null };
 }
 
 export interface GuildSettingsRepository {

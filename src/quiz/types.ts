@@ -83,6 +83,11 @@ export interface GuildSettings {
   /** Roles whose members manage quizzes, besides members with Manage Guild. */
   managerRoleIds: string[];
   retakePolicy: RetakePolicy;
+  /**
+   * The language of the server's public posts (results, live games) chosen with
+   * `/settings language`; null: the server's Discord language (its preferred locale).
+   */
+  language: string | null;
 }
 
 export const LEADERBOARD_PERIODS = ['all', 'month', 'week', 'day'] as const;

@@ -1,3 +1,4 @@
+import { translatorFor } from '../i18n/index.js';
 import { type AuthoringError, SETTINGS_PERMISSION } from '../quiz/QuizService.js';
 import type { QuizFileError } from '../quiz/quizFile.js';
 import { bulletList, codeBlock, escapeMarkdown, formatBytes, quoted, truncate } from './quizText.js';
@@ -81,6 +82,6 @@ export function renderAuthoringError(error: AuthoringError): string {
     case 'notText':
       return `${fileName(error.fileName)} is not a UTF-8 text file, so nothing was imported. Upload a quiz as YAML or JSON text (\`/quiz export\` shows the format).`;
     case 'databaseUnavailable':
-      return renderUserError(error);
+      return renderUserError(error, translatorFor(null));
   }
 }

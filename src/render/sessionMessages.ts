@@ -13,6 +13,7 @@ import {
 } from 'discord-api-types/v10';
 import { encodeCustomId } from '../components/customId.js';
 import { QUIZ_PLAY_HANDLER } from '../components/handlerNames.js';
+import { translatorFor } from '../i18n/index.js';
 import { OPTION_LETTERS } from '../quiz/limits.js';
 import type {
   EndedView,
@@ -409,6 +410,6 @@ export function renderTakeError(error: TakeError): string {
     case 'shuttingDown':
       return 'Badgey is restarting right now. Please try again in a minute.';
     case 'databaseUnavailable':
-      return renderUserError(error);
+      return renderUserError(error, translatorFor(null));
   }
 }

@@ -1,16 +1,17 @@
+import type { MessageKey, Translate } from '../i18n/index.js';
 import { quoted, truncate } from './quizText.js';
 
 /**
- * The catalogue of user-facing errors every command shares: each has a stable identifier (`kind`,
- * never renamed: a localisation layer maps it to the message key `userErrorKey(error)` and the other
- * fields to that message's placeholders) and its text lives only in `renderUserError`. Handlers
+ * The user-facing errors every command shares: each has a stable identifier (`kind`, never
+ * renamed: it is the message key `errors.<kind>` of the catalogue in `i18n/locales/`) and the other
+ * fields fill that message's placeholders in `renderUserError`. Handlers
  * answer one with `replyError` (ephemeral, counted as outcome `rejected`). Errors that belong to one
  * feature (authoring, taking, live games) are their services' unions, rendered beside the feature,
  * and use this catalogue for the shared cases (database unavailable).
  */
 export type UserError =
   /** The member lacks a Discord permission (or role) the command needs. */
-  | { kind: 'missingPermission'; permission: string }
+  | { kind: 'missingPermission'; permission: PermissionName }
   /** The command only works inside a server. */
   | { kind: 'guildOnly' }
   /** A button/select/modal from a custom-id scheme this version does not understand. */
@@ -25,6 +26,9 @@ export type UserError =
   | { kind: 'quizNotFound'; ref: string }
   /** A handler threw (a bug): friendly, no details — those go to the log. */
   | { kind: 'internalError' };
+
+/** A permission (or role) a command may need, named in the member's language (`common.permissions`). */
+export type PermissionName = 'manageServer' | 'quizManager' | 'botOwner';
 
 /** The name handlers have used for the catalogue's entries. */
 export type CommandError = UserError;
@@ -41,35 +45,21 @@ export const USER_ERROR_KINDS = [
   'internalError',
 ] as const satisfies readonly UserError['kind'][];
 
-/** The message-catalogue key of an error: `error.<kind>`. */
-export function userErrorKey(error: UserError): string {
-  return `error.${error.kind}`;
+/** The message-catalogue key of an error: `errors.<kind>`. */
+export function userErrorKey(error: UserError): MessageKey {
+  return `errors.${error.kind}`;
 }
 
-/** The ephemeral text for a user-facing error: the one place its words are chosen. */
-export function renderUserError(error: UserError): string {
+/** The ephemeral text for a user-facing error, in the language of `t`. */
+export function renderUserError(error: UserError, t: Translate): string {
   switch (error.kind) {
     case 'missingPermission':
-      return `Uh-oh! You need the **${error.permission}** permission to use this command. Guess someone's not in charge here! Hehehe!`;
-    case 'guildOnly':
-      return 'This command only works inside a server.';
-    case 'staleComponent':
-      return 'This button is from an older version of Badgey and no longer works. Run the command again to get a fresh one!';
-    case 'foreignComponent':
-      return "That button doesn't belong to this message, so I ignored it. Use the buttons Badgey showed you.";
+      return t('errors.missingPermission', { permission: t(`common.permissions.${error.permission}`) });
     case 'unknownCommand':
-      return `I don't know \`/${error.name}\` any more — it may have been removed in an update.`;
-    case 'databaseUnavailable':
-      return "I can't reach my database right now, so nothing was changed. Please try again in a moment!";
+      return t('errors.unknownCommand', { name: error.name });
     case 'quizNotFound':
-      return `I can't find a quiz called ${quoted(truncate(error.ref, 100))} in this server.`;
-    case 'internalError':
-      return "Uh-oh! Something went wrong on my side and I couldn't finish that. It's been logged — please try again in a moment. Hehehe… sorry!";
+      return t('errors.quizNotFound', { quiz: quoted(truncate(error.ref, 100)) });
+    default:
+      return t(userErrorKey(error));
   }
 }
-
-/** The reply to a bug (a handler threw). */
-export const INTERNAL_ERROR_MESSAGE = renderUserError({ kind: 'internalError' });
-
-/** Said whenever the database does not answer, by every command. */
-export const DATABASE_UNAVAILABLE_MESSAGE = renderUserError({ kind: 'databaseUnavailable' });

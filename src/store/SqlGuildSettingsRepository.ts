@@ -17,6 +17,7 @@ function settingsFromRow(row: Selectable<GuildSettingsTable>): GuildSettings {
     retakePolicy: (RETAKE_POLICIES as readonly string[]).includes(row.retake_policy)
       ? (row.retake_policy as RetakePolicy)
       : 'once',
+    language: row.language,
   };
 }
 
@@ -45,11 +46,13 @@ export class SqlGuildSettingsRepository implements GuildSettingsRepository {
           changes.resultsChannelId !== undefined ? changes.resultsChannelId : current.resultsChannelId,
         managerRoleIds: [...new Set(changes.managerRoleIds ?? current.managerRoleIds)],
         retakePolicy: changes.retakePolicy ?? current.retakePolicy,
+        language: changes.language !== undefined ? changes.language : current.language,
       };
       const values = {
         results_channel_id: next.resultsChannelId,
         manager_role_ids: JSON.stringify(next.managerRoleIds),
         retake_policy: next.retakePolicy,
+        language: next.language,
         updated_at: this.ctx.clock.now(),
       };
       await trx

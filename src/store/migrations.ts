@@ -221,12 +221,25 @@ function resumableSessions(): Migration {
   };
 }
 
+/** The language of a server's public posts (`/settings language`); null keeps Discord's. */
+function guildLanguage(): Migration {
+  return {
+    async up(db: AnyDb) {
+      await db.schema.alterTable('guild_settings').addColumn('language', 'text').execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.alterTable('guild_settings').dropColumn('language').execute();
+    },
+  };
+}
+
 /** Every migration by name; names sort in the order they apply. */
 export function storeMigrations(dialect: DialectName): Record<string, Migration> {
   return {
     '0001_initial_schema': initialSchema(dialect),
     '0002_live_games': liveGames(),
     '0003_resumable_sessions': resumableSessions(),
+    '0004_guild_language': guildLanguage(),
   };
 }
 

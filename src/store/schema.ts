@@ -83,6 +83,8 @@ export interface GuildSettingsTable {
   /** JSON array of role ids. */
   manager_role_ids: string;
   retake_policy: string;
+  /** A message-catalogue locale (`/settings language`); null: the server's Discord language. */
+  language: string | null;
   updated_at: number;
 }
 

@@ -21,6 +21,7 @@ import type { Clock } from '../../clock.js';
 import { QUIZ_LIMITS as L } from '../../quiz/limits.js';
 import type { QuizService } from '../../quiz/QuizService.js';
 import type { Command, CommandContext, CommandResult, ComponentHandler, ModalHandler } from '../Command.js';
+import { FROM_CATALOGUE } from '../localizeCommand.js';
 import { replyError } from '../replies.js';
 import { autocompleteQuestionNumber, autocompleteQuiz } from './autocomplete.js';
 import { createQuizHandler, editQuizHandler } from './create.js';
@@ -36,8 +37,6 @@ export type { QuizImportOptions } from './importFile.js';
 
 /** A subcommand of `/quiz` implemented elsewhere (e.g. `take`). */
 export interface QuizSubcommand {
-  /** Shown in Discord's command picker (≤ 100 characters). */
-  description: string;
   /** Adds options after the built-in `quiz` option. */
   addOptions?(sub: SlashCommandSubcommandBuilder): SlashCommandSubcommandBuilder;
   execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<CommandResult>;
@@ -60,14 +59,11 @@ export interface QuizCommandDeps {
 }
 
 /** The `quiz` option every subcommand that works on one quiz starts with. */
-function withQuizOption(
-  sub: SlashCommandSubcommandBuilder,
-  description = 'The quiz',
-): SlashCommandSubcommandBuilder {
+function withQuizOption(sub: SlashCommandSubcommandBuilder): SlashCommandSubcommandBuilder {
   return sub.addStringOption((o) =>
     o
       .setName('quiz')
-      .setDescription(description)
+      .setDescription(FROM_CATALOGUE)
       .setRequired(true)
       .setAutocomplete(true)
       .setMaxLength(L.nameMaxLength),
@@ -79,7 +75,7 @@ function withQuestionNumberOption(sub: SlashCommandSubcommandBuilder): SlashComm
   return sub.addIntegerOption((o) =>
     o
       .setName('number')
-      .setDescription('Question number (see /quiz questions)')
+      .setDescription(FROM_CATALOGUE)
       .setRequired(true)
       .setMinValue(1)
       .setMaxValue(L.maxQuestions)
@@ -92,143 +88,95 @@ function withSettingsOptions(
   sub: SlashCommandSubcommandBuilder,
   editing: boolean,
 ): SlashCommandSubcommandBuilder {
-  const clear = editing ? ' (- to clear)' : '';
   return sub
     .addStringOption((o) =>
-      o
-        .setName('description')
-        .setDescription(`Shown in the quiz list${clear}`)
-        .setMaxLength(L.descriptionMaxLength),
+      o.setName('description').setDescription(FROM_CATALOGUE).setMaxLength(L.descriptionMaxLength),
     )
     .addIntegerOption((o) =>
       o
         .setName('timer')
-        .setDescription(`Seconds per question (${L.minTimerSeconds}–${L.maxTimerSeconds})`)
+        .setDescription(FROM_CATALOGUE)
         .setMinValue(L.minTimerSeconds)
         .setMaxValue(L.maxTimerSeconds),
     )
     .addIntegerOption((o) =>
       o
         .setName('question-limit')
-        .setDescription(`Ask at most this many questions per attempt${editing ? ' (0: all)' : ''}`)
+        .setDescription(FROM_CATALOGUE)
         .setMinValue(editing ? 0 : 1)
         .setMaxValue(L.maxQuestions),
     )
-    .addBooleanOption((o) =>
-      o.setName('shuffle').setDescription('Shuffle the question order for every attempt'),
-    )
-    .addStringOption((o) =>
-      o
-        .setName('opens')
-        .setDescription(`Attempts start from (ISO date-time, e.g. 2026-05-01T18:00:00Z)${clear}`),
-    )
-    .addStringOption((o) =>
-      o.setName('closes').setDescription(`Attempts end at (ISO date-time with time zone)${clear}`),
-    );
+    .addBooleanOption((o) => o.setName('shuffle').setDescription(FROM_CATALOGUE))
+    .addStringOption((o) => o.setName('opens').setDescription(FROM_CATALOGUE))
+    .addStringOption((o) => o.setName('closes').setDescription(FROM_CATALOGUE));
 }
 
 export function buildQuizDefinition(take?: QuizSubcommand, live?: LiveSubcommands) {
   const builder = new SlashCommandBuilder()
     .setName('quiz')
-    .setDescription('Create, manage and take quizzes')
+    .setDescription(FROM_CATALOGUE)
     .setContexts(InteractionContextType.Guild);
   if (take) {
     builder.addSubcommand((sub) => {
-      const withQuiz = withQuizOption(
-        sub.setName('take').setDescription(take.description),
-        'The quiz to take',
-      );
+      const withQuiz = withQuizOption(sub.setName('take').setDescription(FROM_CATALOGUE));
       return take.addOptions ? take.addOptions(withQuiz) : withQuiz;
     });
   }
   if (live) {
     builder
       .addSubcommand((sub) =>
-        live.addHostOptions(
-          withQuizOption(
-            sub.setName('host').setDescription('Host a live game the whole channel plays (managers)'),
-            'The quiz to play',
-          ),
-        ),
+        live.addHostOptions(withQuizOption(sub.setName('host').setDescription(FROM_CATALOGUE))),
       )
-      .addSubcommand((sub) =>
-        sub.setName('games').setDescription("This server's scheduled and running live games (managers)"),
-      );
+      .addSubcommand((sub) => sub.setName('games').setDescription(FROM_CATALOGUE));
   }
   builder
     .addSubcommand((sub) =>
       sub
         .setName('list')
-        .setDescription("This server's quizzes")
-        .addIntegerOption((o) => o.setName('page').setDescription('Page number').setMinValue(1)),
+        .setDescription(FROM_CATALOGUE)
+        .addIntegerOption((o) => o.setName('page').setDescription(FROM_CATALOGUE).setMinValue(1)),
     )
     .addSubcommand((sub) =>
       withSettingsOptions(
         sub
           .setName('create')
-          .setDescription('Create a quiz (managers)')
+          .setDescription(FROM_CATALOGUE)
           .addStringOption((o) =>
-            o.setName('name').setDescription('Quiz name').setRequired(true).setMaxLength(L.nameMaxLength),
+            o.setName('name').setDescription(FROM_CATALOGUE).setRequired(true).setMaxLength(L.nameMaxLength),
           ),
         false,
       ),
     )
     .addSubcommand((sub) =>
       withSettingsOptions(
-        withQuizOption(
-          sub.setName('edit').setDescription("Change a quiz's settings (managers)"),
-        ).addStringOption((o) => o.setName('name').setDescription('New name').setMaxLength(L.nameMaxLength)),
+        withQuizOption(sub.setName('edit').setDescription(FROM_CATALOGUE)).addStringOption((o) =>
+          o.setName('name').setDescription(FROM_CATALOGUE).setMaxLength(L.nameMaxLength),
+        ),
         true,
       ),
     )
+    .addSubcommand((sub) => withQuizOption(sub.setName('delete').setDescription(FROM_CATALOGUE)))
+    .addSubcommand((sub) => withQuizOption(sub.setName('add-question').setDescription(FROM_CATALOGUE)))
     .addSubcommand((sub) =>
-      withQuizOption(
-        sub.setName('delete').setDescription('Delete a quiz with its questions and scores (managers)'),
-      ),
+      withQuestionNumberOption(withQuizOption(sub.setName('edit-question').setDescription(FROM_CATALOGUE))),
     )
     .addSubcommand((sub) =>
-      withQuizOption(sub.setName('add-question').setDescription('Add a question to a quiz (managers)')),
+      withQuestionNumberOption(withQuizOption(sub.setName('remove-question').setDescription(FROM_CATALOGUE))),
     )
-    .addSubcommand((sub) =>
-      withQuestionNumberOption(
-        withQuizOption(sub.setName('edit-question').setDescription('Edit a question of a quiz (managers)')),
-      ),
-    )
-    .addSubcommand((sub) =>
-      withQuestionNumberOption(
-        withQuizOption(
-          sub.setName('remove-question').setDescription('Remove a question from a quiz (managers)'),
-        ),
-      ),
-    )
-    .addSubcommand((sub) =>
-      withQuizOption(
-        sub
-          .setName('questions')
-          .setDescription("A quiz's questions with their answers (managers, only you see it)"),
-      ),
-    )
+    .addSubcommand((sub) => withQuizOption(sub.setName('questions').setDescription(FROM_CATALOGUE)))
     .addSubcommand((sub) =>
       sub
         .setName('import')
-        .setDescription('Create or replace a quiz from a YAML or JSON file (managers)')
-        .addAttachmentOption((o) =>
-          o.setName('file').setDescription('A .yaml, .yml or .json quiz file').setRequired(true),
-        )
-        .addBooleanOption((o) =>
-          o
-            .setName('replace')
-            .setDescription('Overwrite the quiz of the same name if it exists (default: no)'),
-        ),
+        .setDescription(FROM_CATALOGUE)
+        .addAttachmentOption((o) => o.setName('file').setDescription(FROM_CATALOGUE).setRequired(true))
+        .addBooleanOption((o) => o.setName('replace').setDescription(FROM_CATALOGUE)),
     )
     .addSubcommand((sub) =>
-      withQuizOption(
-        sub.setName('export').setDescription('Download a quiz as a file (managers)'),
-      ).addStringOption((o) =>
+      withQuizOption(sub.setName('export').setDescription(FROM_CATALOGUE)).addStringOption((o) =>
         o
           .setName('format')
-          .setDescription('File format (default YAML)')
-          .addChoices({ name: 'YAML', value: 'yaml' }, { name: 'JSON', value: 'json' }),
+          .setDescription(FROM_CATALOGUE)
+          .addChoices({ name: FROM_CATALOGUE, value: 'yaml' }, { name: FROM_CATALOGUE, value: 'json' }),
       ),
     );
   return builder.toJSON();

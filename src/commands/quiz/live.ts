@@ -14,7 +14,7 @@ import type { Clock } from '../../clock.js';
 import { LIVE_GAME_HANDLER } from '../../components/handlerNames.js';
 import type { LiveGameService } from '../../quiz/live/LiveGameService.js';
 import { parseStartTime } from '../../quiz/live/startTime.js';
-import { MANAGER_PERMISSION, type QuizService } from '../../quiz/QuizService.js';
+import type { QuizService } from '../../quiz/QuizService.js';
 import {
   renderAnswerAck,
   renderBadStart,
@@ -25,6 +25,7 @@ import {
 } from '../../render/liveGame.js';
 import { renderAuthoringError } from '../../render/quizAuthoringError.js';
 import type { CommandResult, ComponentHandler } from '../Command.js';
+import { FROM_CATALOGUE } from '../localizeCommand.js';
 import { replyError, respond } from '../replies.js';
 import { actorOf } from './interactionActor.js';
 
@@ -140,23 +141,17 @@ export function createLiveSubcommands(deps: LiveSubcommandDeps): LiveSubcommands
         .addChannelOption((o) =>
           o
             .setName('channel')
-            .setDescription('Where the game runs (default: here)')
+            .setDescription(FROM_CATALOGUE)
             .addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement),
         )
-        .addStringOption((o) =>
-          o
-            .setName('starts')
-            .setDescription('When: 10m, 2h, or 2026-05-01T19:30:00+02:00 (default: a lobby with Start now)')
-            .setMaxLength(40),
-        );
+        .addStringOption((o) => o.setName('starts').setDescription(FROM_CATALOGUE).setMaxLength(40));
     },
 
     async host(interaction) {
       if (!interaction.inGuild()) return replyError(interaction, { kind: 'guildOnly' });
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       const manager = await asManager(interaction);
-      if (!manager)
-        return replyError(interaction, { kind: 'missingPermission', permission: MANAGER_PERMISSION });
+      if (!manager) return replyError(interaction, { kind: 'missingPermission', permission: 'quizManager' });
       const channelId = interaction.options.getChannel('channel')?.id ?? interaction.channelId;
       const startsText = interaction.options.getString('starts');
       let startsAt: number | null = null;
@@ -207,8 +202,7 @@ export function createLiveSubcommands(deps: LiveSubcommandDeps): LiveSubcommands
       if (!interaction.inGuild()) return replyError(interaction, { kind: 'guildOnly' });
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       const manager = await asManager(interaction);
-      if (!manager)
-        return replyError(interaction, { kind: 'missingPermission', permission: MANAGER_PERMISSION });
+      if (!manager) return replyError(interaction, { kind: 'missingPermission', permission: 'quizManager' });
       const games = await service.listActive(interaction.guildId);
       const out = renderGamesList(games, clock.now());
       await respond(interaction, { embeds: out.embeds, components: out.components, ephemeral: true });

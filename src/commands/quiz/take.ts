@@ -112,8 +112,6 @@ export function createTakeSubcommand(deps: TakeSubcommandDeps): QuizSubcommand {
   }
 
   return {
-    description: 'Take a quiz: timed questions, only you see them; results are posted for the server',
-
     async execute(interaction, ctx) {
       if (!interaction.inGuild()) return replyError(interaction, { kind: 'guildOnly' });
       // The checks read the database; the session then edits this (ephemeral) reply.

@@ -127,7 +127,12 @@ describe('PostgreSQL down at start', () => {
       const migrating = db.migrate({ retryForMs: 60_000 });
       await retrying; // it failed once more and is waiting to retry
       await proxy.restore();
-      expect(await migrating).toEqual(['0001_initial_schema', '0002_live_games', '0003_resumable_sessions']);
+      expect(await migrating).toEqual([
+        '0001_initial_schema',
+        '0002_live_games',
+        '0003_resumable_sessions',
+        '0004_guild_language',
+      ]);
       expect(readiness.isReady()).toBe(true);
     } finally {
       await db.close();

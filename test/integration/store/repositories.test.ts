@@ -902,6 +902,7 @@ describe.each(STORE_TARGETS)('repositories on $name', (target) => {
         resultsChannelId: null,
         managerRoleIds: [],
         retakePolicy: 'once',
+        language: null,
       });
       expect(
         await db.guildSettings.update(guild, { resultsChannelId: '555', managerRoleIds: ['r1', 'r2', 'r1'] }),
@@ -910,6 +911,7 @@ describe.each(STORE_TARGETS)('repositories on $name', (target) => {
         resultsChannelId: '555',
         managerRoleIds: ['r1', 'r2'],
         retakePolicy: 'once',
+        language: null,
       });
       await db.guildSettings.update(guild, { retakePolicy: 'unlimited' });
       expect(await db.guildSettings.get(guild)).toEqual({
@@ -917,6 +919,7 @@ describe.each(STORE_TARGETS)('repositories on $name', (target) => {
         resultsChannelId: '555',
         managerRoleIds: ['r1', 'r2'],
         retakePolicy: 'unlimited',
+        language: null,
       });
       await db.guildSettings.update(guild, { resultsChannelId: null, managerRoleIds: [] });
       expect(await db.guildSettings.get(guild)).toMatchObject({
@@ -925,6 +928,19 @@ describe.each(STORE_TARGETS)('repositories on $name', (target) => {
         retakePolicy: 'unlimited',
       });
       expect((await db.guildSettings.get(otherGuild)).retakePolicy).toBe('once');
+    });
+
+    it('keeps the language of public posts until it is cleared, leaving the other settings alone', async () => {
+      await db.guildSettings.update(guild, { retakePolicy: 'unlimited' });
+      expect(await db.guildSettings.update(guild, { language: 'de' })).toMatchObject({
+        language: 'de',
+        retakePolicy: 'unlimited',
+      });
+      await db.guildSettings.update(guild, { resultsChannelId: '777' });
+      expect(await db.guildSettings.get(guild)).toMatchObject({ language: 'de', resultsChannelId: '777' });
+      await db.guildSettings.update(guild, { language: null });
+      expect((await db.guildSettings.get(guild)).language).toBeNull();
+      expect((await db.guildSettings.get(otherGuild)).language).toBeNull();
     });
   });
 
