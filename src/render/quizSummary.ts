@@ -1,18 +1,29 @@
+import { DEFAULT_LOCALE, type Translate, translatorFor } from '../i18n/index.js';
 import type { Quiz } from '../quiz/types.js';
 import { discordTime } from './quizText.js';
+
+// `t` defaults to English only while the renderers that call these are moved to the catalogue.
+const ENGLISH = translatorFor(DEFAULT_LOCALE);
 
 /** One line of a quiz's play settings, e.g. "30 s per question · 5 questions per attempt · shuffled". */
 export function quizSettingsSummary(
   quiz: Pick<Quiz, 'timerSeconds' | 'questionLimit' | 'shuffle' | 'opensAt' | 'closesAt'>,
+  t: Translate = ENGLISH,
 ): string {
-  const parts = [`${quiz.timerSeconds} s per question`];
-  if (quiz.questionLimit !== null) parts.push(`at most ${quiz.questionLimit} per attempt`);
-  parts.push(quiz.shuffle ? 'shuffled' : 'in order');
-  if (quiz.opensAt !== null) parts.push(`opens ${discordTime(quiz.opensAt)}`);
-  if (quiz.closesAt !== null) parts.push(`closes ${discordTime(quiz.closesAt)}`);
-  return parts.join(' · ');
+  const parts = [t('session.settingsSummary.timer', { seconds: quiz.timerSeconds })];
+  if (quiz.questionLimit !== null) {
+    parts.push(t('session.settingsSummary.questionLimit', { limit: quiz.questionLimit }));
+  }
+  parts.push(t(quiz.shuffle ? 'session.settingsSummary.shuffled' : 'session.settingsSummary.inOrder'));
+  if (quiz.opensAt !== null)
+    parts.push(t('session.settingsSummary.opens', { time: discordTime(quiz.opensAt) }));
+  if (quiz.closesAt !== null) {
+    parts.push(t('session.settingsSummary.closes', { time: discordTime(quiz.closesAt) }));
+  }
+  return parts.join(t('session.settingsSummary.separator'));
 }
 
-export function questionCountText(count: number): string {
-  return count === 1 ? '1 question' : `${count} questions`;
+/** "1 question" / "5 questions" (at most QUIZ_LIMITS.maxQuestions: no thousands separator). */
+export function questionCountText(count: number, t: Translate = ENGLISH): string {
+  return t('common.questionCount', { count });
 }

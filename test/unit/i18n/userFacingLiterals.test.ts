@@ -70,7 +70,6 @@ const PENDING_FILES: readonly string[] = [
   'src/render/quizQuestionModal.ts',
   'src/render/quizQuestions.ts',
   'src/render/quizSettingsEmbed.ts',
-  'src/render/quizSummary.ts',
   'src/render/scores.ts',
   'src/render/sessionMessages.ts',
   'src/render/stats.ts',
