@@ -312,6 +312,7 @@ async function main(): Promise<void> {
         leaderboard: database.leaderboard,
         clock: systemClock,
       }),
+      guildSettings: database.guildSettings,
     },
     stats: {
       service: new StatsService({

@@ -1,8 +1,8 @@
 import type { MessageComponentInteraction } from 'discord.js';
 import type { ParsedCustomId } from '../components/customId.js';
-import { renderNotYourButton } from '../render/quizAuthoringReplies.js';
-import { renderCancelled } from '../render/scores.js';
+import { renderCancelled, renderNotYourConfirmation } from '../render/scores.js';
 import type { CommandResult } from './Command.js';
+import { memberTranslator } from './locale.js';
 import { NO_MENTIONS, replyError, respond } from './replies.js';
 
 /** Replaces the confirmation message (its buttons removed) with `content`. */
@@ -20,14 +20,16 @@ export async function answerConfirmation(
 ): Promise<CommandResult> {
   if (!ownerId || !['confirm', 'cancel'].includes(customId.action))
     return replyError(interaction, { kind: 'staleComponent' });
+  // Every message here is only for the member who pressed: in their language.
+  const t = memberTranslator(interaction);
   if (interaction.user.id !== ownerId) {
-    await respond(interaction, { content: renderNotYourButton(ownerId), ephemeral: true });
+    await respond(interaction, { content: renderNotYourConfirmation(ownerId, t), ephemeral: true });
     return 'rejected';
   }
   const finish: FinishConfirmation = (content) =>
     interaction.update({ content, components: [], allowedMentions: NO_MENTIONS });
   if (customId.action === 'cancel') {
-    await finish(renderCancelled());
+    await finish(renderCancelled(t));
     return undefined;
   }
   return onConfirm(finish);

@@ -1,5 +1,6 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import type { LeaderboardService } from '../quiz/LeaderboardService.js';
+import { DatabaseUnavailableError, type GuildSettingsRepository } from '../quiz/ports.js';
 import {
   ATTEMPT_MODES,
   type AttemptMode,
@@ -9,11 +10,14 @@ import {
 import { renderLeaderboard } from '../render/leaderboard.js';
 import { truncate } from '../render/quizText.js';
 import type { Command } from './Command.js';
+import { serverTranslator } from './locale.js';
 import { FROM_CATALOGUE } from './localizeCommand.js';
 import { deferIfSlow, replyError, respond } from './replies.js';
 
 export interface LeaderboardCommandDeps {
   service: LeaderboardService;
+  /** The server's `/settings language`: the board is posted publicly, in the server's language. */
+  guildSettings: Pick<GuildSettingsRepository, 'get'>;
 }
 
 export const LEADERBOARD_DEFAULT_ROWS = 10;
@@ -29,6 +33,16 @@ function isMode(value: string | null): value is AttemptMode {
 
 /** `/leaderboard [quiz] [period] [rows] [mode]`: this server's scores by member (public, nobody pinged). */
 export function createLeaderboardCommand(deps: LeaderboardCommandDeps): Command {
+  /** The server's chosen language; null (its Discord language) when the database cannot say. */
+  async function chosenLanguage(guildId: string): Promise<string | null> {
+    try {
+      return (await deps.guildSettings.get(guildId)).language;
+    } catch (error) {
+      if (error instanceof DatabaseUnavailableError) return null;
+      throw error;
+    }
+  }
+
   return {
     definition: new SlashCommandBuilder()
       .setName('leaderboard')
@@ -65,8 +79,11 @@ export function createLeaderboardCommand(deps: LeaderboardCommandDeps): Command 
         LEADERBOARD_MAX_ROWS,
         Math.max(1, interaction.options.getInteger('rows') ?? LEADERBOARD_DEFAULT_ROWS),
       );
-      const work = deps.service.board({ guildId, userId, quizRef, period, rows, ...(mode ? { mode } : {}) });
-      const result = await deferIfSlow(interaction, work, { ephemeral: false });
+      const work = Promise.all([
+        deps.service.board({ guildId, userId, quizRef, period, rows, ...(mode ? { mode } : {}) }),
+        chosenLanguage(guildId),
+      ]);
+      const [result, language] = await deferIfSlow(interaction, work, { ephemeral: false });
       if (!result.ok) {
         if (result.error.kind === 'databaseUnavailable')
           ctx.logger.warn({ guildId }, 'leaderboard: database unavailable');
@@ -75,14 +92,17 @@ export function createLeaderboardCommand(deps: LeaderboardCommandDeps): Command 
       const board = result.value;
       await respond(interaction, {
         embeds: [
-          renderLeaderboard({
-            quizName: board.quiz?.name ?? null,
-            period,
-            rows: board.top,
-            viewer: { userId, row: board.own },
-            participants: board.participants,
-            ...(mode ? { mode } : {}),
-          }),
+          renderLeaderboard(
+            {
+              quizName: board.quiz?.name ?? null,
+              period,
+              rows: board.top,
+              viewer: { userId, row: board.own },
+              participants: board.participants,
+              ...(mode ? { mode } : {}),
+            },
+            serverTranslator(language, interaction.guildLocale),
+          ),
         ],
       });
       return undefined;

@@ -16,6 +16,7 @@ import {
 import type { ScoresService } from '../scores/ScoresService.js';
 import type { Command, CommandContext, CommandResult, ComponentHandler } from './Command.js';
 import { answerConfirmation } from './confirmation.js';
+import { memberTranslator } from './locale.js';
 import { FROM_CATALOGUE } from './localizeCommand.js';
 import { guildMemberNames } from './memberNames.js';
 import { replyError, respond } from './replies.js';
@@ -37,22 +38,24 @@ export function createMyDataCommand(deps: MyDataCommandDeps): Command {
       uploadLimitOf(interaction),
       guildMemberNames(interaction.guild),
     );
+    const t = memberTranslator(interaction);
     if (!result.ok) {
-      await respond(interaction, { content: renderScoresError(result.error), ephemeral: true });
+      await respond(interaction, { content: renderScoresError(result.error, t), ephemeral: true });
       return 'rejected' as const;
     }
-    await sendExportFile(interaction, result.value, renderMyDataExported(result.value));
+    await sendExportFile(interaction, result.value, renderMyDataExported(result.value, t));
     return undefined;
   }
 
   async function askDelete(interaction: ChatInputCommandInteraction, guildId: string) {
     const counts = await service.countOwn(guildId, interaction.user.id);
+    const t = memberTranslator(interaction);
     if (!counts.ok) {
-      await respond(interaction, { content: renderScoresError(counts.error), ephemeral: true });
+      await respond(interaction, { content: renderScoresError(counts.error, t), ephemeral: true });
       return 'rejected' as const;
     }
     await respond(interaction, {
-      ...renderMyDataDeleteConfirmation(counts.value, interaction.user.id),
+      ...renderMyDataDeleteConfirmation(counts.value, interaction.user.id, t),
       ephemeral: true,
     });
     return undefined;
@@ -68,15 +71,16 @@ export function createMyDataCommand(deps: MyDataCommandDeps): Command {
     return answerConfirmation(interaction, customId, ownerId, async (finish) => {
       if (!interaction.inGuild() || !ownerId) return replyError(interaction, { kind: 'guildOnly' });
       const result = await service.eraseOwn(interaction.guildId, ownerId);
+      const t = memberTranslator(interaction);
       if (!result.ok) {
-        await finish(renderScoresError(result.error));
+        await finish(renderScoresError(result.error, t));
         return 'rejected';
       }
       ctx.logger.info(
         { guildId: interaction.guildId, attempts: result.value.attempts },
         'member data erased',
       );
-      await finish(renderMyDataDeleted(result.value));
+      await finish(renderMyDataDeleted(result.value, t));
       return undefined;
     });
   };

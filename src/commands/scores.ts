@@ -22,6 +22,7 @@ import type { ResetScope } from '../scores/ports.js';
 import type { ExportFile, ScoresError, ScoresService } from '../scores/ScoresService.js';
 import type { Command, CommandContext, CommandResult, ComponentHandler } from './Command.js';
 import { answerConfirmation } from './confirmation.js';
+import { memberTranslator } from './locale.js';
 import { FROM_CATALOGUE } from './localizeCommand.js';
 import { guildMemberNames } from './memberNames.js';
 import { actorOf } from './quiz/interactionActor.js';
@@ -54,7 +55,10 @@ async function answerError(
   interaction: ChatInputCommandInteraction | MessageComponentInteraction,
   error: ScoresError,
 ): Promise<'rejected'> {
-  await respond(interaction, { content: renderScoresError(error), ephemeral: true });
+  await respond(interaction, {
+    content: renderScoresError(error, memberTranslator(interaction)),
+    ephemeral: true,
+  });
   return 'rejected';
 }
 
@@ -108,7 +112,11 @@ export function createScoresCommand(deps: ScoresCommandDeps): Command {
       { guildId: actor.guildId, rows: result.value.rows, bytes: result.value.bytes, format },
       'scores exported',
     );
-    await sendExportFile(interaction, result.value, renderScoresExported(result.value, period));
+    await sendExportFile(
+      interaction,
+      result.value,
+      renderScoresExported(result.value, period, memberTranslator(interaction)),
+    );
     return undefined;
   }
 
@@ -123,7 +131,10 @@ export function createScoresCommand(deps: ScoresCommandDeps): Command {
           : ({ kind: 'all' } as const);
     const preview = await service.previewReset(actor, target);
     if (!preview.ok) return answerError(interaction, preview.error);
-    await respond(interaction, { ...renderResetConfirmation(preview.value, actor.userId), ephemeral: true });
+    await respond(interaction, {
+      ...renderResetConfirmation(preview.value, actor.userId, memberTranslator(interaction)),
+      ephemeral: true,
+    });
     return undefined;
   }
 
@@ -140,15 +151,16 @@ export function createScoresCommand(deps: ScoresCommandDeps): Command {
       if (!actor) return replyError(interaction, { kind: 'guildOnly' });
       // Permission is checked again: roles may have changed since the command ran.
       const result = await service.reset(actor, scope);
+      const t = memberTranslator(interaction);
       if (!result.ok) {
-        await finish(renderScoresError(result.error));
+        await finish(renderScoresError(result.error, t));
         return 'rejected';
       }
       ctx.logger.info(
         { guildId: actor.guildId, scope: scope.kind, attempts: result.value.attempts },
         'scores reset',
       );
-      await finish(renderResetDone(result.value));
+      await finish(renderResetDone(result.value, t));
       return undefined;
     });
   };

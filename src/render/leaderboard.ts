@@ -1,4 +1,5 @@
 import type { APIEmbed } from 'discord-api-types/v10';
+import type { Translate } from '../i18n/index.js';
 import type { AttemptMode, LeaderboardPeriod, LeaderboardRow } from '../quiz/types.js';
 import { quoted, truncate } from './quizText.js';
 
@@ -14,32 +15,41 @@ export interface LeaderboardView {
   mode?: AttemptMode;
 }
 
-export const MODE_LABELS: Record<AttemptMode, string> = { solo: 'Solo', live: 'Live games' };
+/** A period's name as a title ("Last 7 days"), in the language of `t`. */
+export function periodLabel(period: LeaderboardPeriod, t: Translate): string {
+  return t(`leaderboard.period.${period}`);
+}
 
-export const PERIOD_LABELS: Record<LeaderboardPeriod, string> = {
-  all: 'All time',
-  month: 'Last 30 days',
-  week: 'Last 7 days',
-  day: 'Last 24 hours',
-};
+/** A mode's name as a title ("Live games"), in the language of `t`. */
+export function modeLabel(mode: AttemptMode, t: Translate): string {
+  return t(`leaderboard.mode.${mode}`);
+}
 
 const GOLD = 0xf1c40f;
 const MEDALS = ['🥇', '🥈', '🥉'];
 
-function line(row: LeaderboardRow, viewerId: string): string {
+function line(row: LeaderboardRow, viewerId: string, t: Translate): string {
   const place = row.rank <= 3 ? (MEDALS[row.rank - 1] ?? `${row.rank}.`) : `**${row.rank}.**`;
-  const who = `<@${row.userId}>${row.userId === viewerId ? ' (you)' : ''}`;
-  const attempts = `${row.attempts} ${row.attempts === 1 ? 'attempt' : 'attempts'}`;
-  return `${place} ${who} — **${row.score}** points · ${attempts}`;
+  const mention = `<@${row.userId}>`;
+  return t('leaderboard.row', {
+    place,
+    who: row.userId === viewerId ? t('leaderboard.viewer', { mention }) : mention,
+    points: t('leaderboard.points', { count: row.score }),
+    attempts: t('leaderboard.attempts', { count: row.attempts }),
+  });
 }
 
 /**
  * `/leaderboard`: names render from mentions (sent with mentions off, so nobody is pinged). The
  * member's own rank is shown below the table when they are not in the top rows.
  */
-export function renderLeaderboard(view: LeaderboardView): APIEmbed {
+export function renderLeaderboard(view: LeaderboardView, t: Translate): APIEmbed {
+  const scope = view.quizName === null ? t('leaderboard.allQuizzes') : view.quizName;
+  const period = periodLabel(view.period, t);
   const title = truncate(
-    `Leaderboard · ${view.quizName === null ? 'all quizzes' : view.quizName} · ${PERIOD_LABELS[view.period]}${view.mode ? ` · ${MODE_LABELS[view.mode]}` : ''}`,
+    view.mode
+      ? t('leaderboard.titleWithMode', { scope, period, mode: modeLabel(view.mode, t) })
+      : t('leaderboard.title', { scope, period }),
     256,
   );
   if (view.rows.length === 0) {
@@ -48,19 +58,19 @@ export function renderLeaderboard(view: LeaderboardView): APIEmbed {
       color: GOLD,
       description:
         view.quizName === null
-          ? 'No completed quizzes in this period yet. Be the first: `/quiz take`!'
-          : `Nobody has completed ${quoted(view.quizName)} in this period yet.`,
+          ? t('leaderboard.empty.allQuizzes')
+          : t('leaderboard.empty.quiz', { quiz: quoted(view.quizName) }),
     };
   }
-  const lines = view.rows.map((row) => line(row, view.viewer.userId));
+  const lines = view.rows.map((row) => line(row, view.viewer.userId, t));
   const own = view.viewer.row;
   const listed = view.rows.some((row) => row.userId === view.viewer.userId);
-  if (own && !listed) lines.push('…', line(own, view.viewer.userId));
-  else if (!own) lines.push('', "You're not on this board yet.");
+  if (own && !listed) lines.push('…', line(own, view.viewer.userId, t));
+  else if (!own) lines.push('', t('leaderboard.notOnBoard'));
   return {
     title,
     color: GOLD,
     description: truncate(lines.join('\n'), 4096),
-    footer: { text: `${view.participants} ${view.participants === 1 ? 'player' : 'players'}` },
+    footer: { text: t('leaderboard.players', { count: view.participants }) },
   };
 }

@@ -3,30 +3,29 @@ import type { APIActionRowComponent, APIComponentInMessageActionRow } from 'disc
 import { ButtonStyle, ComponentType } from 'discord-api-types/v10';
 import { encodeCustomId } from '../components/customId.js';
 import { MYDATA_DELETE_HANDLER, SCORES_RESET_HANDLER } from '../components/handlerNames.js';
+import type { Translate } from '../i18n/index.js';
 import type { LeaderboardPeriod } from '../quiz/types.js';
 import type { MemberErasure, ScoreCounts } from '../scores/ports.js';
 import type { ExportFile, ResetPreview, ScoresError } from '../scores/ScoresService.js';
-import { PERIOD_LABELS } from './leaderboard.js';
-import { escapeMarkdown, quoted, truncate } from './quizText.js';
-
-/** Where the privacy document lives, for replies that point to it. */
-export const PRIVACY_DOC = '`docs/privacy.md` in the Badgey repository';
-
-/** What the analytics keep that no command can delete: said wherever a member's data is erased. */
-export const ANALYTICS_NOTE =
-  "What I can't delete: the bot-wide analytics counters. They hold no Discord id, only a keyed-hash pseudonym mixed into approximate counts (who answered how often), which cannot be traced back to you or picked out to remove.";
+import { escapeMarkdown, truncate } from './quizText.js';
+import { renderUserError } from './userErrors.js';
 
 type Rows = APIActionRowComponent<APIComponentInMessageActionRow>[];
 
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+/** What the analytics keep that no command can delete: said wherever a member's data is erased. */
+function analyticsNote(t: Translate): string {
+  return t('scores.analyticsNote');
 }
 
-function mib(bytes: number): string {
-  return `${Math.floor(bytes / (1024 * 1024))} MiB`;
+function attempts(n: number, t: Translate): string {
+  return t('scores.count.attempts', { count: n });
 }
 
-function confirmRow(handler: string, label: string, ...args: (string | number)[]): Rows {
+function entries(n: number, t: Translate): string {
+  return t('scores.count.entries', { count: n });
+}
+
+function confirmRow(handler: string, label: string, t: Translate, ...args: (string | number)[]): Rows {
   return [
     {
       type: ComponentType.ActionRow,
@@ -40,7 +39,7 @@ function confirmRow(handler: string, label: string, ...args: (string | number)[]
         {
           type: ComponentType.Button,
           style: ButtonStyle.Secondary,
-          label: 'Cancel',
+          label: t('scores.buttons.cancel'),
           custom_id: encodeCustomId(handler, 'cancel', ...args),
         },
       ],
@@ -48,97 +47,138 @@ function confirmRow(handler: string, label: string, ...args: (string | number)[]
   ];
 }
 
-function scopeText(preview: Pick<ResetPreview, 'scope' | 'quizName'>): string {
+function scopeText(preview: Pick<ResetPreview, 'scope' | 'quizName'>, t: Translate): string {
   switch (preview.scope.kind) {
     case 'all':
-      return 'every quiz in this server';
+      return t('scores.scope.all');
     case 'quiz':
-      return `the quiz **${escapeMarkdown(truncate(preview.quizName ?? '', 100))}**`;
+      return t('scores.scope.quiz', { quiz: escapeMarkdown(truncate(preview.quizName ?? '', 100)) });
     case 'member':
       return `<@${preview.scope.userId}>`;
   }
 }
 
-function countsText(counts: ScoreCounts): string {
-  return `${plural(counts.attempts, 'attempt')} by ${plural(counts.members, 'member')} and ${plural(counts.bestScores, 'leaderboard entry', 'leaderboard entries')}`;
+function countsText(counts: ScoreCounts, t: Translate): string {
+  return t('scores.reset.counts', {
+    attempts: attempts(counts.attempts, t),
+    members: t('scores.count.members', { count: counts.members }),
+    entries: entries(counts.bestScores, t),
+  });
 }
 
 export function renderResetConfirmation(
   preview: ResetPreview,
   userId: string,
+  t: Translate,
 ): { content: string; components: Rows } {
   const { scope } = preview;
   const target = scope.kind === 'all' ? '-' : scope.kind === 'quiz' ? scope.quizId : scope.userId;
   if (preview.counts.attempts === 0 && preview.counts.bestScores === 0)
     return {
-      content: `There are no finished attempts or scores for ${scopeText(preview)}: nothing to reset.`,
+      content: t('scores.reset.nothing', { scope: scopeText(preview, t) }),
       components: [],
     };
   return {
     content: [
-      `Reset the scores of ${scopeText(preview)}? This deletes ${countsText(preview.counts)}, and cannot be undone.`,
-      'Quizzes being played right now are not touched. Export first with `/scores export` if you want a copy.',
+      t('scores.reset.confirm', { scope: scopeText(preview, t), counts: countsText(preview.counts, t) }),
+      t('scores.reset.untouched'),
     ].join('\n'),
-    components: confirmRow(SCORES_RESET_HANDLER, 'Delete scores', scope.kind, target, userId),
+    components: confirmRow(
+      SCORES_RESET_HANDLER,
+      t('scores.buttons.deleteScores'),
+      t,
+      scope.kind,
+      target,
+      userId,
+    ),
   };
 }
 
-export function renderResetDone(counts: ScoreCounts): string {
-  return `Done: deleted ${plural(counts.attempts, 'attempt')} and ${plural(counts.bestScores, 'leaderboard entry', 'leaderboard entries')}.`;
+export function renderResetDone(counts: ScoreCounts, t: Translate): string {
+  return t('scores.reset.done', {
+    attempts: attempts(counts.attempts, t),
+    entries: entries(counts.bestScores, t),
+  });
 }
 
-export function renderCancelled(): string {
-  return 'Cancelled: nothing was deleted.';
+export function renderCancelled(t: Translate): string {
+  return t('scores.cancelled');
 }
 
-export function renderScoresExported(file: ExportFile, period: LeaderboardPeriod): string {
-  const when = period === 'all' ? 'all time' : PERIOD_LABELS[period].toLowerCase();
-  return `${plural(file.rows, 'attempt')} (${when}) as ${file.format.toUpperCase()}. It holds members' ids and names: keep it among managers, and see ${PRIVACY_DOC} for what it contains.`;
+/** A confirmation button pressed by someone other than the member who asked. */
+export function renderNotYourConfirmation(ownerId: string, t: Translate): string {
+  return t('scores.notYourButtons', { owner: `<@${ownerId}>` });
 }
 
-export function renderMyDataExported(file: ExportFile): string {
+export function renderScoresExported(file: ExportFile, period: LeaderboardPeriod, t: Translate): string {
+  return t('scores.exported', {
+    attempts: attempts(file.rows, t),
+    period: t(`scores.exportPeriod.${period}`),
+    // The file format's own name (CSV, JSON), the same in every language.
+    format: file.format.toUpperCase(),
+    privacyDoc: t('scores.privacyDoc'),
+  });
+}
+
+export function renderMyDataExported(file: ExportFile, t: Translate): string {
   return [
-    `Everything I store about you in this server: ${plural(file.rows, 'quiz attempt')} (your leaderboard entries are the best of these).`,
-    `\`/mydata delete\` erases it. ${ANALYTICS_NOTE} Details: ${PRIVACY_DOC}.`,
+    t('mydata.exported', { attempts: t('mydata.count.quizAttempts', { count: file.rows }) }),
+    t('mydata.exportedNext', { analyticsNote: analyticsNote(t), privacyDoc: t('scores.privacyDoc') }),
   ].join('\n');
 }
 
 export function renderMyDataDeleteConfirmation(
   counts: ScoreCounts,
   userId: string,
+  t: Translate,
 ): { content: string; components: Rows } {
   return {
     content: [
-      `Delete your data in this server? That is ${plural(counts.attempts, 'finished quiz attempt')} and ${plural(counts.bestScores, 'leaderboard entry', 'leaderboard entries')} (plus any attempt you are playing right now); quizzes you created stay for the server but no longer name you. This cannot be undone.`,
-      ANALYTICS_NOTE,
+      t('mydata.deleteConfirm', {
+        attempts: t('mydata.count.finishedAttempts', { count: counts.attempts }),
+        entries: entries(counts.bestScores, t),
+      }),
+      analyticsNote(t),
     ].join('\n'),
-    components: confirmRow(MYDATA_DELETE_HANDLER, 'Delete my data', userId),
+    components: confirmRow(MYDATA_DELETE_HANDLER, t('mydata.deleteButton'), t, userId),
   };
 }
 
-export function renderMyDataDeleted(erased: MemberErasure): string {
+export function renderMyDataDeleted(erased: MemberErasure, t: Translate): string {
+  const values = { attempts: attempts(erased.attempts, t), entries: entries(erased.bestScores, t) };
   return [
-    `Done: deleted ${plural(erased.attempts, 'attempt')} and ${plural(erased.bestScores, 'leaderboard entry', 'leaderboard entries')}${erased.quizzesUnattributed > 0 ? `, and removed your name from ${plural(erased.quizzesUnattributed, 'quiz', 'quizzes')} you created` : ''}. No row of my database in this server holds your id any more.`,
-    ANALYTICS_NOTE,
+    erased.quizzesUnattributed > 0
+      ? t('mydata.deletedAndUnattributed', {
+          ...values,
+          quizzes: t('mydata.count.quizzes', { count: erased.quizzesUnattributed }),
+        })
+      : t('mydata.deleted', values),
+    analyticsNote(t),
   ].join('\n');
 }
 
-export function renderScoresError(error: ScoresError): string {
+export function renderScoresError(error: ScoresError, t: Translate): string {
   switch (error.kind) {
     case 'missingPermission':
-      return 'Only server managers can do that (Manage Server, or one of the manager roles in `/settings`).';
+      return t('scores.errors.missingPermission');
     case 'quizNotFound':
-      return `I can't find a quiz called ${quoted(truncate(error.ref, 100))} in this server.`;
+      return renderUserError(error, t);
     case 'inLiveGame':
-      return "You're in a live game here that hasn't ended yet, so I deleted nothing. Run `/mydata delete` again once it is over.";
+      return t('scores.errors.inLiveGame');
     case 'databaseUnavailable':
-      return "I can't reach my database right now. Please try again in a moment.";
+      return t('scores.errors.databaseUnavailable');
     case 'tooLarge': {
       const hint =
         error.period === 'all' || error.period === 'month'
-          ? `Try a shorter \`period\` (e.g. ${error.period === 'all' ? '`month`' : '`week`'}) or one \`quiz\` at a time.`
-          : 'Try one `quiz` at a time.';
-      return `The export is larger than Discord lets me upload here (${mib(error.maxBytes)}), so I stopped after ${plural(error.rowsWritten, 'attempt')}. ${hint}`;
+          ? t('scores.errors.tooLarge.shorterPeriod', {
+              suggestion: t(`scores.errors.tooLarge.suggestion.${error.period === 'all' ? 'month' : 'week'}`),
+            })
+          : t('scores.errors.tooLarge.oneQuiz');
+      return t('scores.errors.tooLarge.message', {
+        limit: t('scores.errors.tooLarge.size', { mebibytes: Math.floor(error.maxBytes / (1024 * 1024)) }),
+        attempts: attempts(error.rowsWritten, t),
+        hint,
+      });
     }
   }
 }

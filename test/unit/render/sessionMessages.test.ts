@@ -7,7 +7,6 @@ import type {
   SessionQuestion,
   SessionSummary,
 } from '../../../src/quiz/session/SoloSession.js';
-import { renderLeaderboard } from '../../../src/render/leaderboard.js';
 import {
   renderAnswerRejection,
   renderEnded,
@@ -213,58 +212,5 @@ describe('polite texts', () => {
       'This quiz opens <t:1767225600:R>. Come back then!',
     );
     expect(renderTakeError({ kind: 'quizNotFound', ref: '**bold**' })).toContain('"\\*\\*bold\\*\\*"');
-  });
-});
-
-describe('renderLeaderboard', () => {
-  const rows = [
-    { rank: 1, userId: '1', score: 90, attempts: 2 },
-    { rank: 2, userId: '2', score: 80, attempts: 1 },
-  ];
-
-  it('lists the top rows and adds the viewer below when they are further down', () => {
-    const embed = renderLeaderboard({
-      quizName: null,
-      period: 'week',
-      rows,
-      viewer: { userId: '7', row: { rank: 37, userId: '7', score: 5, attempts: 1 } },
-      participants: 120,
-    });
-    expect(embed.title).toBe('Leaderboard · all quizzes · Last 7 days');
-    expect(embed.description?.split('\n')).toEqual([
-      '🥇 <@1> — **90** points · 2 attempts',
-      '🥈 <@2> — **80** points · 1 attempt',
-      '…',
-      '**37.** <@7> (you) — **5** points · 1 attempt',
-    ]);
-    expect(embed.footer?.text).toBe('120 players');
-  });
-
-  it('marks the viewer in place when listed, and says when they have no score', () => {
-    const listed = renderLeaderboard({
-      quizName: 'Q',
-      period: 'all',
-      rows,
-      viewer: { userId: '2', row: rows[1]! },
-      participants: 2,
-    });
-    expect(listed.description?.split('\n')).toHaveLength(2);
-    expect(listed.description).toContain('<@2> (you)');
-    const absent = renderLeaderboard({
-      quizName: 'Q',
-      period: 'all',
-      rows,
-      viewer: { userId: '9', row: null },
-      participants: 2,
-    });
-    expect(absent.description).toContain("You're not on this board yet.");
-    const empty = renderLeaderboard({
-      quizName: 'Q',
-      period: 'day',
-      rows: [],
-      viewer: { userId: '9', row: null },
-      participants: 0,
-    });
-    expect(empty.description).toBe('Nobody has completed "Q" in this period yet.');
   });
 });
