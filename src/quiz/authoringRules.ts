@@ -17,6 +17,8 @@ export function settingsChanges(current: GuildSettings, change: SettingsChange):
       return current.resultsChannelId === change.channelId ? null : { resultsChannelId: change.channelId };
     case 'retakePolicy':
       return current.retakePolicy === change.policy ? null : { retakePolicy: change.policy };
+    case 'language':
+      return current.language === change.language ? null : { language: change.language };
     case 'addManagerRole':
       if (current.managerRoleIds.includes(change.roleId)) return null;
       return { managerRoleIds: [...current.managerRoleIds, change.roleId] };

@@ -56,7 +56,9 @@ export type SettingsChange =
   | { kind: 'resultsChannel'; channelId: string | null }
   | { kind: 'addManagerRole'; roleId: string }
   | { kind: 'removeManagerRole'; roleId: string }
-  | { kind: 'retakePolicy'; policy: RetakePolicy };
+  | { kind: 'retakePolicy'; policy: RetakePolicy }
+  /** The language of public posts (a catalogue locale); null: the server's Discord language. */
+  | { kind: 'language'; language: string | null };
 
 export interface SettingsUpdate {
   settings: GuildSettings;

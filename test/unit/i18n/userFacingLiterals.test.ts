@@ -68,7 +68,6 @@ const PENDING_FILES: readonly string[] = [
   'src/render/quizList.ts',
   'src/render/quizQuestionModal.ts',
   'src/render/quizQuestions.ts',
-  'src/render/quizSettingsEmbed.ts',
   'src/render/sessionMessages.ts',
   'src/render/stats.ts',
   'src/render/statusEmbed.ts',
