@@ -1,7 +1,9 @@
 /**
  * The messages of a live channel game: lobby, question (with the live counter), reveal, standings,
  * podium, results post, `/quiz games`, and what clicks and the host are told. Pure: domain views
- * in, Discord payloads out. Players are shown as mentions, always sent with mentions off.
+ * in, Discord payloads out, in the language of `t` (the game's posts: the server's language stored
+ * in the game; replies to one member: that member's). Players are shown as mentions, always sent
+ * with mentions off.
  */
 import {
   type APIActionRowComponent,
@@ -13,11 +15,13 @@ import {
 } from 'discord-api-types/v10';
 import { encodeCustomId } from '../components/customId.js';
 import { LIVE_GAME_HANDLER } from '../components/handlerNames.js';
+import type { MessageKey, Translate } from '../i18n/index.js';
 import { OPTION_LETTERS } from '../quiz/limits.js';
 import type { LiveEndReason, LiveGameState, RankedPlayer } from '../quiz/live/LiveGame.js';
 import type { HostError, LiveAnswerResult } from '../quiz/live/LiveGameService.js';
 import type { LivePodiumView, LiveQuestionView, LiveRevealView } from '../quiz/live/ports.js';
-import { discordTime, escapeMarkdown, quoted, truncate } from './quizText.js';
+import { MAX_START_AHEAD_DAYS, type StartTimeError } from '../quiz/live/startTime.js';
+import { discordTime, escapeMarkdown, truncate } from './quizText.js';
 
 export interface LiveMessage {
   content: string;
@@ -25,6 +29,10 @@ export interface LiveMessage {
   components: APIActionRowComponent<APIComponentInMessageActionRow>[];
   allowed_mentions: { parse: [] };
 }
+
+/** The channel permissions a game needs, by id; named as the member's Discord client names them. */
+export const LIVE_PERMISSIONS = ['viewChannel', 'sendMessages', 'embedLinks', 'readMessageHistory'] as const;
+export type LivePermission = (typeof LIVE_PERMISSIONS)[number];
 
 const BLUE = 0x5865f2;
 const GREEN = 0x3ba55c;
@@ -36,6 +44,11 @@ function letter(index: number): string {
   return OPTION_LETTERS[index] ?? String(index + 1);
 }
 
+/** A quiz name inside quotes the catalogue writes: trimmed, shortened, Markdown escaped. */
+function quizName(name: string): string {
+  return escapeMarkdown(truncate(name.trim(), 100));
+}
+
 function message(embeds: APIEmbed[], components: LiveMessage['components'] = []): LiveMessage {
   return { content: '', embeds, components, allowed_mentions: { parse: [] } };
 }
@@ -44,23 +57,29 @@ function row(...buttons: APIButtonComponent[]): APIActionRowComponent<APICompone
   return { type: ComponentType.ActionRow, components: buttons };
 }
 
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
+/** `0.5 s`: one decimal, in the locale's notation (`0,5 s`). */
+function seconds(ms: number, t: Translate): string {
+  const value = new Intl.NumberFormat(t.locale, {
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+    useGrouping: false,
+  }).format(ms / 1000);
+  return t('live.reveal.time', { seconds: value });
 }
 
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
-}
-
-export function renderLobby(game: LiveGameState): LiveMessage {
-  const lines = [
-    `**${plural(game.questions.length, 'question')}**, ${game.timerSeconds} s each. Anyone in this channel can play: press a button to answer — your first answer counts, and faster correct answers score more.`,
-  ];
+export function renderLobby(game: LiveGameState, t: Translate): LiveMessage {
+  const lines = [t('live.lobby.intro', { count: game.questions.length, seconds: game.timerSeconds })];
   if (game.status === 'scheduled' && game.startsAt !== null)
-    lines.push('', `Starts ${discordTime(game.startsAt, 'R')} (${discordTime(game.startsAt, 'f')}).`);
-  if (game.status === 'lobby') lines.push('', `Hosted by <@${game.hostId}>. Waiting for the host to start.`);
-  if (game.status === 'running' || game.status === 'finished') lines.push('', '**The game has started!**');
-  if (game.status === 'cancelled') lines.push('', '**This game was cancelled.**');
+    lines.push(
+      '',
+      t('live.lobby.startsAt', {
+        relative: discordTime(game.startsAt, 'R'),
+        date: discordTime(game.startsAt, 'f'),
+      }),
+    );
+  if (game.status === 'lobby') lines.push('', t('live.lobby.hostedBy', { host: `<@${game.hostId}>` }));
+  if (game.status === 'running' || game.status === 'finished') lines.push('', t('live.lobby.started'));
+  if (game.status === 'cancelled') lines.push('', t('live.lobby.cancelled'));
   const components =
     game.status === 'lobby'
       ? [
@@ -68,13 +87,13 @@ export function renderLobby(game: LiveGameState): LiveMessage {
             {
               type: ComponentType.Button,
               style: ButtonStyle.Success,
-              label: 'Start now',
+              label: t('live.lobby.startNow'),
               custom_id: encodeCustomId(LIVE_GAME_HANDLER, 'start', game.id),
             },
             {
               type: ComponentType.Button,
               style: ButtonStyle.Secondary,
-              label: 'Cancel',
+              label: t('live.lobby.cancel'),
               custom_id: encodeCustomId(LIVE_GAME_HANDLER, 'cancel', game.id),
             },
           ),
@@ -83,7 +102,7 @@ export function renderLobby(game: LiveGameState): LiveMessage {
   return message(
     [
       {
-        title: truncate(`Live quiz: ${game.quizName}`, 256),
+        title: truncate(t('live.lobby.title', { quiz: game.quizName }), 256),
         description: truncate(lines.join('\n'), 4096),
         color: game.status === 'cancelled' ? GREY : BLUE,
       },
@@ -92,19 +111,19 @@ export function renderLobby(game: LiveGameState): LiveMessage {
   );
 }
 
-function questionEmbed(game: LiveGameState, index: number, footer: string): APIEmbed {
+function questionEmbed(game: LiveGameState, index: number, footer: string, t: Translate): APIEmbed {
   const question = game.questions[index];
   if (!question) throw new RangeError(`no question ${index}`);
   const options = question.options.map((option, i) => `**${letter(i)}.** ${escapeMarkdown(option)}`);
   return {
-    title: truncate(`Question ${index + 1} of ${game.questions.length}`, 256),
+    title: truncate(t('live.question.title', { number: index + 1, total: game.questions.length }), 256),
     description: truncate(`${escapeMarkdown(question.text)}\n\n${options.join('\n')}`, 4096),
     color: BLUE,
     footer: { text: footer },
   };
 }
 
-export function renderLiveQuestion(view: LiveQuestionView, answered = 0): LiveMessage {
+export function renderLiveQuestion(view: LiveQuestionView, answered: number, t: Translate): LiveMessage {
   const { game, index } = view;
   const question = game.questions[index];
   if (!question) throw new RangeError(`no question ${index}`);
@@ -114,48 +133,56 @@ export function renderLiveQuestion(view: LiveQuestionView, answered = 0): LiveMe
     label: truncate(`${letter(i)}. ${option}`, 80),
     custom_id: encodeCustomId(LIVE_GAME_HANDLER, 'answer', game.id, i),
   }));
-  const footer = `${game.timerSeconds} s to answer · ${plural(answered, 'answer')} so far`;
-  const out = message([questionEmbed(game, index, footer)], [row(...buttons)]);
-  if (view.reasked)
-    out.content = `Badgey restarted during question ${index + 1}, so it is asked again. Every score up to question ${index} is kept.`;
+  const footer = t('live.question.footer', { seconds: game.timerSeconds, count: answered });
+  const out = message([questionEmbed(game, index, footer, t)], [row(...buttons)]);
+  if (view.reasked) out.content = t('live.question.reasked', { number: index + 1, previous: index });
   return out;
 }
 
 /** The "N answered" refresh: only the footer changes. */
-export function renderLiveCounter(view: LiveQuestionView, answered: number): LiveMessage {
-  return renderLiveQuestion(view, answered);
+export function renderLiveCounter(view: LiveQuestionView, answered: number, t: Translate): LiveMessage {
+  return renderLiveQuestion(view, answered, t);
 }
 
-export function renderReveal(view: LiveRevealView): LiveMessage {
+export function renderReveal(view: LiveRevealView, t: Translate): LiveMessage {
   const { game, index } = view;
   const question = game.questions[index];
   if (!question) throw new RangeError(`no question ${index}`);
   const options = question.options.map((option, i) => {
     const mark = i === question.correctIndex ? '✅' : '▫️';
-    return `${mark} **${letter(i)}.** ${escapeMarkdown(option)} — ${plural(view.counts[i] ?? 0, 'answer')}`;
+    const answers = t('live.reveal.optionAnswers', { count: view.counts[i] ?? 0 });
+    return `${mark} **${letter(i)}.** ${escapeMarkdown(option)} — ${answers}`;
   });
   const fastest =
     view.fastest.length === 0
-      ? 'Nobody answered correctly.'
-      : `Fastest: ${view.fastest.map((f, i) => `${MEDALS[i] ?? ''} <@${f.userId}> (${seconds(f.elapsedMs)})`).join(' · ')}`;
+      ? t('live.reveal.nobodyCorrect')
+      : t('live.reveal.fastest', {
+          players: view.fastest
+            .map((f, i) => `${MEDALS[i] ?? ''} <@${f.userId}> (${seconds(f.elapsedMs, t)})`)
+            .join(' · '),
+        });
   const parts = [escapeMarkdown(question.text), '', ...options, '', fastest];
   if (question.explanation) parts.push('', `*${escapeMarkdown(question.explanation)}*`);
   return message([
     {
       title: truncate(
-        `Question ${index + 1} of ${game.questions.length}: the answer is ${letter(question.correctIndex)}`,
+        t('live.reveal.title', {
+          number: index + 1,
+          total: game.questions.length,
+          letter: letter(question.correctIndex),
+        }),
         256,
       ),
       description: truncate(parts.join('\n'), 4096),
       color: GREEN,
-      footer: { text: `${plural(view.answered, 'player')} answered` },
+      footer: { text: t('live.reveal.footer', { count: view.answered }) },
     },
   ]);
 }
 
-function standingLine(p: RankedPlayer): string {
+function standingLine(p: RankedPlayer, t: Translate): string {
   const place = p.rank <= 3 ? (MEDALS[p.rank - 1] ?? `${p.rank}.`) : `**${p.rank}.**`;
-  return `${place} <@${p.userId}> — **${p.score}** (${p.correct} correct)`;
+  return t('live.standings.line', { place, player: `<@${p.userId}>`, score: p.score, correct: p.correct });
 }
 
 export function renderStandings(
@@ -163,58 +190,62 @@ export function renderStandings(
   top: RankedPlayer[],
   more: number,
   index: number,
+  t: Translate,
 ): LiveMessage {
-  const lines = top.length === 0 ? ['No points yet.'] : top.map(standingLine);
-  if (more > 0) lines.push(`…and ${plural(more, 'more player')}`);
+  const lines = top.length === 0 ? [t('live.standings.noPoints')] : top.map((p) => standingLine(p, t));
+  if (more > 0) lines.push(t('live.standings.more', { count: more }));
   return message([
     {
-      title: `Standings after question ${index + 1} of ${game.questions.length}`,
+      title: t('live.standings.title', { number: index + 1, total: game.questions.length }),
       description: truncate(lines.join('\n'), 4096),
       color: BLUE,
     },
   ]);
 }
 
-const END_TEXT: Record<LiveEndReason, string> = {
-  completed: 'That was the last question!',
-  cancelled: 'The game was stopped by a manager. Results so far:',
-  channel_deleted: 'The game channel was deleted, so the game ended. Results so far:',
-  no_access: 'I lost access to the game channel, so the game ended. Results so far:',
-  quiz_deleted: 'The quiz was deleted, so the game ended. Results so far (not stored):',
+const END_TEXT: Record<LiveEndReason, MessageKey> = {
+  completed: 'live.end.completed',
+  cancelled: 'live.end.cancelled',
+  channel_deleted: 'live.end.channelDeleted',
+  no_access: 'live.end.noAccess',
+  quiz_deleted: 'live.end.quizDeleted',
 };
 
-function podiumLines(ranking: RankedPlayer[], max: number): string[] {
-  if (ranking.length === 0) return ['Nobody played.'];
-  const lines = ranking.slice(0, max).map(standingLine);
-  if (ranking.length > max) lines.push(`…and ${plural(ranking.length - max, 'more player')}`);
+function podiumLines(ranking: RankedPlayer[], max: number, t: Translate): string[] {
+  if (ranking.length === 0) return [t('live.podium.nobody')];
+  const lines = ranking.slice(0, max).map((p) => standingLine(p, t));
+  if (ranking.length > max) lines.push(t('live.standings.more', { count: ranking.length - max }));
   return lines;
 }
 
-export function renderPodium(view: LivePodiumView): LiveMessage {
-  const lines = [END_TEXT[view.reason], '', ...podiumLines(view.ranking, 10)];
-  if (view.stored) lines.push('', 'Scores are on `/leaderboard` (try `mode: Live games`).');
+export function renderPodium(view: LivePodiumView, t: Translate): LiveMessage {
+  const lines = [t(END_TEXT[view.reason]), '', ...podiumLines(view.ranking, 10, t)];
+  if (view.stored) lines.push('', t('live.podium.leaderboardHint'));
   return message([
     {
-      title: truncate(`🏆 Final results: ${view.game.quizName}`, 256),
+      title: truncate(t('live.podium.title', { quiz: view.game.quizName }), 256),
       description: truncate(lines.join('\n'), 4096),
       color: GOLD,
       footer: {
-        text: `${plural(view.ranking.length, 'player')} · ${plural(view.game.questions.length, 'question')}`,
+        text: t('live.podium.footer', {
+          players: t('live.podium.players', { count: view.ranking.length }),
+          questions: t('live.podium.questions', { count: view.game.questions.length }),
+        }),
       },
     },
   ]);
 }
 
-export function renderLiveResultsPost(view: LivePodiumView): LiveMessage {
+export function renderLiveResultsPost(view: LivePodiumView, t: Translate): LiveMessage {
   return message([
     {
-      title: truncate(`Live quiz results: ${view.game.quizName}`, 256),
+      title: truncate(t('live.results.title', { quiz: view.game.quizName }), 256),
       description: truncate(
         [
-          `Played in <#${view.game.channelId}>.`,
-          END_TEXT[view.reason],
+          t('live.results.playedIn', { channel: `<#${view.game.channelId}>` }),
+          t(END_TEXT[view.reason]),
           '',
-          ...podiumLines(view.ranking, 10),
+          ...podiumLines(view.ranking, 10, t),
         ].join('\n'),
         4096,
       ),
@@ -223,71 +254,100 @@ export function renderLiveResultsPost(view: LivePodiumView): LiveMessage {
   ]);
 }
 
-export function renderGamesList(games: LiveGameState[], now: number): LiveMessage {
+export function renderGamesList(games: LiveGameState[], now: number, t: Translate): LiveMessage {
   if (games.length === 0)
-    return message([
-      {
-        title: 'Live games',
-        description: 'No scheduled or running games. Host one with `/quiz host`.',
-        color: GREY,
-      },
-    ]);
+    return message([{ title: t('live.games.title'), description: t('live.games.none'), color: GREY }]);
   const lines = games.map((g) => {
     const when =
       g.status === 'running'
-        ? `running, question ${g.index + 1} of ${g.questions.length}`
+        ? t('live.games.running', { number: g.index + 1, total: g.questions.length })
         : g.status === 'scheduled' && g.startsAt !== null
-          ? `starts ${discordTime(g.startsAt, 'R')}`
-          : 'waiting for the host';
-    return `\`${g.id}\` ${quoted(g.quizName)} in <#${g.channelId}> — ${when}`;
+          ? t('live.games.startsAt', { relative: discordTime(g.startsAt, 'R') })
+          : t('live.games.waiting');
+    return t('live.games.line', { id: g.id, quiz: quizName(g.quizName), channel: `<#${g.channelId}>`, when });
   });
   const buttons = games.slice(0, 5).map(
     (g, i): APIButtonComponent => ({
       type: ComponentType.Button,
       style: ButtonStyle.Danger,
-      label: truncate(`Cancel ${i + 1}: ${g.quizName}`, 80),
+      label: truncate(t('live.games.cancelButton', { number: i + 1, quiz: g.quizName }), 80),
       custom_id: encodeCustomId(LIVE_GAME_HANDLER, 'cancel', g.id),
     }),
   );
   void now;
   return message(
-    [{ title: 'Live games', description: truncate(lines.join('\n'), 4096), color: BLUE }],
+    [{ title: t('live.games.title'), description: truncate(lines.join('\n'), 4096), color: BLUE }],
     buttons.length > 0 ? [row(...buttons)] : [],
   );
 }
 
-export function renderHosted(game: LiveGameState): string {
+export function renderHosted(game: LiveGameState, t: Translate): string {
+  const values = { quiz: quizName(game.quizName), channel: `<#${game.channelId}>` };
   return game.status === 'scheduled' && game.startsAt !== null
-    ? `Scheduled ${quoted(game.quizName)} in <#${game.channelId}> for ${discordTime(game.startsAt, 'f')} (${discordTime(game.startsAt, 'R')}).`
-    : `The lobby for ${quoted(game.quizName)} is up in <#${game.channelId}>. Press **Start now** when everyone is ready.`;
+    ? t('live.host.scheduled', {
+        ...values,
+        date: discordTime(game.startsAt, 'f'),
+        relative: discordTime(game.startsAt, 'R'),
+      })
+    : t('live.host.lobbyUp', values);
 }
 
-export function renderHostError(error: HostError): string {
+/** The permissions' names as the member's Discord client shows them, in bold when asked. */
+function permissionNames(permissions: readonly LivePermission[], t: Translate, bold: boolean): string {
+  return permissions
+    .map((p) => t(`live.permissions.${p}`))
+    .map((name) => (bold ? `**${name}**` : name))
+    .join(', ');
+}
+
+export function renderHostError(error: HostError, t: Translate): string {
   switch (error.kind) {
     case 'noQuestions':
-      return `${quoted(error.quizName)} has no questions yet. Add some with \`/quiz add-question\` first.`;
+      return t('live.hostError.noQuestions', { quiz: quizName(error.quizName) });
     case 'channelBusy':
-      return 'That channel already has a scheduled or running game. See `/quiz games`.';
+      return t('live.hostError.channelBusy');
     case 'guildCap':
-      return `This server already has ${plural(error.cap, 'scheduled or running game')}, the most allowed at once. Cancel one in \`/quiz games\` or wait for one to finish.`;
+      return t('live.hostError.guildCap', { count: error.cap });
     case 'channelGone':
       return error.reason === 'channel_deleted'
-        ? 'That channel no longer exists.'
-        : "I can't post in that channel. Check my permissions there (View Channel, Send Messages, Embed Links, Read Message History).";
+        ? t('live.hostError.channelDeleted')
+        : t('live.hostError.noAccess', { permissions: permissionNames(LIVE_PERMISSIONS, t, false) });
   }
 }
 
-export function renderMissingPermissions(channelId: string, missing: string[]): string {
-  return `I can't run a game in <#${channelId}>: I'm missing ${missing.map((m) => `**${m}**`).join(', ')} there. Ask a server admin to grant ${missing.length === 1 ? 'it' : 'them'} to me in that channel, then try again.`;
+export function renderMissingPermissions(
+  channelId: string,
+  missing: readonly LivePermission[],
+  t: Translate,
+): string {
+  return t('live.missingPermissions', {
+    channel: `<#${channelId}>`,
+    permissions: permissionNames(missing, t, true),
+    count: missing.length,
+  });
 }
 
-export function renderBadStart(problem: string): string {
-  return `I couldn't read \`starts\`: ${problem}. Use a relative time like \`10m\` or \`2h\`, or an ISO date-time with a time zone such as \`2026-05-01T19:30:00+02:00\` (at most 14 days ahead).`;
+function startProblem(error: StartTimeError, t: Translate): string {
+  switch (error.kind) {
+    case 'empty':
+      return t('live.badStart.empty');
+    case 'past':
+      return t('live.badStart.past');
+    case 'tooFarAhead':
+      return t('live.badStart.tooFarAhead', { maxDays: error.maxDays });
+    case 'notARealDate':
+    case 'noTimeZone':
+    case 'unreadable':
+      return t(`live.badStart.${error.kind}`, { value: error.value });
+  }
 }
 
-export function renderAnswerAck(result: LiveAnswerResult): string {
-  if (result.ok) return `Locked in: **${letter(result.optionIndex)}**`;
-  if (result.reason === 'already')
-    return `You already locked in **${letter(result.optionIndex)}**: your first answer counts.`;
-  return 'This question is closed.';
+export function renderBadStart(error: StartTimeError, t: Translate): string {
+  return t('live.badStart.message', { problem: startProblem(error, t), maxDays: MAX_START_AHEAD_DAYS });
+}
+
+export function renderAnswerAck(result: LiveAnswerResult, t: Translate): string {
+  if (result.ok) return t('live.answer.lockedIn', { letter: letter(result.optionIndex) });
+  if (result.reason === 'already') return t('live.answer.already', { letter: letter(result.optionIndex) });
+  return t('live.answer.closed');
 }

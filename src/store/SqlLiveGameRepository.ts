@@ -1,4 +1,4 @@
-import { ACTIVE_LIVE_STATUSES, type LiveGameState } from '../quiz/live/LiveGame.js';
+import { ACTIVE_LIVE_STATUSES, type LiveGameState, restoreLiveGameState } from '../quiz/live/LiveGame.js';
 import type {
   LiveCreateOutcome,
   LiveFinishInput,
@@ -15,7 +15,7 @@ const ACTIVE = [...ACTIVE_LIVE_STATUSES];
 const INSERT_CHUNK = 500;
 
 function parseState(json: string): LiveGameState {
-  return JSON.parse(json) as LiveGameState;
+  return restoreLiveGameState(JSON.parse(json) as Parameters<typeof restoreLiveGameState>[0]);
 }
 
 /** The stored form: answers to the question in flight are never kept (it is asked again after a restart). */

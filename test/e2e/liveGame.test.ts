@@ -323,3 +323,48 @@ describe('live game: channel checks', () => {
     );
   });
 });
+
+describe('live game: a German server', () => {
+  it("posts the game in the server's language; each click is answered in the clicking member's", async () => {
+    emu.updateGuild(guild.id, { locale: 'de' });
+    try {
+      // The host's own Discord is English: the reply to the command is too.
+      const reply = await finalReply(
+        injectHost(emu, where(), admin.user.id, quizId, { channelId: otherChannel }),
+      );
+      expect(reply).toMatch(/lobby for "Planets" is up/);
+      const lobby = await waitForChannelTitle(emu, otherChannel, /^Live-Quiz: Planets$/);
+      expect(lobby.embeds[0]?.description).toMatch(/^\*\*3 Fragen\*\*, je 5 s Zeit\./);
+      const [start, cancel] = buttons(lobby);
+      expect(start?.label).toBe('Jetzt starten');
+      expect(cancel?.label).toBe('Abbrechen');
+      const refused = emu.injectComponent({
+        messageId: lobby.id,
+        customId: start?.custom_id ?? '',
+        userId: ada.user.id,
+        locale: 'de',
+      });
+      expect(String((await refused.waitForResponse(8000)).data.content)).toBe(
+        'Das können nur der Host oder ein Quiz-Manager.',
+      );
+      const cancelled = emu.injectComponent({
+        messageId: lobby.id,
+        customId: cancel?.custom_id ?? '',
+        userId: admin.user.id,
+      });
+      await waitUntil(
+        () => cancelled.responses.some((r) => r.data.content === 'The game was cancelled.'),
+        'cancel reply',
+      );
+      await waitUntil(
+        () =>
+          emu
+            .message(lobby.id)
+            ?.message.embeds[0]?.description?.endsWith('**Dieses Spiel wurde abgebrochen.**'),
+        'the lobby shows the cancel in German',
+      );
+    } finally {
+      emu.updateGuild(guild.id, { locale: 'en-US' });
+    }
+  });
+});

@@ -3,10 +3,12 @@
  * interaction token, so a game has no 15-minute limit). discord.js's REST client waits out 429s
  * (per-route buckets, Retry-After) and retries 5xx, so a rate limit delays a message but never
  * loses it. Access errors become `LiveChannelGoneError`, which ends the game with results so far.
+ * Every post is in the game's language (`LiveGameState.locale`, the server's when it was hosted).
  */
 import { DiscordAPIError, type REST, RESTJSONErrorCodes, Routes } from 'discord.js';
 import type { APIMessage } from 'discord-api-types/v10';
 import { snowflakeTimestampMs } from '../../components/snowflake.js';
+import { type Translate, translatorFor } from '../../i18n/index.js';
 import type { LiveGameState, RankedPlayer } from '../../quiz/live/LiveGame.js';
 import {
   LiveChannelGoneError,
@@ -41,6 +43,10 @@ function translate(error: unknown): never {
   throw error;
 }
 
+function tr(game: LiveGameState): Translate {
+  return translatorFor(game.locale);
+}
+
 export class DiscordLiveChannel implements LiveGameChannel {
   readonly #rest: () => REST;
 
@@ -66,15 +72,16 @@ export class DiscordLiveChannel implements LiveGameChannel {
   }
 
   async postLobby(game: LiveGameState): Promise<string> {
-    return (await this.#post(game.channelId, renderLobby(game))).id;
+    return (await this.#post(game.channelId, renderLobby(game, tr(game)))).id;
   }
 
   async editLobby(game: LiveGameState): Promise<void> {
-    if (game.lobbyMessageId) await this.#edit(game.channelId, game.lobbyMessageId, renderLobby(game));
+    if (game.lobbyMessageId)
+      await this.#edit(game.channelId, game.lobbyMessageId, renderLobby(game, tr(game)));
   }
 
   async postQuestion(view: LiveQuestionView): Promise<{ messageId: string; postedAt: number }> {
-    const message = await this.#post(view.game.channelId, renderLiveQuestion(view));
+    const message = await this.#post(view.game.channelId, renderLiveQuestion(view, 0, tr(view.game)));
     // The message's own timestamp (its snowflake) starts the clock, as Discord shows it.
     const postedAt = snowflakeTimestampMs(message.id) ?? Date.parse(message.timestamp);
     return { messageId: message.id, postedAt };
@@ -83,22 +90,22 @@ export class DiscordLiveChannel implements LiveGameChannel {
   async updateCounter(game: LiveGameState, answered: number): Promise<void> {
     if (!game.questionMessageId) return;
     const view = { game, index: game.index, reasked: game.reasked > 0 };
-    await this.#edit(game.channelId, game.questionMessageId, renderLiveCounter(view, answered));
+    await this.#edit(game.channelId, game.questionMessageId, renderLiveCounter(view, answered, tr(game)));
   }
 
   async reveal(view: LiveRevealView): Promise<void> {
-    await this.#edit(view.game.channelId, view.messageId, renderReveal(view));
+    await this.#edit(view.game.channelId, view.messageId, renderReveal(view, tr(view.game)));
   }
 
   async postStandings(game: LiveGameState, top: RankedPlayer[], more: number): Promise<void> {
-    await this.#post(game.channelId, renderStandings(game, top, more, game.index));
+    await this.#post(game.channelId, renderStandings(game, top, more, game.index, tr(game)));
   }
 
   async postPodium(view: LivePodiumView): Promise<void> {
-    await this.#post(view.game.channelId, renderPodium(view));
+    await this.#post(view.game.channelId, renderPodium(view, tr(view.game)));
   }
 
   async postResults(channelId: string, view: LivePodiumView): Promise<void> {
-    await this.#post(channelId, renderLiveResultsPost(view));
+    await this.#post(channelId, renderLiveResultsPost(view, tr(view.game)));
   }
 }

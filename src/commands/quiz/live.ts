@@ -16,6 +16,8 @@ import type { LiveGameService } from '../../quiz/live/LiveGameService.js';
 import { parseStartTime } from '../../quiz/live/startTime.js';
 import type { QuizService } from '../../quiz/QuizService.js';
 import {
+  LIVE_PERMISSIONS,
+  type LivePermission,
   renderAnswerAck,
   renderBadStart,
   renderGamesList,
@@ -25,22 +27,23 @@ import {
 } from '../../render/liveGame.js';
 import { renderAuthoringError } from '../../render/quizAuthoringError.js';
 import type { CommandResult, ComponentHandler } from '../Command.js';
+import { memberTranslator, serverTranslator } from '../locale.js';
 import { FROM_CATALOGUE } from '../localizeCommand.js';
 import { replyError, respond } from '../replies.js';
 import { actorOf } from './interactionActor.js';
 
-/** What a game needs in its channel, with the names Discord shows in the channel settings. */
-export const LIVE_GAME_PERMISSIONS: readonly [bigint, string][] = [
-  [PermissionFlagsBits.ViewChannel, 'View Channel'],
-  [PermissionFlagsBits.SendMessages, 'Send Messages'],
-  [PermissionFlagsBits.EmbedLinks, 'Embed Links'],
-  [PermissionFlagsBits.ReadMessageHistory, 'Read Message History'],
-];
+/** What a game needs in its channel; render/liveGame.ts names each as Discord's settings do. */
+export const LIVE_GAME_PERMISSIONS: Readonly<Record<LivePermission, bigint>> = {
+  viewChannel: PermissionFlagsBits.ViewChannel,
+  sendMessages: PermissionFlagsBits.SendMessages,
+  embedLinks: PermissionFlagsBits.EmbedLinks,
+  readMessageHistory: PermissionFlagsBits.ReadMessageHistory,
+};
 
-/** The names of the permissions missing from `permissions` (null: unknown, so all of them). */
-export function missingLivePermissions(permissions: Readonly<PermissionsBitField> | null): string[] {
-  if (!permissions) return LIVE_GAME_PERMISSIONS.map(([, name]) => name);
-  return LIVE_GAME_PERMISSIONS.filter(([bit]) => !permissions.has(bit, true)).map(([, name]) => name);
+/** The permissions missing from `permissions` (null: unknown, so all of them), in display order. */
+export function missingLivePermissions(permissions: Readonly<PermissionsBitField> | null): LivePermission[] {
+  if (!permissions) return [...LIVE_PERMISSIONS];
+  return LIVE_PERMISSIONS.filter((p) => !permissions.has(LIVE_GAME_PERMISSIONS[p], true));
 }
 
 /**
@@ -77,11 +80,12 @@ export interface LiveSubcommands {
 export function createLiveSubcommands(deps: LiveSubcommandDeps): LiveSubcommands {
   const { service, quizzes, clock } = deps;
 
+  /** The guild's settings when the member may manage quizzes; null/false otherwise. */
   async function asManager(interaction: ChatInputCommandInteraction | Parameters<ComponentHandler>[0]) {
     const actor = actorOf(interaction);
     if (!actor) return null;
     const allowed = await quizzes.requireManager(actor);
-    return allowed.ok ? actor : false;
+    return allowed.ok ? allowed.value : false;
   }
 
   const button: ComponentHandler = async (interaction, customId, ctx) => {
@@ -100,17 +104,21 @@ export function createLiveSubcommands(deps: LiveSubcommandDeps): LiveSubcommands
       });
       // Another process runs this game and answers the click itself.
       if (!result.ok && result.reason === 'elsewhere') return undefined;
-      await interaction.reply({ content: renderAnswerAck(result), flags: MessageFlags.Ephemeral });
+      await interaction.reply({
+        content: renderAnswerAck(result, memberTranslator(interaction)),
+        flags: MessageFlags.Ephemeral,
+      });
       return result.ok ? undefined : 'rejected';
     }
     if (customId.action === 'start' || customId.action === 'cancel') {
+      const t = memberTranslator(interaction);
       const game = service.local(gameId);
       const isHost = game?.hostId === interaction.user.id;
       if (!isHost) {
         const manager = await asManager(interaction);
         if (!manager) {
           await respond(interaction, {
-            content: 'Only the host or a quiz manager can do that.',
+            content: t('live.click.notAllowed'),
             ephemeral: true,
           });
           return 'rejected';
@@ -118,7 +126,7 @@ export function createLiveSubcommands(deps: LiveSubcommandDeps): LiveSubcommands
       }
       if (customId.action === 'start') {
         if (!service.startNow(gameId)) {
-          await respond(interaction, { content: 'This game is not waiting to start.', ephemeral: true });
+          await respond(interaction, { content: t('live.click.notWaiting'), ephemeral: true });
           return 'rejected';
         }
         await interaction.deferUpdate();
@@ -127,7 +135,7 @@ export function createLiveSubcommands(deps: LiveSubcommandDeps): LiveSubcommands
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       const cancelled = await service.cancel(interaction.guildId, gameId);
       await respond(interaction, {
-        content: cancelled ? 'The game was cancelled.' : 'That game is already over.',
+        content: cancelled ? t('live.click.cancelled') : t('live.click.alreadyOver'),
         ephemeral: true,
       });
       return cancelled ? undefined : 'rejected';
@@ -150,27 +158,27 @@ export function createLiveSubcommands(deps: LiveSubcommandDeps): LiveSubcommands
     async host(interaction) {
       if (!interaction.inGuild()) return replyError(interaction, { kind: 'guildOnly' });
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-      const manager = await asManager(interaction);
-      if (!manager) return replyError(interaction, { kind: 'missingPermission', permission: 'quizManager' });
+      const settings = await asManager(interaction);
+      if (!settings) return replyError(interaction, { kind: 'missingPermission', permission: 'quizManager' });
+      // The host reads the replies; the channel reads the game in the server's language.
+      const t = memberTranslator(interaction);
+      const locale = serverTranslator(settings.language, interaction.guildLocale).locale;
       const channelId = interaction.options.getChannel('channel')?.id ?? interaction.channelId;
       const startsText = interaction.options.getString('starts');
       let startsAt: number | null = null;
       if (startsText !== null) {
         const parsed = parseStartTime(startsText, clock.now());
         if (!parsed.ok) {
-          await respond(interaction, { content: renderBadStart(parsed.error), ephemeral: true });
+          await respond(interaction, { content: renderBadStart(parsed.error, t), ephemeral: true });
           return 'rejected';
         }
         startsAt = parsed.value;
       }
       const permissions = botPermissions(interaction, channelId);
-      const missing =
-        permissions === 'unknown'
-          ? LIVE_GAME_PERMISSIONS.map(([, n]) => n)
-          : missingLivePermissions(permissions);
+      const missing = permissions === 'unknown' ? [...LIVE_PERMISSIONS] : missingLivePermissions(permissions);
       if (missing.length > 0) {
         await respond(interaction, {
-          content: renderMissingPermissions(channelId, missing),
+          content: renderMissingPermissions(channelId, missing, t),
           ephemeral: true,
         });
         return 'rejected';
@@ -189,12 +197,13 @@ export function createLiveSubcommands(deps: LiveSubcommandDeps): LiveSubcommands
         hostId: interaction.user.id,
         quiz: quiz.value,
         startsAt,
+        locale,
       });
       if (!result.ok) {
-        await respond(interaction, { content: renderHostError(result.error), ephemeral: true });
+        await respond(interaction, { content: renderHostError(result.error, t), ephemeral: true });
         return 'rejected';
       }
-      await respond(interaction, { content: renderHosted(result.game), ephemeral: true });
+      await respond(interaction, { content: renderHosted(result.game, t), ephemeral: true });
       return undefined;
     },
 
@@ -204,7 +213,7 @@ export function createLiveSubcommands(deps: LiveSubcommandDeps): LiveSubcommands
       const manager = await asManager(interaction);
       if (!manager) return replyError(interaction, { kind: 'missingPermission', permission: 'quizManager' });
       const games = await service.listActive(interaction.guildId);
-      const out = renderGamesList(games, clock.now());
+      const out = renderGamesList(games, clock.now(), memberTranslator(interaction));
       await respond(interaction, { embeds: out.embeds, components: out.components, ephemeral: true });
       return undefined;
     },

@@ -52,6 +52,11 @@ export interface LiveGameState {
   quizId: number;
   quizName: string;
   hostId: string;
+  /**
+   * The language of the game's public posts (a locale code), fixed when it is hosted from the
+   * server's language, so a game resumed by another process keeps speaking it.
+   */
+  locale: string;
   timerSeconds: number;
   /** A snapshot taken when the game was hosted: editing the quiz later does not change a game. */
   questions: LiveQuestion[];
@@ -135,24 +140,29 @@ export interface LiveRules {
 
 export const DEFAULT_LIVE_RULES: LiveRules = { interludeMs: 5_000, standingsSize: 5, fastestSize: 3 };
 
-/** What hosting a game fixes; the rest of its state starts empty. */
-export type NewLiveGame = Pick<
-  LiveGameState,
-  | 'id'
-  | 'guildId'
-  | 'channelId'
-  | 'quizId'
-  | 'quizName'
-  | 'hostId'
-  | 'timerSeconds'
-  | 'questions'
-  | 'startsAt'
->;
+/** The language of games stored before they had one (they spoke English). */
+export const DEFAULT_LIVE_LOCALE = 'en-US';
+
+/** What hosting a game fixes (the locale defaults to English); the rest of its state starts empty. */
+export type NewLiveGame = Partial<Pick<LiveGameState, 'locale'>> &
+  Pick<
+    LiveGameState,
+    | 'id'
+    | 'guildId'
+    | 'channelId'
+    | 'quizId'
+    | 'quizName'
+    | 'hostId'
+    | 'timerSeconds'
+    | 'questions'
+    | 'startsAt'
+  >;
 
 export function newLiveGame(input: NewLiveGame, now: number): LiveGameState {
   if (input.questions.length === 0) throw new RangeError('a live game needs at least one question');
   return {
     ...input,
+    locale: input.locale ?? DEFAULT_LIVE_LOCALE,
     status: input.startsAt === null ? 'lobby' : 'scheduled',
     createdAt: now,
     startedAt: null,
@@ -169,6 +179,13 @@ export function newLiveGame(input: NewLiveGame, now: number): LiveGameState {
     players: {},
     answers: [],
   };
+}
+
+/** A stored state as read back: rows written before games had a locale get the default. */
+export function restoreLiveGameState(
+  stored: Omit<LiveGameState, 'locale'> & { locale?: string },
+): LiveGameState {
+  return { ...stored, locale: stored.locale ?? DEFAULT_LIVE_LOCALE };
 }
 
 /** Players by score (desc), then by total time to correct answers (asc), then by id; competition ranks. */

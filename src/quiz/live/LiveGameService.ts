@@ -91,6 +91,8 @@ export interface HostInput {
   quiz: Quiz;
   /** Epoch ms; null: a lobby with Start now / Cancel. */
   startsAt: number | null;
+  /** The language of the game's public posts (the server's, decided by the command); default en-US. */
+  locale?: string;
 }
 
 /** What a click is told. `elsewhere`: another process runs this game and answers it. */
@@ -315,6 +317,7 @@ export class LiveGameService {
         quizId: input.quiz.id,
         quizName: input.quiz.name,
         hostId: input.hostId,
+        ...(input.locale === undefined ? {} : { locale: input.locale }),
         timerSeconds: input.quiz.timerSeconds,
         questions: ordered.map((q) => ({
           text: q.text,

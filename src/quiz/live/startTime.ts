@@ -5,15 +5,28 @@
  */
 import { err, ok, type Result } from '../result.js';
 
-export const MAX_START_AHEAD_MS = 14 * 24 * 3_600_000;
+export const MAX_START_AHEAD_DAYS = 14;
+export const MAX_START_AHEAD_MS = MAX_START_AHEAD_DAYS * 24 * 3_600_000;
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const RELATIVE = /^(?:\d+\s*[smhd]\s*)+$/i;
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
 
-/** Epoch ms of the start, or a problem sentence (lower case, for "I couldn't read `starts`: …"). */
-export function parseStartTime(text: string, now: number): Result<number, string> {
+/**
+ * Why a `starts` text was refused; `value` is the member's text (trimmed, at most 40 characters
+ * for `unreadable`). render/liveGame.ts words it in the member's language.
+ */
+export type StartTimeError =
+  | { kind: 'empty' }
+  | { kind: 'notARealDate'; value: string }
+  | { kind: 'noTimeZone'; value: string }
+  | { kind: 'unreadable'; value: string }
+  | { kind: 'past' }
+  | { kind: 'tooFarAhead'; maxDays: number };
+
+/** Epoch ms of the start, or why the text cannot be placed in time. */
+export function parseStartTime(text: string, now: number): Result<number, StartTimeError> {
   const value = text.trim();
-  if (value === '') return err('it is empty');
+  if (value === '') return err({ kind: 'empty' });
   let at: number;
   if (RELATIVE.test(value)) {
     let total = 0;
@@ -22,13 +35,13 @@ export function parseStartTime(text: string, now: number): Result<number, string
     at = now + total;
   } else if (ISO_WITH_ZONE.test(value)) {
     at = Date.parse(value.replace(' ', 'T').replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
-    if (Number.isNaN(at)) return err(`"${value}" is not a real date and time`);
+    if (Number.isNaN(at)) return err({ kind: 'notARealDate', value });
   } else if (/^\d{4}-\d{2}-\d{2}/.test(value)) {
-    return err(`"${value}" has no time zone (add Z for UTC or an offset like +02:00)`);
+    return err({ kind: 'noTimeZone', value });
   } else {
-    return err(`"${value.slice(0, 40)}" is neither a relative time nor an ISO 8601 date-time`);
+    return err({ kind: 'unreadable', value: value.slice(0, 40) });
   }
-  if (at <= now) return err('that time has already passed');
-  if (at - now > MAX_START_AHEAD_MS) return err('that is more than 14 days ahead');
+  if (at <= now) return err({ kind: 'past' });
+  if (at - now > MAX_START_AHEAD_MS) return err({ kind: 'tooFarAhead', maxDays: MAX_START_AHEAD_DAYS });
   return ok(at);
 }

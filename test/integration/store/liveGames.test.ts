@@ -98,6 +98,19 @@ describe.each(STORE_TARGETS)('live games on $name', (target) => {
     expect(await other.liveGames.claim(id, lease('p5'), clock.now())).not.toBeNull();
   });
 
+  it("keeps a game's language across a restart; games stored before they had one speak en-US", async () => {
+    const id = `lang${seq}`;
+    await db.liveGames.create({ ...game(id), locale: 'de' }, lease('p1', 1000), 5);
+    expect(await other.liveGames.get(id)).toMatchObject({ locale: 'de' });
+    clock.advance(1001);
+    expect(await other.liveGames.claim(id, lease('p2'), clock.now())).toMatchObject({ locale: 'de' });
+    // A row written by a version without locales: its JSON has no `locale`.
+    const { locale: _dropped, ...old } = game(`old${seq}`, `old-${seq}`);
+    await db.liveGames.create(old as LiveGameState, lease('p1'), 5);
+    expect(await db.liveGames.get(`old${seq}`)).toMatchObject({ locale: 'en-US' });
+    expect((await db.liveGames.listActive(guild)).map((g) => g.locale)).toEqual(['de', 'en-US']);
+  });
+
   it('finish stores the final state and every player as a live attempt in one step, raising best scores', async () => {
     const id = `fin${seq}`;
     const state = game(id);
