@@ -1,6 +1,9 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { PermissionFlagsBits } from 'discord.js';
-import { ApplicationCommandOptionType as T } from 'discord-api-types/v10';
+import {
+  type APIApplicationCommandInteractionDataOption,
+  ApplicationCommandOptionType as T,
+} from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BotProcess } from '../support/botProcess.js';
 import {
@@ -324,47 +327,78 @@ describe('live game: channel checks', () => {
   });
 });
 
+/** `/settings language language:<value>` as the admin; resolves when the bot has answered. */
+async function setLanguage(value: string): Promise<void> {
+  await finalReply(
+    emu.injectChatInput({
+      ...where(),
+      userId: admin.user.id,
+      name: 'settings',
+      options: [
+        {
+          type: T.Subcommand,
+          name: 'language',
+          options: [{ type: T.String, name: 'language', value }],
+        } as APIApplicationCommandInteractionDataOption,
+      ],
+    }),
+  );
+}
+
+/** Hosts a lobby in `otherChannel` as the (English-speaking) admin and cancels it: its German texts. */
+async function hostGermanLobby(): Promise<void> {
+  const after = channelMessages(emu, otherChannel).at(-1)?.id;
+  // The host's own Discord is English: the reply to the command is too.
+  const reply = await finalReply(
+    injectHost(emu, where(), admin.user.id, quizId, { channelId: otherChannel }),
+  );
+  expect(reply).toMatch(/lobby for "Planets" is up/);
+  const lobby = await waitForChannelTitle(emu, otherChannel, /^Live-Quiz: Planets$/, 20_000, after);
+  expect(lobby.embeds[0]?.description).toMatch(/^\*\*3 Fragen\*\*, je 5 s Zeit\./);
+  const [start, cancel] = buttons(lobby);
+  expect(start?.label).toBe('Jetzt starten');
+  expect(cancel?.label).toBe('Abbrechen');
+  const refused = emu.injectComponent({
+    messageId: lobby.id,
+    customId: start?.custom_id ?? '',
+    userId: ada.user.id,
+    locale: 'de',
+  });
+  expect(String((await refused.waitForResponse(8000)).data.content)).toBe(
+    'Das können nur der Host oder ein Quiz-Manager.',
+  );
+  const cancelled = emu.injectComponent({
+    messageId: lobby.id,
+    customId: cancel?.custom_id ?? '',
+    userId: admin.user.id,
+  });
+  await waitUntil(
+    () => cancelled.responses.some((r) => r.data.content === 'The game was cancelled.'),
+    'cancel reply',
+  );
+  await waitUntil(
+    () =>
+      emu.message(lobby.id)?.message.embeds[0]?.description?.endsWith('**Dieses Spiel wurde abgebrochen.**'),
+    'the lobby shows the cancel in German',
+  );
+}
+
 describe('live game: a German server', () => {
-  it("posts the game in the server's language; each click is answered in the clicking member's", async () => {
+  it("posts the game in the server's Discord language; each click is answered in the clicking member's", async () => {
     emu.updateGuild(guild.id, { locale: 'de' });
     try {
-      // The host's own Discord is English: the reply to the command is too.
-      const reply = await finalReply(
-        injectHost(emu, where(), admin.user.id, quizId, { channelId: otherChannel }),
-      );
-      expect(reply).toMatch(/lobby for "Planets" is up/);
-      const lobby = await waitForChannelTitle(emu, otherChannel, /^Live-Quiz: Planets$/);
-      expect(lobby.embeds[0]?.description).toMatch(/^\*\*3 Fragen\*\*, je 5 s Zeit\./);
-      const [start, cancel] = buttons(lobby);
-      expect(start?.label).toBe('Jetzt starten');
-      expect(cancel?.label).toBe('Abbrechen');
-      const refused = emu.injectComponent({
-        messageId: lobby.id,
-        customId: start?.custom_id ?? '',
-        userId: ada.user.id,
-        locale: 'de',
-      });
-      expect(String((await refused.waitForResponse(8000)).data.content)).toBe(
-        'Das können nur der Host oder ein Quiz-Manager.',
-      );
-      const cancelled = emu.injectComponent({
-        messageId: lobby.id,
-        customId: cancel?.custom_id ?? '',
-        userId: admin.user.id,
-      });
-      await waitUntil(
-        () => cancelled.responses.some((r) => r.data.content === 'The game was cancelled.'),
-        'cancel reply',
-      );
-      await waitUntil(
-        () =>
-          emu
-            .message(lobby.id)
-            ?.message.embeds[0]?.description?.endsWith('**Dieses Spiel wurde abgebrochen.**'),
-        'the lobby shows the cancel in German',
-      );
+      await hostGermanLobby();
     } finally {
       emu.updateGuild(guild.id, { locale: 'en-US' });
+    }
+  });
+
+  it("/settings language chooses the language of the posts over the server's Discord language", async () => {
+    await setLanguage('de');
+    try {
+      await hostGermanLobby();
+    } finally {
+      await setLanguage('default');
     }
   });
 });
