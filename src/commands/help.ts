@@ -2,6 +2,7 @@ import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js
 import { SlashCommandBuilder } from 'discord.js';
 import { renderHelpEmbed } from '../render/helpEmbed.js';
 import type { Command } from './Command.js';
+import { memberTranslator } from './locale.js';
 import { FROM_CATALOGUE } from './localizeCommand.js';
 import { respond } from './replies.js';
 
@@ -17,7 +18,11 @@ export function createHelpCommand(deps: HelpCommandDeps): Command {
     definition: new SlashCommandBuilder().setName('help').setDescription(FROM_CATALOGUE).toJSON(),
 
     async execute(interaction) {
-      const embed = renderHelpEmbed({ definitions: deps.definitions(), docsUrl: deps.docsUrl });
+      // Ephemeral: the commands as the member's Discord client names them.
+      const embed = renderHelpEmbed(
+        { definitions: deps.definitions(), docsUrl: deps.docsUrl },
+        memberTranslator(interaction),
+      );
       await respond(interaction, { embeds: [embed], ephemeral: true });
       return undefined;
     },

@@ -1,12 +1,14 @@
 import { InteractionContextType, MessageFlags, SlashCommandBuilder } from 'discord.js';
 import type { APIEmbed } from 'discord-api-types/v10';
 import type { AnalyticsStatistics } from '../analytics/index.js';
+import type { Translate } from '../i18n/index.js';
 import type { GuildStats, ScoreDistribution } from '../quiz/ports.js';
 import { ok } from '../quiz/result.js';
 import type { StatsService } from '../quiz/StatsService.js';
 import type { StatsChartInput } from '../render/charts/statsChartSpec.js';
 import { renderBotStats, renderGuildStats } from '../render/stats.js';
 import type { Command } from './Command.js';
+import { memberTranslator } from './locale.js';
 import { FROM_CATALOGUE } from './localizeCommand.js';
 import { actorOf } from './quiz/interactionActor.js';
 import { replyError, respond } from './replies.js';
@@ -42,13 +44,15 @@ export function createStatsCommand(deps: StatsCommandDeps): Command {
     stats: GuildStats,
     scores: QuizScores | undefined,
     onFailure: (error: Error) => void,
+    t: Translate,
   ): Promise<Buffer | undefined> {
     if (!deps.charts) return undefined;
     try {
       const input: StatsChartInput = {
-        title: `Quiz statistics · ${guildName}`,
+        title: t('stats.guild.title', { guild: guildName }),
         activity: stats.attemptsByWeekdayHourUtc,
         ...(scores ? { scores: { quizName: scores.quizName, bins: scores.distribution.bins } } : {}),
+        locale: t.locale,
       };
       return (await deps.charts.render(input)).png;
     } catch (error) {
@@ -78,11 +82,13 @@ export function createStatsCommand(deps: StatsCommandDeps): Command {
       if (refused) return replyError(interaction, refused);
       // Aggregates over every attempt (of the guild, or of all): defer first, the query may take a while.
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-      const guildName = interaction.guild?.name ?? 'this server';
+      // Only the member sees the answer: in their language.
+      const t = memberTranslator(interaction);
+      const guildName = interaction.guild?.name ?? t('stats.thisServer');
       const reply = botScope
         ? await deps.service
             .botStats(actor)
-            .then((r) => (r.ok ? ok({ embed: renderBotStats(r.value, deps.botStatistics()) }) : r))
+            .then((r) => (r.ok ? ok({ embed: renderBotStats(r.value, deps.botStatistics(), t) }) : r))
         : await deps.service.guildStats(actor).then(async (r) => {
             if (!r.ok) return r;
             // The score distribution of the server's most completed quiz.
@@ -91,13 +97,23 @@ export function createStatsCommand(deps: StatsCommandDeps): Command {
             if (distribution && !distribution.ok) return distribution;
             const scores =
               top && distribution?.ok ? { quizName: top.name, distribution: distribution.value } : undefined;
-            const png = await chartOf(guildName, r.value, scores, (error) =>
-              ctx.logger.warn({ guildId: actor.guildId, err: error.message }, 'stats: chart not rendered'),
+            const png = await chartOf(
+              guildName,
+              r.value,
+              scores,
+              (error) =>
+                ctx.logger.warn({ guildId: actor.guildId, err: error.message }, 'stats: chart not rendered'),
+              t,
             );
-            const embed = renderGuildStats(guildName, r.value, {
-              ...(scores ? { scores } : {}),
-              ...(png ? { imageUrl: `attachment://${STATS_CHART_FILE}` } : {}),
-            });
+            const embed = renderGuildStats(
+              guildName,
+              r.value,
+              {
+                ...(scores ? { scores } : {}),
+                ...(png ? { imageUrl: `attachment://${STATS_CHART_FILE}` } : {}),
+              },
+              t,
+            );
             return ok({ embed, ...(png ? { png } : {}) });
           });
       if (!reply.ok) {

@@ -2,6 +2,7 @@ import { InteractionContextType, PermissionFlagsBits, SlashCommandBuilder } from
 import type { Clock } from '../clock.js';
 import { renderStatusEmbed } from '../render/statusEmbed.js';
 import type { Command } from './Command.js';
+import { memberTranslator } from './locale.js';
 import { FROM_CATALOGUE } from './localizeCommand.js';
 import { replyError, respond } from './replies.js';
 
@@ -49,16 +50,19 @@ export function createStatusCommand(deps: StatusCommandDeps): Command {
         return replyError(interaction, { kind: 'missingPermission', permission: 'manageServer' });
       }
       const sample = deps.processSample();
-      const embed = renderStatusEmbed({
-        uptimeSeconds: (deps.clock.now() - deps.startedAtMs) / 1000,
-        gatewayLatencyMs: deps.gateway.latencyMs(),
-        shards: deps.gateway.shards(),
-        memoryUsageMb: (sample?.rssBytes ?? process.memoryUsage.rss()) / BYTES_PER_MB,
-        cpuPercent: sample?.cpuPercent,
-        threadCount: sample?.threadCount,
-        quizzesRunning: deps.runningSessions(),
-        version: deps.version,
-      });
+      const embed = renderStatusEmbed(
+        {
+          uptimeSeconds: (deps.clock.now() - deps.startedAtMs) / 1000,
+          gatewayLatencyMs: deps.gateway.latencyMs(),
+          shards: deps.gateway.shards(),
+          memoryUsageMb: (sample?.rssBytes ?? process.memoryUsage.rss()) / BYTES_PER_MB,
+          cpuPercent: sample?.cpuPercent,
+          threadCount: sample?.threadCount,
+          quizzesRunning: deps.runningSessions(),
+          version: deps.version,
+        },
+        memberTranslator(interaction),
+      );
       await respond(interaction, { embeds: [embed], ephemeral: true });
       return undefined;
     },

@@ -1,25 +1,35 @@
 import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10';
 import type { AnalyticsStatistics } from '../analytics/index.js';
+import type { Translate } from '../i18n/index.js';
 import type { BotStats, GuildStats, ScoreDistribution } from '../quiz/ports.js';
 import { escapeMarkdown, truncate } from './quizText.js';
+import { fixed, scoreRange, uptimeText, weekdayNames } from './statsFormat.js';
 
 const BLUE = 0x5865f2;
 const PURPLE = 0x9b59b6;
 
-function percent(ratio: number): string {
-  return `${(Math.round(ratio * 1000) / 10).toFixed(1)} %`;
+function percent(ratio: number, t: Translate): string {
+  return t('stats.percent', { value: fixed(Math.round(ratio * 1000) / 10, 1, t) });
 }
 
-function number(value: number | null, digits = 1): string {
-  if (value === null) return 'n/a';
-  return Number.isInteger(value) ? String(value) : value.toFixed(digits);
+function number(value: number | null, t: Translate, digits = 1): string {
+  if (value === null) return t('stats.notAvailable');
+  return fixed(value, Number.isInteger(value) ? 0 : digits, t);
 }
 
 function hour(h: number): string {
   return `${String(h).padStart(2, '0')}:00`;
 }
 
-const WEEKDAYS_UTC = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+function busiestHours(hours: BotStats['busiestHoursUtc'], t: Translate): string {
+  return (
+    hours
+      .map((h) =>
+        t('stats.busiestHour', { from: hour(h.hour), to: hour((h.hour + 1) % 24), attempts: h.attempts }),
+      )
+      .join('\n') || t('stats.noneYet')
+  );
+}
 
 /** What `/stats` adds besides the numbers: one quiz's score distribution and the chart image. */
 export interface GuildStatsExtras {
@@ -29,68 +39,78 @@ export interface GuildStatsExtras {
 }
 
 /** The score distribution as text (the chart's numbers, for screen readers and without the image). */
-function scoreBinsText(distribution: ScoreDistribution): string {
-  const parts = distribution.bins.map((n, i) => `${i * 10}–${i === 9 ? 100 : i * 10 + 9} %: ${n}`);
-  return `${distribution.completed} completed · ${parts.join(' · ')}`;
+function scoreBinsText(distribution: ScoreDistribution, t: Translate): string {
+  const parts = distribution.bins.map((n, i) =>
+    t('stats.guild.scoreBin', { range: scoreRange(i, t), attempts: n }),
+  );
+  return t('stats.guild.scoreBins', {
+    completed: t('stats.completed', { count: distribution.completed }),
+    bins: parts.join(' · '),
+  });
 }
 
 /** `/stats` (server scope): this guild's numbers from the database, for managers. */
 export function renderGuildStats(
   guildName: string,
   stats: GuildStats,
-  extras: GuildStatsExtras = {},
+  extras: GuildStatsExtras,
+  t: Translate,
 ): APIEmbed {
   const topQuizzes =
     stats.topQuizzes
-      .map(
-        (q, i) =>
-          `${i + 1}. ${escapeMarkdown(truncate(q.name, 80))} — ${q.completed} completed, avg ${number(q.averageScore)}`,
+      .map((q, i) =>
+        t('stats.guild.topQuiz', {
+          rank: i + 1,
+          quiz: escapeMarkdown(truncate(q.name, 80)),
+          completed: t('stats.completed', { count: q.completed }),
+          average: number(q.averageScore, t),
+        }),
       )
-      .join('\n') || 'none yet';
-  const busiest =
-    stats.busiestHoursUtc
-      .map((h) => `${hour(h.hour)}–${hour((h.hour + 1) % 24)} UTC (${h.attempts})`)
-      .join('\n') || 'none yet';
+      .join('\n') || t('stats.noneYet');
   const fields: APIEmbedField[] = [
-    { name: 'Attempts', value: String(stats.attempts), inline: true },
-    { name: 'Completed', value: String(stats.completed), inline: true },
-    { name: 'Completion rate', value: percent(stats.completionRate), inline: true },
-    { name: 'Players', value: String(stats.players), inline: true },
+    { name: t('stats.guild.fields.attempts'), value: String(stats.attempts), inline: true },
+    { name: t('stats.guild.fields.completed'), value: String(stats.completed), inline: true },
+    { name: t('stats.guild.fields.completionRate'), value: percent(stats.completionRate, t), inline: true },
+    { name: t('stats.guild.fields.players'), value: String(stats.players), inline: true },
     {
-      name: 'Interrupted / abandoned / running',
+      name: t('stats.guild.fields.unfinished'),
       value: `${stats.interrupted} / ${stats.abandoned} / ${stats.inProgress}`,
       inline: true,
     },
-    { name: 'Average score', value: number(stats.averageScore), inline: true },
+    { name: t('stats.guild.fields.averageScore'), value: number(stats.averageScore, t), inline: true },
     {
-      name: 'Average of max',
-      value: stats.averageScoreRatio === null ? 'n/a' : percent(stats.averageScoreRatio),
+      name: t('stats.guild.fields.averageOfMax'),
+      value: stats.averageScoreRatio === null ? t('stats.notAvailable') : percent(stats.averageScoreRatio, t),
       inline: true,
     },
-    { name: 'Median score (p50)', value: number(stats.scoreP50), inline: true },
-    { name: 'p90 score', value: number(stats.scoreP90), inline: true },
-    { name: 'Top quizzes', value: truncate(topQuizzes, 1024) },
-    { name: 'Busiest hours', value: truncate(busiest, 1024) },
+    { name: t('stats.guild.fields.medianScore'), value: number(stats.scoreP50, t), inline: true },
+    { name: t('stats.guild.fields.scoreP90'), value: number(stats.scoreP90, t), inline: true },
+    { name: t('stats.guild.fields.topQuizzes'), value: truncate(topQuizzes, 1024) },
+    {
+      name: t('stats.guild.fields.busiestHours'),
+      value: truncate(busiestHours(stats.busiestHoursUtc, t), 1024),
+    },
   ];
   // The chart's numbers stay in the text: the weekday totals and the score bins it draws.
+  const weekdays = weekdayNames(t, 'long');
   const days = (stats.attemptsByWeekdayHourUtc ?? [])
     .map((hours, day) => ({ day, attempts: hours.reduce((sum, n) => sum + n, 0) }))
     .filter((d) => d.attempts > 0)
     .sort((a, b) => b.attempts - a.attempts || a.day - b.day)
-    .map((d) => `${WEEKDAYS_UTC[d.day]} (${d.attempts})`)
+    .map((d) => t('stats.guild.weekday', { day: weekdays[d.day] ?? String(d.day), attempts: d.attempts }))
     .join(', ');
-  fields.push({ name: 'Attempts by weekday (UTC)', value: days || 'none yet' });
+  fields.push({ name: t('stats.guild.fields.byWeekday'), value: days || t('stats.noneYet') });
   if (extras.scores)
     fields.push({
-      name: truncate(`Scores · ${escapeMarkdown(extras.scores.quizName)}`, 256),
-      value: truncate(scoreBinsText(extras.scores.distribution), 1024),
+      name: truncate(t('stats.guild.fields.scores', { quiz: escapeMarkdown(extras.scores.quizName) }), 256),
+      value: truncate(scoreBinsText(extras.scores.distribution, t), 1024),
     });
   return {
-    title: truncate(`Quiz statistics · ${guildName}`, 256),
+    title: truncate(t('stats.guild.title', { guild: guildName }), 256),
     color: BLUE,
     fields,
     ...(extras.imageUrl ? { image: { url: extras.imageUrl } } : {}),
-    footer: { text: 'This server only · from the database · times in UTC' },
+    footer: { text: t('stats.guild.footer') },
   };
 }
 
@@ -100,63 +120,79 @@ export function renderGuildStats(
  * errors: in-memory analytics) is labelled "this process". Each shard process used to show its own
  * in-memory counts as if they were all servers'.
  */
-export function renderBotStats(stats: BotStats, process: AnalyticsStatistics): APIEmbed {
-  const busiest =
-    stats.busiestHoursUtc
-      .map((h) => `${hour(h.hour)}–${hour((h.hour + 1) % 24)} UTC (${h.attempts})`)
-      .join('\n') || 'none yet';
+export function renderBotStats(stats: BotStats, process: AnalyticsStatistics, t: Translate): APIEmbed {
   const commands =
     Object.entries(process.command_performance)
       .sort((a, b) => b[1].count - a[1].count)
       .slice(0, 8)
-      .map(([name, c]) => `\`${name}\` ${c.count}× · p50 ${(c.p50 * 1000).toFixed(0)} ms`)
-      .join('\n') || 'none yet';
+      .map(([name, c]) => t('stats.bot.command', { name, times: c.count, p50: fixed(c.p50 * 1000, 0, t) }))
+      .join('\n') || t('stats.noneYet');
   const errors =
     Object.entries(process.error_counts)
       .sort((a, b) => b[1] - a[1])
       .slice(0, 8)
-      .map(([type, count]) => `\`${type}\` ${count}`)
-      .join('\n') || 'none';
-  const thisProcess = (name: string) => `${name} (this process)`;
+      .map(([type, count]) => t('stats.bot.error', { type, errors: count }))
+      .join('\n') || t('stats.none');
+  const thisProcess = (name: string) => t('stats.bot.thisProcess', { name });
   return {
-    title: 'Badgey statistics · all servers',
+    title: t('stats.bot.title'),
     color: PURPLE,
     fields: [
-      { name: 'Servers', value: String(stats.servers), inline: true },
-      { name: 'Quizzes started', value: String(stats.attempts), inline: true },
-      { name: 'Quizzes completed', value: String(stats.completed), inline: true },
-      { name: 'Completion rate', value: percent(stats.completionRate), inline: true },
-      { name: 'Players', value: String(stats.players), inline: true },
+      { name: t('stats.bot.fields.servers'), value: String(stats.servers), inline: true },
+      { name: t('stats.bot.fields.started'), value: String(stats.attempts), inline: true },
+      { name: t('stats.bot.fields.completed'), value: String(stats.completed), inline: true },
+      { name: t('stats.bot.fields.completionRate'), value: percent(stats.completionRate, t), inline: true },
+      { name: t('stats.bot.fields.players'), value: String(stats.players), inline: true },
       {
-        name: 'Interrupted / abandoned / running',
+        name: t('stats.bot.fields.unfinished'),
         value: `${stats.interrupted} / ${stats.abandoned} / ${stats.inProgress}`,
         inline: true,
       },
       {
-        name: 'Score avg / p50 / p90',
-        value: `${number(stats.averageScore)} / ${number(stats.scoreP50)} / ${number(stats.scoreP90)}`,
+        name: t('stats.bot.fields.scores'),
+        value: `${number(stats.averageScore, t)} / ${number(stats.scoreP50, t)} / ${number(stats.scoreP90, t)}`,
         inline: true,
       },
-      { name: 'Busiest hours', value: truncate(busiest, 1024) },
-      { name: thisProcess('Questions answered'), value: String(process.questions_answered), inline: true },
       {
-        name: thisProcess('Correct answers'),
-        value: `${process.correct_answers} (${number(process.correct_rate)} %)`,
-        inline: true,
+        name: t('stats.bot.fields.busiestHours'),
+        value: truncate(busiestHours(stats.busiestHoursUtc, t), 1024),
       },
-      { name: thisProcess('Timed out'), value: String(process.timed_out_answers), inline: true },
       {
-        name: thisProcess('Avg answer time'),
-        value: `${number(process.avg_question_time, 2)} s`,
+        name: thisProcess(t('stats.bot.fields.answered')),
+        value: String(process.questions_answered),
         inline: true,
       },
-      { name: thisProcess('Active users'), value: String(process.active_users), inline: true },
-      { name: thisProcess('Uptime'), value: process.uptime, inline: true },
-      { name: thisProcess('Commands'), value: truncate(commands, 1024) },
-      { name: thisProcess('Errors by type'), value: truncate(errors, 1024) },
+      {
+        name: thisProcess(t('stats.bot.fields.correct')),
+        value: t('stats.bot.correct', {
+          correct: process.correct_answers,
+          rate: number(process.correct_rate, t),
+        }),
+        inline: true,
+      },
+      {
+        name: thisProcess(t('stats.bot.fields.timedOut')),
+        value: String(process.timed_out_answers),
+        inline: true,
+      },
+      {
+        name: thisProcess(t('stats.bot.fields.answerTime')),
+        value: t('stats.bot.seconds', { value: number(process.avg_question_time, t, 2) }),
+        inline: true,
+      },
+      {
+        name: thisProcess(t('stats.bot.fields.activeUsers')),
+        value: String(process.active_users),
+        inline: true,
+      },
+      {
+        name: thisProcess(t('stats.bot.fields.uptime')),
+        value: uptimeText(process.uptime_seconds, t),
+        inline: true,
+      },
+      { name: thisProcess(t('stats.bot.fields.commands')), value: truncate(commands, 1024) },
+      { name: thisProcess(t('stats.bot.fields.errors')), value: truncate(errors, 1024) },
     ],
-    footer: {
-      text: 'Bot owners only · all servers from the database (every shard); "this process": its own shards, in memory since the last restore',
-    },
+    footer: { text: t('stats.bot.footer') },
   };
 }

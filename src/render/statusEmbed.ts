@@ -1,5 +1,6 @@
 import type { APIEmbed } from 'discord-api-types/v10';
-import { formatUptime } from '../analytics/formatUptime.js';
+import type { Translate } from '../i18n/index.js';
+import { fixed, uptimeText } from './statsFormat.js';
 
 /** Everything `/status` shows: the seed's health data plus the gateway. */
 export interface StatusView {
@@ -17,37 +18,68 @@ export interface StatusView {
 const GREEN = 0x3ba55c;
 const AMBER = 0xfaa61a;
 
-export function renderStatusEmbed(view: StatusView): APIEmbed {
+/** The shard states the catalogue names (`status.shardState.*`; commands/status.ts `ShardState`). */
+const SHARD_STATES = ['connecting', 'ready', 'resuming', 'reconnecting', 'disconnected'] as const;
+
+type KnownShardState = (typeof SHARD_STATES)[number];
+
+function isKnownShardState(state: string): state is KnownShardState {
+  return (SHARD_STATES as readonly string[]).includes(state);
+}
+
+/** A state the catalogue lacks (a new one) is shown as its identifier rather than hidden. */
+function shardState(state: string, t: Translate): string {
+  return isKnownShardState(state) ? t(`status.shardState.${state}`) : state;
+}
+
+export function renderStatusEmbed(view: StatusView, t: Translate): APIEmbed {
   const healthy = view.shards.length > 0 && view.shards.every((s) => s.state === 'ready');
-  const shardLines = view.shards.map(
-    (s) => `shard ${s.id}: ${s.state}${s.pingMs === undefined ? '' : ` (${Math.round(s.pingMs)} ms)`}`,
+  const shardLines = view.shards.map((s) =>
+    s.pingMs === undefined
+      ? t('status.shard', { id: s.id, state: shardState(s.state, t) })
+      : t('status.shardWithPing', { id: s.id, state: shardState(s.state, t), ping: fixed(s.pingMs, 0, t) }),
   );
+  const notAvailable = t('status.notAvailable');
   return {
-    title: 'Badgey status',
-    description: healthy ? 'All systems nominal. Monitoring comms!' : 'Degraded: some shards are not ready.',
+    title: t('status.title'),
+    description: healthy ? t('status.healthy') : t('status.degraded'),
     color: healthy ? GREEN : AMBER,
     fields: [
-      { name: 'Status', value: healthy ? 'healthy' : 'degraded', inline: true },
-      { name: 'Uptime', value: formatUptime(view.uptimeSeconds), inline: true },
       {
-        name: 'Gateway latency',
-        value: view.gatewayLatencyMs === undefined ? 'n/a' : `${Math.round(view.gatewayLatencyMs)} ms`,
+        name: t('status.fields.status'),
+        value: healthy ? t('status.state.healthy') : t('status.state.degraded'),
         inline: true,
       },
-      { name: 'Shards', value: shardLines.join('\n') || 'none', inline: false },
-      { name: 'Memory', value: `${view.memoryUsageMb.toFixed(1)} MB`, inline: true },
+      { name: t('status.fields.uptime'), value: uptimeText(view.uptimeSeconds, t), inline: true },
       {
-        name: 'CPU',
-        value: view.cpuPercent === undefined ? 'n/a' : `${view.cpuPercent.toFixed(1)} %`,
+        name: t('status.fields.latency'),
+        value:
+          view.gatewayLatencyMs === undefined
+            ? notAvailable
+            : t('status.milliseconds', { value: fixed(view.gatewayLatencyMs, 0, t) }),
+        inline: true,
+      },
+      { name: t('status.fields.shards'), value: shardLines.join('\n') || t('status.none'), inline: false },
+      {
+        name: t('status.fields.memory'),
+        value: t('status.megabytes', { value: fixed(view.memoryUsageMb, 1, t) }),
         inline: true,
       },
       {
-        name: 'Threads',
-        value: view.threadCount === undefined ? 'n/a' : String(view.threadCount),
+        name: t('status.fields.cpu'),
+        value:
+          view.cpuPercent === undefined
+            ? notAvailable
+            : t('status.percent', { value: fixed(view.cpuPercent, 1, t) }),
         inline: true,
       },
-      { name: 'Quizzes running', value: String(view.quizzesRunning), inline: true },
-      { name: 'Version', value: view.version, inline: true },
+      {
+        name: t('status.fields.threads'),
+        value: view.threadCount === undefined ? notAvailable : String(view.threadCount),
+        inline: true,
+      },
+      { name: t('status.fields.quizzesRunning'), value: String(view.quizzesRunning), inline: true },
+      { name: t('status.fields.version'), value: view.version, inline: true },
     ],
   };
 }

@@ -1,4 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
+import { translatorFor } from '../../i18n/index.js';
+import { scoreRange, weekdayNames } from '../statsFormat.js';
 
 /** What a `/stats` chart shows: everything it draws also stands in the embed's text. */
 export interface StatsChartInput {
@@ -8,9 +10,14 @@ export interface StatsChartInput {
   activity: number[][];
   /** One quiz's completed attempts in 10 bins of score share (0–10 % … 90–100 %); omitted: no panel. */
   scores?: { quizName: string; bins: number[] };
+  /**
+   * The language of the axis titles, headings and weekday names (a Discord locale; default en-US).
+   * A locale and not the texts: the input crosses to the chart worker as plain data, and the worker
+   * looks the texts up in the same catalogue.
+   */
+  locale?: string;
 }
 
-export const WEEKDAY_NAMES = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
 /** Output width in pixels (the height follows the layout); fixed, so a render's memory is too. */
 export const CHART_WIDTH_PX = 1000;
 const FONT = 'DejaVu Sans';
@@ -28,19 +35,21 @@ function countOf(value: unknown, where: string): number {
 
 /** Checks the shape (a chart of fixed size: 168 cells and 10 bars at most) and builds the spec. */
 export function statsChartSpec(input: StatsChartInput): TopLevelSpec {
+  const t = translatorFor(input.locale);
+  const weekdays = weekdayNames(t, 'short');
   if (!Array.isArray(input.activity) || input.activity.length !== 7)
     throw new Error('chart input: activity must have 7 weekday rows');
   const cells = input.activity.flatMap((row, day) => {
     if (!Array.isArray(row) || row.length !== 24)
       throw new Error(`chart input: activity row ${day} must have 24 hours`);
     return row.map((n, hour) => ({
-      day: WEEKDAY_NAMES[day],
+      day: weekdays[day],
       hour,
       attempts: countOf(n, `activity[${day}][${hour}]`),
     }));
   });
   const activity = {
-    title: { text: 'Quiz attempts by weekday and hour (UTC)', anchor: 'start' as const, fontSize: 14 },
+    title: { text: t('stats.chart.activityTitle'), anchor: 'start' as const, fontSize: 14 },
     width: 780,
     height: 7 * 26,
     data: { values: cells },
@@ -49,14 +58,14 @@ export function statsChartSpec(input: StatsChartInput): TopLevelSpec {
       x: {
         field: 'hour',
         type: 'ordinal' as const,
-        title: 'Hour of day (UTC)',
+        title: t('stats.chart.hourAxis'),
         axis: { labelAngle: 0 },
       },
-      y: { field: 'day', type: 'ordinal' as const, title: null, sort: [...WEEKDAY_NAMES] },
+      y: { field: 'day', type: 'ordinal' as const, title: null, sort: weekdays },
       color: {
         field: 'attempts',
         type: 'quantitative' as const,
-        title: 'Attempts',
+        title: t('stats.chart.attempts'),
         scale: { scheme: 'blues', domainMin: 0 },
       },
     },
@@ -66,13 +75,13 @@ export function statsChartSpec(input: StatsChartInput): TopLevelSpec {
     const { bins } = input.scores;
     if (!Array.isArray(bins) || bins.length !== 10) throw new Error('chart input: scores must have 10 bins');
     const bars = bins.map((n, i) => ({
-      range: `${i * 10}–${i === 9 ? 100 : i * 10 + 9} %`,
+      range: scoreRange(i, t),
       order: i,
       attempts: countOf(n, `scores.bins[${i}]`),
     }));
     panels.push({
       title: {
-        text: `Scores of completed attempts · ${cut(input.scores.quizName, 60)}`,
+        text: t('stats.chart.scoresTitle', { quiz: cut(input.scores.quizName, 60) }),
         anchor: 'start',
         fontSize: 14,
       },
@@ -84,11 +93,16 @@ export function statsChartSpec(input: StatsChartInput): TopLevelSpec {
         x: {
           field: 'range',
           type: 'ordinal',
-          title: 'Score (share of the maximum)',
+          title: t('stats.chart.scoreAxis'),
           sort: { field: 'order' },
           axis: { labelAngle: 0 },
         },
-        y: { field: 'attempts', type: 'quantitative', title: 'Attempts', axis: { tickMinStep: 1 } },
+        y: {
+          field: 'attempts',
+          type: 'quantitative',
+          title: t('stats.chart.attempts'),
+          axis: { tickMinStep: 1 },
+        },
       },
     } as TopLevelSpec);
   }

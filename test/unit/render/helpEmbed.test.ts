@@ -1,5 +1,6 @@
 import { SlashCommandBuilder } from 'discord.js';
 import { describe, expect, it } from 'vitest';
+import { translatorFor } from '../../../src/i18n/index.js';
 import { renderHelpEmbed } from '../../../src/render/helpEmbed.js';
 import { renderStatusEmbed } from '../../../src/render/statusEmbed.js';
 
@@ -21,7 +22,10 @@ describe('renderHelpEmbed', () => {
       .setDescription('Health')
       .setDefaultMemberPermissions(32n)
       .toJSON();
-    const embed = renderHelpEmbed({ definitions: [status, quiz], docsUrl: 'https://example.org/badgey' });
+    const embed = renderHelpEmbed(
+      { definitions: [status, quiz], docsUrl: 'https://example.org/badgey' },
+      translatorFor('en-US'),
+    );
     const commands = embed.fields?.find((f) => f.name === 'Commands')?.value;
     expect(commands?.split('\n')).toEqual([
       '`/quiz take` — Take a quiz',
@@ -34,19 +38,22 @@ describe('renderHelpEmbed', () => {
 
 describe('renderStatusEmbed', () => {
   it('says degraded when a shard is not ready and shows n/a before the first heartbeat', () => {
-    const embed = renderStatusEmbed({
-      uptimeSeconds: 93_784,
-      gatewayLatencyMs: undefined,
-      shards: [
-        { id: 0, state: 'ready', pingMs: 41.6 },
-        { id: 1, state: 'reconnecting', pingMs: undefined },
-      ],
-      memoryUsageMb: 78.44,
-      cpuPercent: undefined,
-      threadCount: 8,
-      quizzesRunning: 2,
-      version: '1.2.3',
-    });
+    const embed = renderStatusEmbed(
+      {
+        uptimeSeconds: 93_784,
+        gatewayLatencyMs: undefined,
+        shards: [
+          { id: 0, state: 'ready', pingMs: 41.6 },
+          { id: 1, state: 'reconnecting', pingMs: undefined },
+        ],
+        memoryUsageMb: 78.44,
+        cpuPercent: undefined,
+        threadCount: 8,
+        quizzesRunning: 2,
+        version: '1.2.3',
+      },
+      translatorFor('en-US'),
+    );
     const fields = Object.fromEntries((embed.fields ?? []).map((f) => [f.name, f.value]));
     expect(fields).toMatchObject({
       Status: 'degraded',

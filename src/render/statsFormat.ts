@@ -1,0 +1,46 @@
+/**
+ * Numbers, durations, weekdays and score ranges of `/stats` and `/status` in the reader's locale: the decimal separator
+ * follows the locale (`12.5` / `12,5`), and there is no digit grouping, so the English output is
+ * exactly what `toFixed` and `String` gave before localisation.
+ */
+import type { Translate } from '../i18n/index.js';
+
+const formats = new Map<string, Intl.NumberFormat>();
+
+/** `value` with exactly `digits` decimals (rounded like `toFixed`), in the locale of `t`. */
+export function fixed(value: number, digits: number, t: Pick<Translate, 'locale'>): string {
+  const key = `${t.locale}:${digits}`;
+  let format = formats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(t.locale, {
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+      useGrouping: false,
+    });
+    formats.set(key, format);
+  }
+  return format.format(value);
+}
+
+/** An uptime as days, hours, minutes and seconds (`1d 2h 3m 4s` in English). */
+export function uptimeText(totalSeconds: number, t: Translate): string {
+  const seconds = Number.isFinite(totalSeconds) && totalSeconds > 0 ? Math.floor(totalSeconds) : 0;
+  return t('status.uptime', {
+    days: Math.floor(seconds / 86_400),
+    hours: Math.floor((seconds % 86_400) / 3_600),
+    minutes: Math.floor((seconds % 3_600) / 60),
+    seconds: seconds % 60,
+  });
+}
+
+/** Weekday names in the locale of `t`, Monday first (the order of the weekday rows in stats). */
+export function weekdayNames(t: Pick<Translate, 'locale'>, width: 'long' | 'short'): string[] {
+  const format = new Intl.DateTimeFormat(t.locale, { weekday: width, timeZone: 'UTC' });
+  // 2024-01-01 was a Monday.
+  return Array.from({ length: 7 }, (_, day) => format.format(Date.UTC(2024, 0, 1 + day)));
+}
+
+/** The range of score bin `i` of 10 (`0–9 %` … `90–100 %`): the chart's bars and the embed's text. */
+export function scoreRange(i: number, t: Translate): string {
+  return t('stats.scoreRange', { from: i * 10, to: i === 9 ? 100 : i * 10 + 9 });
+}
