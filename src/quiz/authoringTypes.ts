@@ -19,8 +19,25 @@ export interface Actor {
   isOwner: boolean;
 }
 
-export const MANAGER_PERMISSION = 'Manage Server or one of the manager roles';
-export const SETTINGS_PERMISSION = 'Manage Server';
+/**
+ * What a refused member lacks, as an id (render/ names it in the member's language from the
+ * catalogue, `common.permissions.<id>`): quiz managers have Manage Server or a manager role;
+ * Badgey's settings need Manage Server itself.
+ */
+export const MANAGER_PERMISSION = 'quizManager';
+export const SETTINGS_PERMISSION = 'manageServer';
+
+/** Why an attachment could not be fetched (render/ says it in the member's language). */
+export type DownloadFailureReason =
+  /** No answer within `seconds`. */
+  | { kind: 'timeout'; seconds: number }
+  /** The server answered with this non-2xx HTTP status. */
+  | { kind: 'httpStatus'; status: number }
+  | { kind: 'connectionRefused' }
+  | { kind: 'hostNotFound' }
+  | { kind: 'connectionReset' }
+  /** Any other network failure. */
+  | { kind: 'network' };
 
 /** Expected failures of authoring, each rendered as a specific ephemeral message. Keys are stable. */
 export type AuthoringError =
@@ -42,7 +59,7 @@ export type AuthoringError =
   /** The attachment is larger than the import limit (known before or while downloading). */
   | { kind: 'fileTooLarge'; fileName: string; maxBytes: number; actualBytes: number | null }
   /** The attachment could not be fetched (HTTP status, timeout, connection refused). */
-  | { kind: 'downloadFailed'; fileName: string; reason: string }
+  | { kind: 'downloadFailed'; fileName: string; reason: DownloadFailureReason }
   /** The attachment is not UTF-8 text. */
   | { kind: 'notText'; fileName: string }
   | { kind: 'databaseUnavailable' };

@@ -15,9 +15,10 @@ export interface ManagerCheckInput {
   isOwner?: boolean;
 }
 
+/** `needed` is an id, named in the member's language by render/ (`common.permissions.quizManager`). */
 export type PermissionError = {
   kind: 'missingPermission';
-  needed: 'Manage Server or one of the manager roles';
+  needed: 'quizManager';
 };
 
 function toBigInt(value: bigint | string | null | undefined): bigint {
@@ -45,7 +46,5 @@ export function isManager({
 }
 
 export function requireManager(input: ManagerCheckInput): Result<void, PermissionError> {
-  return isManager(input)
-    ? ok(undefined)
-    : err({ kind: 'missingPermission', needed: 'Manage Server or one of the manager roles' });
+  return isManager(input) ? ok(undefined) : err({ kind: 'missingPermission', needed: 'quizManager' });
 }

@@ -4,6 +4,7 @@ import {
   ButtonStyle,
   ComponentType,
 } from 'discord-api-types/v10';
+import type { Translate } from '../i18n/index.js';
 
 /**
  * The `◀ Previous` / `Next ▶` row of a paged reply; none when everything fits on one page.
@@ -13,6 +14,7 @@ export function pageButtons(
   page: number,
   pageCount: number,
   customIdOf: (page: number) => string,
+  t: Translate,
 ): APIActionRowComponent<APIComponentInMessageActionRow>[] {
   if (pageCount <= 1) return [];
   return [
@@ -22,14 +24,14 @@ export function pageButtons(
         {
           type: ComponentType.Button,
           style: ButtonStyle.Secondary,
-          label: '◀ Previous',
+          label: t('authoring.pageButtons.previous'),
           custom_id: customIdOf(page - 1),
           disabled: page === 0,
         },
         {
           type: ComponentType.Button,
           style: ButtonStyle.Secondary,
-          label: 'Next ▶',
+          label: t('authoring.pageButtons.next'),
           custom_id: customIdOf(page + 1),
           disabled: page >= pageCount - 1,
         },

@@ -1,13 +1,25 @@
-import { translatorFor } from '../i18n/index.js';
-import { type AuthoringError, SETTINGS_PERMISSION } from '../quiz/QuizService.js';
+import type { Translate } from '../i18n/index.js';
+import type { AuthoringError, DownloadFailureReason } from '../quiz/QuizService.js';
 import type { QuizFileError } from '../quiz/quizFile.js';
-import { bulletList, codeBlock, escapeMarkdown, formatBytes, quoted, truncate } from './quizText.js';
+import {
+  bulletList,
+  codeBlock,
+  escapeMarkdown,
+  formatBytes,
+  moreLine,
+  quoted,
+  truncate,
+} from './quizText.js';
 import { renderUserError } from './userErrors.js';
 
 function fileName(name: string): string {
   return `\`${truncate(name.replaceAll('`', "'"), 80)}\``;
 }
 
+/**
+ * One problem of a quiz file as a compiler prints it. Stays English in every language, like the
+ * message it prefixes (`quiz/quizFile/`): it quotes the file's English keys and is what the CLI prints.
+ */
 function fileErrorLine(error: QuizFileError): string {
   if (error.kind === 'syntaxError') return `line ${error.line}, column ${error.column}: ${error.message}`;
   if (error.kind === 'invalidQuiz' && error.line !== null) {
@@ -17,71 +29,101 @@ function fileErrorLine(error: QuizFileError): string {
 }
 
 /** Problems in a code block, as a compiler prints them (no Markdown surprises), within 2000 characters. */
-function fileErrorList(heading: string, lines: readonly string[], maxLength = 2000): string {
+function fileErrorList(heading: string, lines: readonly string[], t: Translate, maxLength = 2000): string {
   const shown: string[] = [];
   for (const line of lines) {
     const candidate = [...shown, truncate(line, 400)];
     const rest = lines.length - candidate.length;
-    const more = rest > 0 ? `\n…and ${rest} more.` : '';
+    const more = rest > 0 ? `\n${moreLine(rest, t)}` : '';
     if (`${heading}\n${codeBlock(candidate)}${more}`.length > maxLength) break;
     shown.push(truncate(line, 400));
   }
   const rest = lines.length - shown.length;
-  return `${heading}\n${codeBlock(shown)}${rest > 0 ? `\n…and ${rest} more.` : ''}`;
+  return `${heading}\n${codeBlock(shown)}${rest > 0 ? `\n${moreLine(rest, t)}` : ''}`;
 }
 
-/** The ephemeral text for an expected authoring failure: what went wrong and how to fix it. */
-export function renderAuthoringError(error: AuthoringError): string {
+/** Why a download failed, in the member's language. */
+function downloadReason(reason: DownloadFailureReason, t: Translate): string {
+  switch (reason.kind) {
+    case 'timeout':
+      return t('authoring.errors.downloadReason.timeout', { seconds: reason.seconds });
+    case 'httpStatus':
+      return t('authoring.errors.downloadReason.httpStatus', { status: reason.status });
+    default:
+      return t(`authoring.errors.downloadReason.${reason.kind}`);
+  }
+}
+
+/**
+ * The ephemeral text for an expected authoring failure: what went wrong and how to fix it, in the
+ * language of `t`. Field and file diagnostics (`quiz/quizFile/`) stay English under a localised heading.
+ */
+export function renderAuthoringError(error: AuthoringError, t: Translate): string {
   switch (error.kind) {
     case 'missingPermission':
-      return error.needed === SETTINGS_PERMISSION
-        ? "Only members with the **Manage Server** permission can view or change Badgey's settings for this server."
-        : "Only quiz managers can do that: you need the **Manage Server** permission or one of this server's manager roles (see `/settings view`).";
+      return t(`authoring.errors.missingPermission.${error.needed}`, {
+        permission: t('common.permissions.manageServer'),
+      });
     case 'quizNotFound':
       return /^\d+$/.test(error.ref)
-        ? `There is no quiz #${error.ref} in this server. Pick one from the list as you type, or see \`/quiz list\`.`
-        : `There is no quiz called ${quoted(error.ref)} in this server. Pick one from the list as you type, or see \`/quiz list\`.`;
+        ? t('authoring.errors.quizNotFound.number', { number: error.ref })
+        : t('authoring.errors.quizNotFound.name', { quiz: quoted(error.ref) });
     case 'questionNotFound':
-      if (error.number === null) {
-        return `That question is no longer part of ${quoted(error.quizName)} — it may have been deleted. See \`/quiz questions\` for the current list.`;
-      }
+      if (error.number === null) return t('authoring.errors.questionGone', { quiz: quoted(error.quizName) });
       return error.questionCount === 0
-        ? `${quoted(error.quizName)} has no questions yet. Add one with \`/quiz add-question\`.`
-        : `${quoted(error.quizName)} has no question ${error.number}: its questions are numbered 1 to ${error.questionCount}.`;
+        ? t('authoring.errors.noQuestionsYet', { quiz: quoted(error.quizName) })
+        : t('authoring.errors.questionNotFound', {
+            quiz: quoted(error.quizName),
+            number: error.number,
+            last: error.questionCount,
+          });
     case 'quizNameTaken':
-      return `A quiz called ${quoted(error.name)} already exists in this server. Quiz names must differ (ignoring case): pick another name.`;
+      return t('authoring.errors.quizNameTaken', { quiz: quoted(error.name) });
     case 'quizExists':
-      return `A quiz called ${quoted(error.name)} already exists in this server, so nothing was imported. To overwrite it with this file, run \`/quiz import\` again with \`replace: True\` (its scores are kept).`;
+      return t('authoring.errors.quizExists', { quiz: quoted(error.name) });
     case 'tooManyQuestions':
-      return `${quoted(error.quizName)} already has the maximum of ${error.max} questions. Remove one first with \`/quiz remove-question\`.`;
+      return t('authoring.errors.tooManyQuestions', { quiz: quoted(error.quizName), max: error.max });
     case 'everyoneCannotManage':
-      return '@everyone cannot be a manager role: every member could then edit, delete and see the answers of every quiz. Pick a role only quiz managers have.';
+      return t('authoring.errors.everyoneCannotManage');
     case 'tooManyManagerRoles':
-      return `This server already has ${error.max} manager roles, the most Badgey keeps. Remove one first with \`/settings manager-role remove\`.`;
+      return t('authoring.errors.tooManyManagerRoles', { max: error.max });
     case 'invalidQuestion':
       return bulletList(
-        'The question was not saved:',
+        t('authoring.errors.invalidQuestion'),
         error.errors.map((e) => escapeMarkdown(e.message)),
+        t,
       );
     case 'invalidQuizSettings':
       return bulletList(
-        'The quiz was not saved:',
+        t('authoring.errors.invalidQuizSettings'),
         error.errors.map((e) => escapeMarkdown(e.message)),
+        t,
       );
     case 'invalidFile':
       return fileErrorList(
-        `${fileName(error.fileName)} was not imported (nothing was changed):`,
+        t('authoring.errors.invalidFile', { file: fileName(error.fileName) }),
         error.errors.map(fileErrorLine),
+        t,
       );
     case 'fileTooLarge':
       return error.actualBytes === null
-        ? `${fileName(error.fileName)} is larger than the import limit of ${formatBytes(error.maxBytes)}, so nothing was imported. Split it into smaller quizzes.`
-        : `${fileName(error.fileName)} is ${formatBytes(error.actualBytes)}; the import limit is ${formatBytes(error.maxBytes)}, so nothing was imported. Split it into smaller quizzes.`;
+        ? t('authoring.errors.fileTooLarge.sizeUnknown', {
+            file: fileName(error.fileName),
+            max: formatBytes(error.maxBytes, t),
+          })
+        : t('authoring.errors.fileTooLarge.sizeKnown', {
+            file: fileName(error.fileName),
+            size: formatBytes(error.actualBytes, t),
+            max: formatBytes(error.maxBytes, t),
+          });
     case 'downloadFailed':
-      return `I couldn't download ${fileName(error.fileName)} (${escapeMarkdown(error.reason)}), so nothing was imported. Please upload it again.`;
+      return t('authoring.errors.downloadFailed', {
+        file: fileName(error.fileName),
+        reason: downloadReason(error.reason, t),
+      });
     case 'notText':
-      return `${fileName(error.fileName)} is not a UTF-8 text file, so nothing was imported. Upload a quiz as YAML or JSON text (\`/quiz export\` shows the format).`;
+      return t('authoring.errors.notText', { file: fileName(error.fileName) });
     case 'databaseUnavailable':
-      return renderUserError(error, translatorFor(null));
+      return renderUserError(error, t);
   }
 }

@@ -5,6 +5,7 @@ import {
 } from 'discord-api-types/v10';
 import { encodeCustomId } from '../components/customId.js';
 import { QUESTION_MODAL_HANDLER } from '../components/handlerNames.js';
+import type { Translate } from '../i18n/index.js';
 import { QUIZ_LIMITS as L } from '../quiz/limits.js';
 import type { QuestionModalInput } from '../quiz/quizFile.js';
 import { truncate } from './quizText.js';
@@ -16,15 +17,6 @@ export const QUESTION_MODAL_FIELDS = ['question', 'options', 'correct', 'points'
 const TEXT_INPUT_MAX = 4000;
 const MODAL_TITLE_MAX = 45;
 const LABEL_MAX = 45;
-
-/** Short field names, for a label that says its value was cut. */
-const FIELD_NAMES: Record<(typeof QUESTION_MODAL_FIELDS)[number], string> = {
-  question: 'Question',
-  options: 'Options',
-  correct: 'Correct answer',
-  points: 'Points',
-  explanation: 'Explanation',
-};
 
 /** `number` (1-based) is shown in the title when known. */
 export type QuestionModalTarget =
@@ -54,9 +46,9 @@ function clip(value: string | null | undefined, maxLength: number): { value?: st
  */
 export function renderQuestionModal(
   target: QuestionModalTarget,
-  values?: Partial<QuestionModalInput>,
+  values: Partial<QuestionModalInput> | undefined,
+  t: Translate,
 ): APIModalInteractionResponseCallbackData {
-  const verb = target.mode === 'add' ? 'Add' : 'Edit';
   const input = (
     customId: (typeof QUESTION_MODAL_FIELDS)[number],
     fullLabel: string,
@@ -65,8 +57,14 @@ export function renderQuestionModal(
     const { value, cut } = clip(values?.[customId], options.maxLength);
     // A modal shows no text besides its labels: a cut value says so there.
     const label = cut
-      ? truncate(`${FIELD_NAMES[customId]} (cut to ${options.maxLength} characters)`, LABEL_MAX)
-      : fullLabel;
+      ? truncate(
+          t('authoring.modal.cutLabel', {
+            field: t(`authoring.modal.field.${customId}`),
+            max: options.maxLength,
+          }),
+          LABEL_MAX,
+        )
+      : truncate(fullLabel, LABEL_MAX);
     return {
       type: ComponentType.ActionRow as const,
       components: [
@@ -86,38 +84,44 @@ export function renderQuestionModal(
   return {
     custom_id: questionModalCustomId(target),
     title: truncate(
-      `${verb} question${target.number === null ? '' : ` ${target.number}`} · ${target.quizName}`,
+      target.number === null
+        ? t(`authoring.modal.titleUnnumbered.${target.mode}`, { quiz: target.quizName })
+        : t(`authoring.modal.title.${target.mode}`, { number: target.number, quiz: target.quizName }),
       MODAL_TITLE_MAX,
     ),
     components: [
-      input('question', 'Question', {
+      input('question', t('authoring.modal.label.question'), {
         style: TextInputStyle.Paragraph,
         required: true,
-        placeholder: 'Which planet is the largest?',
+        placeholder: t('authoring.modal.placeholder.question'),
         maxLength: TEXT_INPUT_MAX,
       }),
-      input('options', `Options, one per line (${L.minOptions} to ${L.maxOptions})`, {
+      input('options', t('authoring.modal.label.options', { min: L.minOptions, max: L.maxOptions }), {
         style: TextInputStyle.Paragraph,
         required: true,
-        placeholder: 'Mars\nJupiter\nVenus',
+        placeholder: t('authoring.modal.placeholder.options'),
         maxLength: TEXT_INPUT_MAX,
       }),
-      input('correct', 'Correct answer (its text, letter or number)', {
+      input('correct', t('authoring.modal.label.correct'), {
         style: TextInputStyle.Short,
         required: true,
-        placeholder: 'Jupiter (or B, or 2)',
+        placeholder: t('authoring.modal.placeholder.correct'),
         maxLength: 200,
       }),
-      input('points', `Points (${L.minPoints} to ${L.maxPoints}, default ${L.defaultPoints})`, {
-        style: TextInputStyle.Short,
-        required: false,
-        placeholder: String(L.defaultPoints),
-        maxLength: 10,
-      }),
-      input('explanation', 'Explanation (optional, shown after a miss)', {
+      input(
+        'points',
+        t('authoring.modal.label.points', { min: L.minPoints, max: L.maxPoints, default: L.defaultPoints }),
+        {
+          style: TextInputStyle.Short,
+          required: false,
+          placeholder: String(L.defaultPoints),
+          maxLength: 10,
+        },
+      ),
+      input('explanation', t('authoring.modal.label.explanation'), {
         style: TextInputStyle.Paragraph,
         required: false,
-        placeholder: 'Jupiter is about 11 Earths wide.',
+        placeholder: t('authoring.modal.placeholder.explanation'),
         maxLength: TEXT_INPUT_MAX,
       }),
     ],

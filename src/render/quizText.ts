@@ -1,5 +1,7 @@
 /** Text helpers shared by the quiz renderers. */
 
+import type { Translate } from '../i18n/index.js';
+
 /**
  * Shows user-written text literally inside a line: emphasis, code, spoiler and link characters are
  * escaped (mentions are off anyway; headings and quotes only act at a line start, which we own).
@@ -24,26 +26,45 @@ export function quoted(text: string, max = 100): string {
   return `"${escapeMarkdown(truncate(text.trim(), max))}"`;
 }
 
+/** The "…and N more." line under a list that was cut (N > 0). */
+export function moreLine(count: number, t: Translate): string {
+  return t('authoring.more', { count });
+}
+
 /** Joins a heading and bullet lines, dropping bullets that would pass `maxLength` (Discord: 2000). */
-export function bulletList(heading: string, lines: readonly string[], maxLength = 2000): string {
+export function bulletList(
+  heading: string,
+  lines: readonly string[],
+  t: Translate,
+  maxLength = 2000,
+): string {
   let out = heading;
   for (let i = 0; i < lines.length; i++) {
     const next = `\n• ${lines[i]}`;
     const rest = lines.length - i - 1;
-    const more = rest > 0 ? `\n…and ${rest} more.` : '';
+    const more = rest > 0 ? `\n${moreLine(rest, t)}` : '';
     if (out.length + next.length + more.length > maxLength) {
       const left = lines.length - i;
-      return `${out}\n…and ${left} more.`;
+      return `${out}\n${moreLine(left, t)}`;
     }
     out += next;
   }
   return out;
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} bytes`;
+/** A size in bytes, KiB or MiB with the locale's decimal sign (no grouping: "1000 KiB"). */
+export function formatBytes(bytes: number, t: Translate): string {
+  const number = (value: number, digits: number) =>
+    new Intl.NumberFormat(t.locale, {
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+      useGrouping: false,
+    }).format(value);
+  if (bytes < 1024) return t('authoring.size.bytes', { size: number(bytes, 0) });
   const kib = bytes / 1024;
-  return kib < 1024 ? `${kib.toFixed(kib < 10 ? 1 : 0)} KiB` : `${(kib / 1024).toFixed(1)} MiB`;
+  return kib < 1024
+    ? t('authoring.size.kib', { size: number(kib, kib < 10 ? 1 : 0) })
+    : t('authoring.size.mib', { size: number(kib / 1024, 1) });
 }
 
 /** A Discord timestamp tag (`<t:…:f>`), rendered in each reader's time zone. */

@@ -1,7 +1,9 @@
 import type { BaseInteraction } from 'discord.js';
+import type { Translate } from '../../i18n/index.js';
 import type { Actor, AuthoringError, AuthoringResult } from '../../quiz/QuizService.js';
 import { renderAuthoringError } from '../../render/quizAuthoringError.js';
 import type { CommandResult } from '../Command.js';
+import { memberTranslator } from '../locale.js';
 import {
   deferIfSlow,
   type RepliableInteraction,
@@ -11,27 +13,33 @@ import {
 } from '../replies.js';
 import { actorOf } from './interactionActor.js';
 
-/** Answers an expected authoring failure ephemerally; handlers return its value (outcome `rejected`). */
+/**
+ * Answers an expected authoring failure ephemerally, in the member's language; handlers return its
+ * value (outcome `rejected`).
+ */
 export async function replyAuthoringError(
   interaction: RepliableInteraction,
   error: AuthoringError,
 ): Promise<'rejected'> {
-  await respond(interaction, { content: renderAuthoringError(error), ephemeral: true });
+  await respond(interaction, {
+    content: renderAuthoringError(error, memberTranslator(interaction)),
+    ephemeral: true,
+  });
   return 'rejected';
 }
 
 /**
  * Awaits an authoring call (deferring the reply if it is slow) and answers ephemerally: the
- * failure, or what `reply` makes of the value.
+ * failure, or what `reply` makes of the value — both in the member's language (`t`).
  */
 export async function answerAuthoring<T>(
   interaction: RepliableInteraction,
   work: AuthoringResult<T>,
-  reply: (value: T) => Omit<RespondOptions, 'ephemeral'>,
+  reply: (value: T, t: Translate) => Omit<RespondOptions, 'ephemeral'>,
 ): Promise<CommandResult> {
   const result = await deferIfSlow(interaction, work, { ephemeral: true });
   if (!result.ok) return replyAuthoringError(interaction, result.error);
-  await respond(interaction, { ...reply(result.value), ephemeral: true });
+  await respond(interaction, { ...reply(result.value, memberTranslator(interaction)), ephemeral: true });
   return undefined;
 }
 

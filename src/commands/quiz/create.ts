@@ -2,6 +2,7 @@ import type { ChatInputCommandInteraction } from 'discord.js';
 import type { QuizService, QuizSettingsChanges } from '../../quiz/QuizService.js';
 import { renderQuizCreated, renderQuizEdited } from '../../render/quizAuthoringReplies.js';
 import type { CommandContext, CommandResult } from '../Command.js';
+import { memberTranslator } from '../locale.js';
 import { deferIfSlow, respond } from '../replies.js';
 import { answerAuthoring, replyAuthoringError, withActor } from './authoringReplies.js';
 
@@ -33,7 +34,10 @@ export function createQuizHandler(service: QuizService) {
       );
       if (!result.ok) return replyAuthoringError(interaction, result.error);
       ctx.logger.info({ guildId: actor.guildId, quizId: result.value.id }, 'quiz created');
-      await respond(interaction, { content: renderQuizCreated(result.value), ephemeral: true });
+      await respond(interaction, {
+        content: renderQuizCreated(result.value, memberTranslator(interaction)),
+        ephemeral: true,
+      });
       return undefined;
     });
 }
@@ -57,7 +61,7 @@ export function editQuizHandler(service: QuizService) {
       return answerAuthoring(
         interaction,
         service.editQuiz(actor, o.getString('quiz', true), changes),
-        ({ before, after }) => ({ content: renderQuizEdited(before, after) }),
+        ({ before, after }, t) => ({ content: renderQuizEdited(before, after, t) }),
       );
     });
 }

@@ -10,6 +10,7 @@ import {
   renderQuizDeleted,
 } from '../../render/quizAuthoringReplies.js';
 import type { CommandContext, CommandResult, ComponentHandler } from '../Command.js';
+import { memberTranslator } from '../locale.js';
 import { NO_MENTIONS, replyError, respond } from '../replies.js';
 import { answerAuthoring, withActor } from './authoringReplies.js';
 
@@ -20,7 +21,7 @@ export function deleteQuizHandler(service: QuizService) {
       answerAuthoring(
         interaction,
         service.prepareDelete(actor, interaction.options.getString('quiz', true)),
-        ({ quiz, questionCount }) => renderDeleteConfirmation(quiz, questionCount, actor.userId),
+        ({ quiz, questionCount }, t) => renderDeleteConfirmation(quiz, questionCount, actor.userId, t),
       ),
     );
 }
@@ -37,25 +38,27 @@ export function deleteConfirmationComponents(service: QuizService): Record<strin
     if (!ownerId || !Number.isSafeInteger(quizId) || !['confirm', 'cancel'].includes(customId.action)) {
       return replyError(interaction, { kind: 'staleComponent' });
     }
+    // The confirmation is ephemeral: only its member sees it, in their language.
+    const t = memberTranslator(interaction);
     if (interaction.user.id !== ownerId) {
-      await respond(interaction, { content: renderNotYourButton(ownerId), ephemeral: true });
+      await respond(interaction, { content: renderNotYourButton(ownerId, t), ephemeral: true });
       return 'rejected';
     }
     const finish = (content: string) =>
       interaction.update({ content, components: [], allowedMentions: NO_MENTIONS });
     if (customId.action === 'cancel') {
-      await finish(renderDeleteCancelled());
+      await finish(renderDeleteCancelled(t));
       return undefined;
     }
     return withActor(interaction, async (actor) => {
       // Permission is checked again: roles may have changed since the command ran.
       const result = await service.deleteQuiz(actor, quizId);
       if (!result.ok) {
-        await finish(renderAuthoringError(result.error));
+        await finish(renderAuthoringError(result.error, t));
         return 'rejected';
       }
       ctx.logger.info({ guildId: actor.guildId, quizId }, 'quiz deleted');
-      await finish(renderQuizDeleted(result.value));
+      await finish(renderQuizDeleted(result.value, t));
       return undefined;
     });
   };

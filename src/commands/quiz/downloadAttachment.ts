@@ -1,3 +1,4 @@
+import type { DownloadFailureReason } from '../../quiz/QuizService.js';
 import { err, ok, type Result } from '../../quiz/result.js';
 
 export interface DownloadOptions {
@@ -7,7 +8,7 @@ export interface DownloadOptions {
 
 export type DownloadError =
   | { kind: 'fileTooLarge'; actualBytes: number | null }
-  | { kind: 'downloadFailed'; reason: string }
+  | { kind: 'downloadFailed'; reason: DownloadFailureReason }
   | { kind: 'notText' };
 
 /**
@@ -33,7 +34,7 @@ export async function downloadAttachmentText(
     }
     if (!response.ok) {
       await response.body?.cancel().catch(() => undefined);
-      return err({ kind: 'downloadFailed', reason: `the server answered HTTP ${response.status}` });
+      return err({ kind: 'downloadFailed', reason: { kind: 'httpStatus', status: response.status } });
     }
     const declared = Number(response.headers.get('content-length'));
     if (Number.isFinite(declared) && declared > options.maxBytes) {
@@ -67,12 +68,12 @@ export async function downloadAttachmentText(
 }
 
 /** A short, secret-free reason (no URL: attachment URLs carry signed query strings). */
-function networkReason(error: unknown, signal: AbortSignal, timeoutMs: number): string {
-  if (signal.aborted) return `no answer within ${timeoutMs / 1000} s`;
+function networkReason(error: unknown, signal: AbortSignal, timeoutMs: number): DownloadFailureReason {
+  if (signal.aborted) return { kind: 'timeout', seconds: timeoutMs / 1000 };
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
   const code = (cause as { code?: unknown } | undefined)?.code;
-  if (code === 'ECONNREFUSED') return 'connection refused';
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found';
-  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'connection reset';
-  return 'network error';
+  if (code === 'ECONNREFUSED') return { kind: 'connectionRefused' };
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { kind: 'hostNotFound' };
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return { kind: 'connectionReset' };
+  return { kind: 'network' };
 }

@@ -2,6 +2,7 @@ import { AttachmentBuilder, type ChatInputCommandInteraction, MessageFlags } fro
 import type { QuizService } from '../../quiz/QuizService.js';
 import { renderExported } from '../../render/quizAuthoringReplies.js';
 import type { CommandResult } from '../Command.js';
+import { memberTranslator } from '../locale.js';
 import { NO_MENTIONS } from '../replies.js';
 import { replyAuthoringError, withActor } from './authoringReplies.js';
 
@@ -16,7 +17,7 @@ export function exportQuizHandler(service: QuizService) {
         name: result.value.fileName,
       });
       await interaction.reply({
-        content: renderExported(result.value, format),
+        content: renderExported(result.value, format, memberTranslator(interaction)),
         files: [file],
         flags: MessageFlags.Ephemeral,
         allowedMentions: NO_MENTIONS,

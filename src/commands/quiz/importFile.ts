@@ -4,6 +4,7 @@ import type { QuizService } from '../../quiz/QuizService.js';
 import type { QuizFileFormat } from '../../quiz/quizFile.js';
 import { renderImported } from '../../render/quizAuthoringReplies.js';
 import type { CommandContext, CommandResult } from '../Command.js';
+import { memberTranslator } from '../locale.js';
 import { respond } from '../replies.js';
 import { replyAuthoringError, withActor } from './authoringReplies.js';
 import { downloadAttachmentText } from './downloadAttachment.js';
@@ -71,7 +72,7 @@ export function importQuizHandler(service: QuizService, options: QuizImportOptio
         { guildId: actor.guildId, quizId: quiz.id, questions: questions.length, created },
         'quiz imported',
       );
-      await respond(interaction, { content: renderImported(result.value) });
+      await respond(interaction, { content: renderImported(result.value, memberTranslator(interaction)) });
       return undefined;
     });
 }

@@ -4,6 +4,7 @@ import { QUIZ_LIST_HANDLER } from '../../components/handlerNames.js';
 import type { QuizService } from '../../quiz/QuizService.js';
 import { QUIZ_LIST_PAGE_SIZE, renderQuizList } from '../../render/quizList.js';
 import type { CommandResult, ComponentHandler } from '../Command.js';
+import { memberTranslator } from '../locale.js';
 import { NO_MENTIONS, replyError } from '../replies.js';
 import { answerAuthoring, replyAuthoringError } from './authoringReplies.js';
 
@@ -16,7 +17,7 @@ export function listQuizzesHandler(service: QuizService) {
     return answerAuthoring(
       interaction,
       service.listQuizzes(interaction.guildId, page, QUIZ_LIST_PAGE_SIZE),
-      (result) => renderQuizList({ page, result }),
+      (result, t) => renderQuizList({ page, result }, t),
     );
   };
 }
@@ -36,7 +37,7 @@ export function listPageComponents(service: QuizService): Record<string, Compone
     const result = await service.listQuizzes(interaction.guildId, wanted, QUIZ_LIST_PAGE_SIZE);
     if (!result.ok) return replyAuthoringError(interaction, result.error);
     await interaction.update({
-      ...renderQuizList({ page: wanted, result: result.value }),
+      ...renderQuizList({ page: wanted, result: result.value }, memberTranslator(interaction)),
       allowedMentions: NO_MENTIONS,
     });
     return undefined;

@@ -188,7 +188,10 @@ export function createLiveSubcommands(deps: LiveSubcommandDeps): LiveSubcommands
         interaction.options.getString('quiz', true),
       );
       if (!quiz.ok) {
-        await respond(interaction, { content: renderAuthoringError(quiz.error), ephemeral: true });
+        await respond(interaction, {
+          content: renderAuthoringError(quiz.error, memberTranslator(interaction)),
+          ephemeral: true,
+        });
         return 'rejected';
       }
       const result = await service.host({

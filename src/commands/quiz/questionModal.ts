@@ -12,6 +12,7 @@ import type { QuestionModalInput } from '../../quiz/quizFile.js';
 import { questionToModalInput } from '../../quiz/quizFile.js';
 import { renderAuthoringError } from '../../render/quizAuthoringError.js';
 import {
+  renderDraftExpired,
   renderNotYourButton,
   renderQuestionAdded,
   renderQuestionEdited,
@@ -23,6 +24,7 @@ import {
   renderQuestionModal,
 } from '../../render/quizQuestionModal.js';
 import type { CommandResult, ComponentHandler, ModalHandler } from '../Command.js';
+import { memberTranslator } from '../locale.js';
 import { replyError, respond } from '../replies.js';
 import { replyAuthoringError, withActor } from './authoringReplies.js';
 
@@ -115,9 +117,6 @@ function readModal(interaction: ModalSubmitInteraction): QuestionModalInput {
   };
 }
 
-const DRAFT_EXPIRED =
-  'That draft has expired (drafts are kept 15 minutes). Run `/quiz add-question` or `/quiz edit-question` again.';
-
 export interface QuestionModalDeps {
   service: QuizService;
   clock: Clock;
@@ -134,7 +133,11 @@ export function questionModalHandlers({ service, clock }: QuestionModalDeps) {
       if (!result.ok) return replyAuthoringError(interaction, result.error);
       const { quiz, questionCount } = result.value;
       await interaction.showModal(
-        renderQuestionModal({ mode: 'add', quizId: quiz.id, quizName: quiz.name, number: questionCount + 1 }),
+        renderQuestionModal(
+          { mode: 'add', quizId: quiz.id, quizName: quiz.name, number: questionCount + 1 },
+          undefined,
+          memberTranslator(interaction),
+        ),
       );
       return undefined;
     });
@@ -158,6 +161,7 @@ export function questionModalHandlers({ service, clock }: QuestionModalDeps) {
             number: question.position + 1,
           },
           questionToModalInput(question),
+          memberTranslator(interaction),
         ),
       );
       return undefined;
@@ -179,12 +183,15 @@ export function questionModalHandlers({ service, clock }: QuestionModalDeps) {
         return replyError(interaction, { kind: 'staleComponent' });
       }
       const values = readModal(interaction);
+      const t = memberTranslator(interaction);
       const result = editing
         ? await service.editQuestion(actor, quizId, questionId, values)
         : await service.addQuestion(actor, quizId, values);
       if (result.ok) {
         const { quiz, question } = result.value;
-        const content = editing ? renderQuestionEdited(quiz, question) : renderQuestionAdded(quiz, question);
+        const content = editing
+          ? renderQuestionEdited(quiz, question, t)
+          : renderQuestionAdded(quiz, question, t);
         await respond(interaction, { content, ephemeral: true });
         return undefined;
       }
@@ -196,8 +203,8 @@ export function questionModalHandlers({ service, clock }: QuestionModalDeps) {
         : { mode: 'add', quizId, quizName: '', number: null };
       const draftId = drafts.save({ userId: actor.userId, target, values });
       await respond(interaction, {
-        content: renderAuthoringError(result.error),
-        components: renderQuestionRetryButton(draftId),
+        content: renderAuthoringError(result.error, t),
+        components: renderQuestionRetryButton(draftId, t),
         ephemeral: true,
       });
       return 'rejected';
@@ -208,20 +215,21 @@ export function questionModalHandlers({ service, clock }: QuestionModalDeps) {
     customId: ParsedCustomId,
   ): Promise<CommandResult> => {
     if (customId.action !== 'retry') return replyError(interaction, { kind: 'staleComponent' });
+    const t = memberTranslator(interaction);
     const draft = drafts.get(customId.args[0] ?? '');
     if (!draft) {
-      await respond(interaction, { content: DRAFT_EXPIRED, ephemeral: true });
+      await respond(interaction, { content: renderDraftExpired(t), ephemeral: true });
       return 'rejected';
     }
     if (draft.userId !== interaction.user.id) {
-      await respond(interaction, { content: renderNotYourButton(draft.userId), ephemeral: true });
+      await respond(interaction, { content: renderNotYourButton(draft.userId, t), ephemeral: true });
       return 'rejected';
     }
     return withActor(interaction, async (actor) => {
       const quiz = await service.resolveQuiz(actor.guildId, String(draft.target.quizId));
       if (!quiz.ok) return replyAuthoringError(interaction, quiz.error);
       await interaction.showModal(
-        renderQuestionModal({ ...draft.target, quizName: quiz.value.name }, draft.values),
+        renderQuestionModal({ ...draft.target, quizName: quiz.value.name }, draft.values, t),
       );
       return undefined;
     });

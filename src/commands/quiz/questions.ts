@@ -5,6 +5,7 @@ import type { QuizService } from '../../quiz/QuizService.js';
 import { renderQuestionRemoved } from '../../render/quizAuthoringReplies.js';
 import { renderQuizQuestions } from '../../render/quizQuestions.js';
 import type { CommandResult, ComponentHandler } from '../Command.js';
+import { memberTranslator } from '../locale.js';
 import { NO_MENTIONS, replyError } from '../replies.js';
 import { answerAuthoring, replyAuthoringError, withActor } from './authoringReplies.js';
 
@@ -15,7 +16,7 @@ export function listQuestionsHandler(service: QuizService) {
       answerAuthoring(
         interaction,
         service.listQuestions(actor, interaction.options.getString('quiz', true)),
-        (found) => renderQuizQuestions({ ...found, page: 0 }),
+        (found, t) => renderQuizQuestions({ ...found, page: 0 }, t),
       ),
     );
 }
@@ -34,7 +35,7 @@ export function questionPageComponents(service: QuizService): Record<string, Com
       const result = await service.listQuestions(actor, String(quizId));
       if (!result.ok) return replyAuthoringError(interaction, result.error);
       await interaction.update({
-        ...renderQuizQuestions({ ...result.value, page: page ?? 0 }),
+        ...renderQuizQuestions({ ...result.value, page: page ?? 0 }, memberTranslator(interaction)),
         allowedMentions: NO_MENTIONS,
       });
       return undefined;
@@ -50,7 +51,7 @@ export function removeQuestionHandler(service: QuizService) {
       return answerAuthoring(
         interaction,
         service.removeQuestion(actor, interaction.options.getString('quiz', true), number),
-        ({ quiz, question }) => ({ content: renderQuestionRemoved(quiz, number, question) }),
+        ({ quiz, question }, t) => ({ content: renderQuestionRemoved(quiz, number, question, t) }),
       );
     });
 }

@@ -110,7 +110,7 @@ describe('QuizService', () => {
     // …but settings stay with Manage Server.
     expect(await service.viewSettings(roleMember)).toEqual({
       ok: false,
-      error: { kind: 'missingPermission', needed: 'Manage Server' },
+      error: { kind: 'missingPermission', needed: 'manageServer' },
     });
   });
 

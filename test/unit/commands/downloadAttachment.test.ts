@@ -56,7 +56,7 @@ describe('downloadAttachmentText', () => {
   it('names the HTTP status of a failed download', async () => {
     expect(await downloadAttachmentText(`${base}/missing.yaml`, limits)).toEqual({
       ok: false,
-      error: { kind: 'downloadFailed', reason: 'the server answered HTTP 404' },
+      error: { kind: 'downloadFailed', reason: { kind: 'httpStatus', status: 404 } },
     });
   });
 
@@ -84,7 +84,7 @@ describe('downloadAttachmentText', () => {
   it('gives up on a server that never answers after the timeout', async () => {
     expect(await downloadAttachmentText(`${base}/hang.yaml`, limits)).toEqual({
       ok: false,
-      error: { kind: 'downloadFailed', reason: 'no answer within 0.3 s' },
+      error: { kind: 'downloadFailed', reason: { kind: 'timeout', seconds: 0.3 } },
     });
   });
 
@@ -93,6 +93,9 @@ describe('downloadAttachmentText', () => {
       `http://127.0.0.1:${await freePort()}/x.yaml?sig=secret`,
       limits,
     );
-    expect(result).toEqual({ ok: false, error: { kind: 'downloadFailed', reason: 'connection refused' } });
+    expect(result).toEqual({
+      ok: false,
+      error: { kind: 'downloadFailed', reason: { kind: 'connectionRefused' } },
+    });
   });
 });

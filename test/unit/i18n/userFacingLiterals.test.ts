@@ -50,19 +50,9 @@ const ALLOWED_LITERALS: Record<string, string> = {
  * files. Empty when the work is done.
  */
 const PENDING_FILES: readonly string[] = [
-  'src/commands/quiz/downloadAttachment.ts',
-  'src/commands/quiz/questionModal.ts',
   'src/commands/quiz/take.ts',
-  'src/quiz/authoringTypes.ts',
   'src/quiz/availability.ts',
-  'src/quiz/permissions.ts',
   'src/quiz/session/SoloSession.ts',
-  'src/render/pageButtons.ts',
-  'src/render/quizAuthoringError.ts',
-  'src/render/quizAuthoringReplies.ts',
-  'src/render/quizList.ts',
-  'src/render/quizQuestionModal.ts',
-  'src/render/quizQuestions.ts',
   'src/render/sessionMessages.ts',
 ];
 

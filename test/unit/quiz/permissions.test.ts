@@ -58,7 +58,7 @@ describe('requireManager', () => {
   it('says which permission is missing', () => {
     expect(requireManager({ memberPermissions: SEND_MESSAGES, memberRoleIds: [], settings })).toEqual({
       ok: false,
-      error: { kind: 'missingPermission', needed: 'Manage Server or one of the manager roles' },
+      error: { kind: 'missingPermission', needed: 'quizManager' },
     });
     expect(requireManager({ memberPermissions: MANAGE_GUILD, memberRoleIds: [], settings })).toEqual({
       ok: true,
