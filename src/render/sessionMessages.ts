@@ -13,7 +13,8 @@ import {
 } from 'discord-api-types/v10';
 import { encodeCustomId } from '../components/customId.js';
 import { QUIZ_PLAY_HANDLER } from '../components/handlerNames.js';
-import { translatorFor } from '../i18n/index.js';
+import type { MessageKey, Translate } from '../i18n/index.js';
+import type { AvailabilityError } from '../quiz/availability.js';
 import { OPTION_LETTERS } from '../quiz/limits.js';
 import type {
   EndedView,
@@ -50,30 +51,37 @@ function row(...buttons: APIButtonComponent[]): APIActionRowComponent<APICompone
   return { type: ComponentType.ActionRow, components: buttons };
 }
 
-/** "1 min 5 s" / "42.3 s". */
-export function formatDuration(seconds: number): string {
-  if (seconds < 60) return `${(Math.round(seconds * 10) / 10).toFixed(1)} s`;
+/** "1 min 5 s" / "42.3 s" (the decimal in the locale's form: "42,3 s"). */
+export function formatDuration(seconds: number, t: Translate): string {
+  if (seconds < 60) {
+    const tenths = new Intl.NumberFormat(t.locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    return t('session.duration.seconds', { seconds: tenths.format(Math.round(seconds * 10) / 10) });
+  }
   const minutes = Math.floor(seconds / 60);
   const rest = Math.round(seconds - minutes * 60);
-  return `${minutes} min ${rest} s`;
+  return t('session.duration.minutes', { minutes, seconds: rest });
 }
 
-export function renderQuestion(view: QuestionView): SessionMessage {
+export function renderQuestion(view: QuestionView, t: Translate): SessionMessage {
   const { question } = view;
   const options = question.options.map((option, i) => `**${letter(i)}.** ${escapeMarkdown(option)}`);
+  const deadline = t('session.question.deadline', { time: discordTime(view.deadlineMs, 'R') });
   return {
     content: '',
     embeds: [
       {
-        title: truncate(`Question ${view.questionNumber}/${view.questionCount}`, 256),
+        title: truncate(
+          t('session.question.title', { number: view.questionNumber, total: view.questionCount }),
+          256,
+        ),
         description: truncate(
-          `${escapeMarkdown(question.text)}\n\n${options.join('\n')}\n\n⏳ Time's up ${discordTime(view.deadlineMs, 'R')}`,
+          `${escapeMarkdown(question.text)}\n\n${options.join('\n')}\n\n${deadline}`,
           4096,
         ),
         color: BLUE,
         footer: {
           text: truncate(
-            `${view.quizName} · up to ${question.points} points · score so far ${view.score}`,
+            t('session.question.footer', { quiz: view.quizName, count: question.points, score: view.score }),
             2048,
           ),
         },
@@ -94,40 +102,49 @@ export function renderQuestion(view: QuestionView): SessionMessage {
   };
 }
 
-export function renderFeedback(view: FeedbackView): SessionMessage {
+export function renderFeedback(view: FeedbackView, t: Translate): SessionMessage {
   const { outcome, question } = view;
   const correctText = `**${letter(outcome.correctIndex)}.** ${escapeMarkdown(outcome.correctOption)}`;
   const heading =
     outcome.outcome === 'correct'
-      ? { title: 'Correct! ✅', color: GREEN }
+      ? { title: t('session.feedback.correct'), color: GREEN }
       : outcome.outcome === 'incorrect'
-        ? { title: 'Incorrect ❌', color: RED }
-        : { title: "Time's up! ⌛", color: ORANGE };
+        ? { title: t('session.feedback.incorrect'), color: RED }
+        : { title: t('session.feedback.timedOut'), color: ORANGE };
   const fields: APIEmbedField[] = [
     {
-      name: 'Points',
-      value: `You earned **${outcome.pointsAwarded}** of ${outcome.maxPoints} points.`,
+      name: t('session.feedback.pointsField'),
+      value: t('session.feedback.earned', { earned: outcome.pointsAwarded, count: outcome.maxPoints }),
       inline: true,
     },
-    { name: 'Score so far', value: String(outcome.score), inline: true },
+    { name: t('session.feedback.scoreField'), value: String(outcome.score), inline: true },
   ];
   if (outcome.outcome !== 'correct') {
-    fields.push({ name: 'The correct answer', value: truncate(correctText, 1024) });
+    fields.push({ name: t('session.feedback.correctAnswerField'), value: truncate(correctText, 1024) });
     if (outcome.explanation) {
-      fields.push({ name: 'Explanation', value: truncate(escapeMarkdown(outcome.explanation), 1024) });
+      fields.push({
+        name: t('session.feedback.explanationField'),
+        value: truncate(escapeMarkdown(outcome.explanation), 1024),
+      });
     }
   }
   // (Not "results": load tests read that word as the summary having arrived.)
-  const nextText = outcome.isLastQuestion ? 'Your summary comes' : 'The next question comes';
+  const nextText = t(
+    outcome.isLastQuestion ? 'session.feedback.summaryNext' : 'session.feedback.nextQuestion',
+    {
+      time: discordTime(view.nextAtMs, 'R'),
+    },
+  );
   return {
     content: '',
     embeds: [
       {
-        title: `${heading.title} · Question ${view.questionNumber}/${view.questionCount}`,
-        description: truncate(
-          `${escapeMarkdown(question.text)}\n\n${nextText} ${discordTime(view.nextAtMs, 'R')}.`,
-          4096,
-        ),
+        title: t('session.feedback.title', {
+          heading: heading.title,
+          number: view.questionNumber,
+          total: view.questionCount,
+        }),
+        description: truncate(`${escapeMarkdown(question.text)}\n\n${nextText}`, 4096),
         color: heading.color,
         fields,
         footer: { text: truncate(view.quizName, 2048) },
@@ -145,117 +162,145 @@ export function renderFeedback(view: FeedbackView): SessionMessage {
           outcome.questionIndex,
           ...(outcome.isLastQuestion ? ['last'] : []),
         ),
-        label: outcome.isLastQuestion ? 'See results' : 'Next question',
+        label: t(outcome.isLastQuestion ? 'session.feedback.resultsButton' : 'session.feedback.nextButton'),
       }),
     ],
   };
 }
 
-function summaryFields(summary: SummaryView['summary']): APIEmbedField[] {
+function summaryFields(summary: SummaryView['summary'], t: Translate): APIEmbedField[] {
   return [
-    { name: 'Score', value: `**${summary.score}** of ${summary.maxScore} points`, inline: true },
-    { name: 'Correct', value: `${summary.correctCount} of ${summary.questionCount}`, inline: true },
-    { name: 'Time', value: formatDuration(summary.durationSeconds), inline: true },
+    {
+      name: t('session.summary.scoreField'),
+      value: t('session.summary.score', { score: summary.score, count: summary.maxScore }),
+      inline: true,
+    },
+    {
+      name: t('session.summary.correctField'),
+      value: t('session.summary.correct', { correct: summary.correctCount, total: summary.questionCount }),
+      inline: true,
+    },
+    { name: t('session.summary.timeField'), value: formatDuration(summary.durationSeconds, t), inline: true },
   ];
 }
 
-function postLine(post: SummaryView['post']): string {
+function postLine(post: SummaryView['post'], t: Translate): string {
   switch (post.status) {
     case 'pending':
       return post.channelId === null
-        ? 'Your results are being posted in this channel.'
-        : `Your results are being posted in <#${post.channelId}>.`;
+        ? t('session.summary.postPendingHere')
+        : t('session.summary.postPending', { channel: `<#${post.channelId}>` });
     case 'posted':
-      return `Your results were posted in <#${post.channelId}>.`;
+      return t('session.summary.posted', { channel: `<#${post.channelId}>` });
     case 'forbidden':
-      return `I couldn't post your results in <#${post.channelId}>: I'm not allowed to send messages there. A server manager can let me post there or choose another results channel.`;
+      return t('session.summary.postForbidden', { channel: `<#${post.channelId}>` });
     case 'failed':
-      return "I couldn't post your results publicly this time, but your score is saved.";
+      return t('session.summary.postFailed');
   }
 }
 
-export function renderSummary(view: SummaryView): SessionMessage {
+export function renderSummary(view: SummaryView, t: Translate): SessionMessage {
   const best =
     view.bestScore === null
-      ? "⚠️ I couldn't save this score (the database did not answer)."
+      ? t('session.summary.notSaved')
       : view.isNewBest
-        ? `🏅 A new personal best on this quiz!`
-        : `Your best on this quiz is still **${view.bestScore}**.`;
+        ? t('session.summary.newBest')
+        : t('session.summary.bestStill', { best: view.bestScore });
   return {
     content: '',
     embeds: [
       {
-        title: truncate(`Quiz complete: ${view.quizName}`, 256),
-        description: `${best}\n${postLine(view.post)}`,
+        title: truncate(t('session.summary.title', { quiz: view.quizName }), 256),
+        description: `${best}\n${postLine(view.post, t)}`,
         color: GOLD,
-        fields: summaryFields(view.summary),
+        fields: summaryFields(view.summary, t),
       },
     ],
     components: [],
   };
 }
 
-/** The public post in the results channel (sent with mentions off: the mention only renders the name). */
-export function renderResultsPost(post: {
-  userId: string;
-  quizName: string;
-  summary: SummaryView['summary'];
-}): { content: string; embeds: APIEmbed[]; allowed_mentions: { parse: [] } } {
+/**
+ * The public post in the results channel (sent with mentions off: the mention only renders the
+ * name), in the server's language.
+ */
+export function renderResultsPost(
+  post: {
+    userId: string;
+    quizName: string;
+    summary: SummaryView['summary'];
+  },
+  t: Translate,
+): { content: string; embeds: APIEmbed[]; allowed_mentions: { parse: [] } } {
   return {
     content: '',
     embeds: [
       {
-        title: 'Quiz completed',
-        description: truncate(`<@${post.userId}> completed ${quoted(post.quizName)}.`, 4096),
+        title: t('session.resultsPost.title'),
+        description: truncate(
+          t('session.resultsPost.description', { member: `<@${post.userId}>`, quiz: quoted(post.quizName) }),
+          4096,
+        ),
         color: GOLD,
-        fields: summaryFields(post.summary),
+        fields: summaryFields(post.summary, t),
       },
     ],
     allowed_mentions: { parse: [] },
   };
 }
 
-const ENDED_TEXT: Record<EndedView['reason'], { title: string; text: string }> = {
+const ENDED_TEXT = {
   shutdown: {
-    title: 'Badgey is restarting',
-    text: "Badgey is restarting for maintenance, so this quiz pauses here. Hehehe… sorry! Your progress so far was saved: once I'm back (about a minute), click **Continue** or run `/quiz take` again to pick up at the question you were on, with a full timer.",
+    title: 'session.ended.shutdown.title',
+    text: 'session.ended.shutdown.text',
+    saved: 'session.ended.shutdown.saved',
   },
   idle: {
-    title: 'Quiz paused',
-    text: 'This quiz paused because nothing happened for a while. Your progress so far was saved: click **Continue** or run `/quiz take` again to pick up where you left off.',
+    title: 'session.ended.idle.title',
+    text: 'session.ended.idle.text',
+    saved: 'session.ended.idle.saved',
   },
   tokenAge: {
-    title: 'Quiz paused',
-    text: 'This quiz ran longer than Discord lets me update this message. Your progress so far was saved: click **Continue** or run `/quiz take` again to pick up where you left off.',
+    title: 'session.ended.tokenAge.title',
+    text: 'session.ended.tokenAge.text',
+    saved: 'session.ended.tokenAge.saved',
   },
+  // A deleted quiz takes its attempts with it: nothing to continue.
   quizDeleted: {
-    title: 'Quiz removed',
-    text: 'A server manager deleted this quiz, so it ends here. Sorry about that!',
+    title: 'session.ended.quizDeleted.title',
+    text: 'session.ended.quizDeleted.text',
+    saved: null,
   },
-};
+} as const satisfies Record<
+  EndedView['reason'],
+  { title: MessageKey; text: MessageKey; saved: MessageKey | null }
+>;
 
-export function renderEnded(view: EndedView): SessionMessage {
-  const { title, text } = ENDED_TEXT[view.reason];
-  // "Your progress was saved" only when it was (a deleted quiz takes its attempts with it).
-  const unsaved = !view.saved && view.reason !== 'quizDeleted';
-  const body = unsaved ? text.slice(0, text.indexOf(' Your progress so far was saved')) : text;
-  const saved = unsaved ? "\n⚠️ I couldn't save your progress (the database did not answer)." : '';
+export function renderEnded(view: EndedView, t: Translate): SessionMessage {
+  const keys = ENDED_TEXT[view.reason];
+  // "Your progress was saved" only when it was.
+  const body =
+    keys.saved === null ? t(keys.text) : view.saved ? `${t(keys.text)} ${t(keys.saved)}` : t(keys.text);
+  const unsaved = keys.saved !== null && !view.saved ? `\n${t('session.ended.notSaved')}` : '';
   return {
     content: '',
     embeds: [
       {
-        title: truncate(`${title}: ${view.quizName}`, 256),
-        description: `${body}${saved}`,
+        title: truncate(t('session.ended.title', { heading: t(keys.title), quiz: view.quizName }), 256),
+        description: `${body}${unsaved}`,
         color: view.reason === 'shutdown' ? ORANGE : GREY,
         fields: [
           {
-            name: 'Score so far',
-            value: `**${view.summary.score}** of ${view.summary.maxScore} points`,
+            name: t('session.ended.scoreField'),
+            value: t('session.summary.score', { score: view.summary.score, count: view.summary.maxScore }),
             inline: true,
           },
           {
-            name: 'Answered',
-            value: `${view.summary.answeredCount} of ${view.summary.questionCount}`,
+            name: t('session.ended.answeredField'),
+            value: t('session.ended.answered', {
+              answered: view.summary.answeredCount,
+              total: view.summary.questionCount,
+            }),
             inline: true,
           },
         ],
@@ -268,7 +313,7 @@ export function renderEnded(view: EndedView): SessionMessage {
               type: ComponentType.Button,
               style: ButtonStyle.Success,
               custom_id: encodeCustomId(QUIZ_PLAY_HANDLER, 'continue', view.sessionId),
-              label: 'Continue',
+              label: t('session.ended.continueButton'),
             }),
           ]
         : [],
@@ -276,20 +321,19 @@ export function renderEnded(view: EndedView): SessionMessage {
 }
 
 /** An interrupted attempt offered back (a click on its old message, or `/quiz take` on its quiz). */
-export function renderResumeOffer(view: ResumeOfferView): SessionMessage {
-  const where = view.canContinue
-    ? `**Continue** asks question ${view.questionNumber} of ${view.questionCount} again, with a full timer; your points so far are kept.`
-    : 'The quiz changed since (a question was removed), so it cannot continue: start over or give up.';
+export function renderResumeOffer(view: ResumeOfferView, t: Translate): SessionMessage {
+  const at = { number: view.questionNumber, total: view.questionCount };
+  const where = view.canContinue ? t('session.resume.canContinue', at) : t('session.resume.cannotContinue');
   return {
     content: '',
     embeds: [
       {
-        title: truncate(`Continue ${view.quizName}?`, 256),
-        description: `This quiz was interrupted (Badgey restarted, or it paused). ${where}\n**Start over** drops this attempt and begins anew; **Give up** drops it. Neither counts as taking the quiz.`,
+        title: truncate(t('session.resume.title', { quiz: view.quizName }), 256),
+        description: t('session.resume.description', { where }),
         color: ORANGE,
         fields: [
-          { name: 'Question', value: `${view.questionNumber} of ${view.questionCount}`, inline: true },
-          { name: 'Score so far', value: String(view.score), inline: true },
+          { name: t('session.resume.questionField'), value: t('session.resume.question', at), inline: true },
+          { name: t('session.resume.scoreField'), value: String(view.score), inline: true },
         ],
       },
     ],
@@ -299,117 +343,130 @@ export function renderResumeOffer(view: ResumeOfferView): SessionMessage {
           type: ComponentType.Button,
           style: ButtonStyle.Success,
           custom_id: encodeCustomId(QUIZ_PLAY_HANDLER, 'continue', view.sessionId),
-          label: `Continue (question ${view.questionNumber} of ${view.questionCount}, score ${view.score})`,
+          label: t('session.resume.continueButton', { ...at, score: view.score }),
           disabled: !view.canContinue,
         },
         {
           type: ComponentType.Button,
           style: ButtonStyle.Secondary,
           custom_id: encodeCustomId(QUIZ_PLAY_HANDLER, 'restart', view.sessionId),
-          label: 'Start over',
+          label: t('session.resume.startOverButton'),
         },
         {
           type: ComponentType.Button,
           style: ButtonStyle.Danger,
           custom_id: encodeCustomId(QUIZ_PLAY_HANDLER, 'giveup', view.sessionId),
-          label: 'Give up',
+          label: t('session.resume.giveUpButton'),
         },
       ),
     ],
   };
 }
 
-export function renderGaveUp(view: GaveUpView): SessionMessage {
-  const quiz = view.quizName ? ` ${quoted(view.quizName)}` : ' this quiz';
+export function renderGaveUp(view: GaveUpView, t: Translate): SessionMessage {
+  const values = { answered: view.answeredCount, count: view.questionCount, score: view.score };
   return {
-    content: `You gave up${quiz} after ${view.answeredCount} of ${view.questionCount} questions (score ${view.score}). It doesn't count as taken: run \`/quiz take\` to try again.`,
+    content: view.quizName
+      ? t('session.gaveUp.named', { ...values, quiz: quoted(view.quizName) })
+      : t('session.gaveUp.unnamed', values),
     embeds: [],
     components: [],
   };
 }
 
-export function renderResumed(view: { quizName: string }): SessionMessage {
+export function renderResumed(view: { quizName: string }, t: Translate): SessionMessage {
   return {
-    content: `You already have ${quoted(view.quizName)} running — it continues here. The next question is on its way.`,
+    content: t('session.resumed', { quiz: quoted(view.quizName) }),
     embeds: [],
     components: [],
   };
 }
 
-export function renderQueued(view: { quizName: string; position: number }): SessionMessage {
-  const who = view.position === 1 ? "You're next" : `You're number **${view.position}** in the queue`;
-  const quiz = view.quizName ? ` for ${quoted(view.quizName)}` : '';
+export function renderQueued(view: { quizName: string; position: number }, t: Translate): SessionMessage {
+  const quiz = view.quizName ? quoted(view.quizName) : null;
+  const content =
+    view.position === 1
+      ? quiz === null
+        ? t('session.queue.next')
+        : t('session.queue.nextNamed', { quiz })
+      : quiz === null
+        ? t('session.queue.position', { position: view.position })
+        : t('session.queue.positionNamed', { position: view.position, quiz });
   return {
-    content: `Lots of quizzes are running right now. ${who}${quiz}; your quiz starts here by itself when a slot frees up.`,
+    content,
     embeds: [],
     components: [
       row({
         type: ComponentType.Button,
         style: ButtonStyle.Secondary,
         custom_id: encodeCustomId(QUIZ_PLAY_HANDLER, 'leave'),
-        label: 'Leave the queue',
+        label: t('session.queue.leaveButton'),
       }),
     ],
   };
 }
 
-const QUEUE_LEFT_TEXT: Record<QueueLeftReason, string> = {
-  cancelled: 'You left the queue.',
-  tokenAge:
-    'You waited too long in the queue for Discord to let me start your quiz here. Please run `/quiz take` again.',
-  quizDeleted: 'A server manager deleted this quiz while you were waiting.',
-  shutdown: 'Badgey is restarting, so your place in the queue was dropped. Please try again in a minute.',
-};
+export function renderQueueLeft(view: { reason: QueueLeftReason }, t: Translate): SessionMessage {
+  return { content: t(`session.queue.left.${view.reason}`), embeds: [], components: [] };
+}
 
-export function renderQueueLeft(view: { reason: QueueLeftReason }): SessionMessage {
-  return { content: QUEUE_LEFT_TEXT[view.reason], embeds: [], components: [] };
+/** The answer to a click on Leave the queue when the member was no longer queued. */
+export function renderNotQueued(t: Translate): string {
+  return t('session.queue.notWaiting');
 }
 
 /** A click that cannot count (answered ephemerally; nothing changed). */
 export function renderAnswerRejection(
   rejection: ClickRejection | { kind: 'nothingToResume' } | { kind: 'databaseUnavailable' },
+  t: Translate,
 ): string {
   switch (rejection.kind) {
     case 'notYourSession':
-      return "This isn't your quiz! Start your own with `/quiz take`.";
+      return t('session.rejection.notYourSession');
     case 'sessionNotFound':
     case 'sessionOver':
     case 'nothingToResume':
-      return 'This quiz is over. Start a new one with `/quiz take`.';
+      return t('session.rejection.sessionOver');
     case 'databaseUnavailable':
-      return "I can't reach my database right now. Please try again in a moment.";
+      return t('session.rejection.databaseUnavailable');
     case 'staleQuestion':
-      return "That question is already behind you — answer the one that's showing now.";
+      return t('session.rejection.staleQuestion');
     case 'alreadyAnswered':
-      return 'You already answered this question (or its time ran out). Only the first answer counts!';
+      return t('session.rejection.alreadyAnswered');
     case 'alreadyAdvanced':
     case 'ignored':
-      return 'Already on it — the next question is on its way.';
+      return t('session.rejection.alreadyAdvanced');
     case 'questionNotDelivered':
     case 'invalidOption':
-      return "That button doesn't belong to the question that's showing.";
+      return t('session.rejection.wrongQuestion');
   }
 }
 
-export function renderTakeError(error: TakeError): string {
+export function renderTakeError(error: TakeError, t: Translate): string {
   switch (error.kind) {
     case 'quizNotFound':
-      return `I can't find a quiz called ${quoted(error.ref)} in this server. Pick one from the list as you type.`;
+      return t('session.takeError.quizNotFound', { quiz: quoted(error.ref) });
     case 'notYetOpen':
-      return `This quiz opens ${discordTime(error.opensAt, 'R')}. Come back then!`;
     case 'closed':
-      return `This quiz closed ${discordTime(error.closesAt, 'R')}.`;
+      return renderAvailabilityError(error, t);
     case 'alreadyTaken':
-      return `You have already taken ${quoted(error.quizName)}; this server allows one attempt per quiz.`;
+      return t('session.takeError.alreadyTaken', { quiz: quoted(error.quizName) });
     case 'noQuestions':
-      return `${quoted(error.quizName)} has no questions yet.`;
+      return t('session.takeError.noQuestions', { quiz: quoted(error.quizName) });
     case 'alreadyRunning':
-      return 'You already have a quiz running. Finish it first (it ends by itself after a while without answers).';
+      return t('session.takeError.alreadyRunning');
     case 'alreadyQueued':
-      return `You're already waiting in the queue (number ${error.position}).`;
+      return t('session.takeError.alreadyQueued', { position: error.position });
     case 'shuttingDown':
-      return 'Badgey is restarting right now. Please try again in a minute.';
+      return t('session.takeError.shuttingDown');
     case 'databaseUnavailable':
-      return renderUserError(error, translatorFor(null));
+      return renderUserError(error, t);
   }
+}
+
+/** Why a quiz cannot be started now (`quiz/availability.ts`): "This quiz opens <t:…:R>. Come back then!" */
+export function renderAvailabilityError(error: AvailabilityError, t: Translate): string {
+  return error.kind === 'notYetOpen'
+    ? t('session.takeError.notYetOpen', { time: discordTime(error.opensAt, 'R') })
+    : t('session.takeError.closed', { time: discordTime(error.closesAt, 'R') });
 }

@@ -22,6 +22,7 @@ import {
 } from 'discord.js';
 import type { APIMessage } from 'discord-api-types/v10';
 import type { Clock } from '../../clock.js';
+import type { Translate } from '../../i18n/index.js';
 import type {
   EndedView,
   FeedbackView,
@@ -47,6 +48,7 @@ import {
   renderSummary,
   type SessionMessage,
 } from '../../render/sessionMessages.js';
+import { memberTranslator, serverTranslator } from '../locale.js';
 import { NO_MENTIONS } from '../replies.js';
 
 /** The interactions a session is driven by: `/quiz take` and its buttons. */
@@ -68,6 +70,10 @@ export class SessionReply {
   readonly applicationId: string;
   readonly token: string;
   readonly channelId: string | null;
+  /** The member's language (the session's messages are theirs alone). */
+  readonly t: Translate;
+  /** The server's Discord language, under `/settings language` for the public results post. */
+  readonly guildLocale: string | null;
   /** The bot's REST client (bot-authenticated: the public results post). */
   readonly rest: REST;
   #pending: SessionInteraction | undefined;
@@ -76,6 +82,8 @@ export class SessionReply {
     this.applicationId = interaction.applicationId;
     this.token = interaction.token;
     this.channelId = interaction.channelId;
+    this.t = memberTranslator(interaction);
+    this.guildLocale = interaction.guildLocale;
     this.rest = interaction.client.rest;
     this.#pending = interaction;
   }
@@ -170,11 +178,11 @@ export class DiscordSessionPresenter implements SessionPresenter<SessionReply> {
   async showQuestion(reply: SessionReply, view: QuestionView): Promise<number | undefined> {
     // Discord's own time of the edit: the click's interaction id uses the same clock, so scoring
     // measures exactly what the member saw. Without it, now (just after Discord answered).
-    return (await this.edit(reply, renderQuestion(view))) ?? this.#clock.now();
+    return (await this.edit(reply, renderQuestion(view, reply.t))) ?? this.#clock.now();
   }
 
   async showFeedback(reply: SessionReply, view: FeedbackView): Promise<void> {
-    await this.edit(reply, renderFeedback(view));
+    await this.edit(reply, renderFeedback(view, reply.t));
   }
 
   async postResults(reply: SessionReply, post: ResultsPost): Promise<ResultsPostOutcome> {
@@ -182,7 +190,9 @@ export class DiscordSessionPresenter implements SessionPresenter<SessionReply> {
     if (channelId === null) return { status: 'failed', channelId: null };
     try {
       await abandonOnAbort(
-        reply.rest.post(Routes.channelMessages(channelId), { body: renderResultsPost(post) }),
+        reply.rest.post(Routes.channelMessages(channelId), {
+          body: renderResultsPost(post, serverTranslator(post.language, reply.guildLocale)),
+        }),
         this.#stopPosts,
       );
       return { status: 'posted', channelId };
@@ -199,30 +209,30 @@ export class DiscordSessionPresenter implements SessionPresenter<SessionReply> {
   }
 
   async showSummary(reply: SessionReply, view: SummaryView): Promise<void> {
-    await this.edit(reply, renderSummary(view));
+    await this.edit(reply, renderSummary(view, reply.t));
   }
 
   async showEnded(reply: SessionReply, view: EndedView): Promise<void> {
-    await this.edit(reply, renderEnded(view));
+    await this.edit(reply, renderEnded(view, reply.t));
   }
 
   async showResumed(reply: SessionReply, view: { quizName: string }): Promise<void> {
-    await this.edit(reply, renderResumed(view));
+    await this.edit(reply, renderResumed(view, reply.t));
   }
 
   async showResumeOffer(reply: SessionReply, view: ResumeOfferView): Promise<void> {
-    await this.edit(reply, renderResumeOffer(view));
+    await this.edit(reply, renderResumeOffer(view, reply.t));
   }
 
   async showGaveUp(reply: SessionReply, view: GaveUpView): Promise<void> {
-    await this.edit(reply, renderGaveUp(view));
+    await this.edit(reply, renderGaveUp(view, reply.t));
   }
 
   async showQueued(reply: SessionReply, view: { quizName: string; position: number }): Promise<void> {
-    await this.edit(reply, renderQueued(view));
+    await this.edit(reply, renderQueued(view, reply.t));
   }
 
   async showQueueLeft(reply: SessionReply, view: { reason: QueueLeftReason }): Promise<void> {
-    await this.edit(reply, renderQueueLeft(view));
+    await this.edit(reply, renderQueueLeft(view, reply.t));
   }
 }

@@ -8,8 +8,9 @@ import { QUIZ_PLAY_HANDLER } from '../../components/handlerNames.js';
 import type { InteractionRef } from '../../quiz/session/presenter.js';
 import type { ClickRejection, SoloRunner } from '../../quiz/session/SoloRunner.js';
 import type { TakeService } from '../../quiz/session/TakeService.js';
-import { renderAnswerRejection, renderTakeError } from '../../render/sessionMessages.js';
+import { renderAnswerRejection, renderNotQueued, renderTakeError } from '../../render/sessionMessages.js';
 import type { CommandContext, CommandResult, ComponentHandler } from '../Command.js';
+import { memberTranslator } from '../locale.js';
 import { replyError, respond } from '../replies.js';
 import { type SessionInteraction, SessionReply } from './DiscordSessionPresenter.js';
 import type { QuizSubcommand } from './index.js';
@@ -41,13 +42,19 @@ export function createTakeSubcommand(deps: TakeSubcommandDeps): QuizSubcommand {
     const rejected = async (
       rejection: Parameters<typeof renderAnswerRejection>[0],
     ): Promise<CommandResult> => {
-      await respond(interaction, { content: renderAnswerRejection(rejection), ephemeral: true });
+      await respond(interaction, {
+        content: renderAnswerRejection(rejection, memberTranslator(interaction)),
+        ephemeral: true,
+      });
       return 'rejected';
     };
     if (customId.action === 'leave') {
       await interaction.deferUpdate();
       if (!runner.leaveQueue(member.guildId, member.userId)) {
-        await respond(interaction, { content: "You're not waiting in the queue any more.", ephemeral: true });
+        await respond(interaction, {
+          content: renderNotQueued(memberTranslator(interaction)),
+          ephemeral: true,
+        });
         return 'rejected';
       }
       return undefined;
@@ -64,7 +71,10 @@ export function createTakeSubcommand(deps: TakeSubcommandDeps): QuizSubcommand {
       );
       if (result.ok) return undefined;
       if (result.error.kind === 'nothingToResume') return rejected(result.error);
-      await respond(interaction, { content: renderTakeError(result.error), ephemeral: true });
+      await respond(interaction, {
+        content: renderTakeError(result.error, memberTranslator(interaction)),
+        ephemeral: true,
+      });
       return 'rejected';
     }
     const questionIndex = indexArg(first);
@@ -107,7 +117,10 @@ export function createTakeSubcommand(deps: TakeSubcommandDeps): QuizSubcommand {
     const offered = await service.clickedUnknownSession({ ...member, interaction: ref }, sessionId);
     if (offered.ok) return undefined;
     const rejection: ClickRejection | { kind: 'databaseUnavailable' } = offered.error;
-    await respond(interaction, { content: renderAnswerRejection(rejection), ephemeral: true });
+    await respond(interaction, {
+      content: renderAnswerRejection(rejection, memberTranslator(interaction)),
+      ephemeral: true,
+    });
     return 'rejected';
   }
 
@@ -123,7 +136,10 @@ export function createTakeSubcommand(deps: TakeSubcommandDeps): QuizSubcommand {
         interaction: refOf(interaction, ctx),
       });
       if (result.ok) return undefined;
-      await respond(interaction, { content: renderTakeError(result.error), ephemeral: true });
+      await respond(interaction, {
+        content: renderTakeError(result.error, memberTranslator(interaction)),
+        ephemeral: true,
+      });
       return 'rejected';
     },
 

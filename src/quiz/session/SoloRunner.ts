@@ -507,7 +507,7 @@ export class SoloRunner<TReply> {
       case 'record':
         return this.#record(state, effect.event);
       case 'showSummary': {
-        const resultsChannelId = await this.#resultsChannel(state);
+        const { resultsChannelId, language } = await this.#resultsSettings(state);
         const view = {
           quizName: state.quizName,
           summary: effect.summary,
@@ -525,6 +525,7 @@ export class SoloRunner<TReply> {
           const post = await presenter
             .postResults(reply, {
               channelId: resultsChannelId,
+              language,
               guildId: state.guildId,
               userId: state.userId,
               quizName: state.quizName,
@@ -615,12 +616,16 @@ export class SoloRunner<TReply> {
     };
   }
 
-  async #resultsChannel(state: SoloSessionState): Promise<string | null> {
+  /** Where the results are posted, and in which language (null: the server's Discord language). */
+  async #resultsSettings(
+    state: SoloSessionState,
+  ): Promise<{ resultsChannelId: string | null; language: string | null }> {
     try {
-      return (await this.#o.guildSettings.get(state.guildId)).resultsChannelId;
+      const settings = await this.#o.guildSettings.get(state.guildId);
+      return { resultsChannelId: settings.resultsChannelId, language: settings.language };
     } catch (error) {
       this.#failed('settings_read_failed', error, { quizId: state.quizId });
-      return null;
+      return { resultsChannelId: null, language: null };
     }
   }
 

@@ -49,6 +49,8 @@ export type ResultsPostOutcome =
 export interface ResultsPost {
   /** The guild's results channel; null: the channel the quiz was taken in. */
   channelId: string | null;
+  /** The server's `/settings language` choice; null: the server's Discord language. */
+  language: string | null;
   guildId: string;
   userId: string;
   quizName: string;

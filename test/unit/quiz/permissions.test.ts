@@ -90,14 +90,14 @@ describe('isOpen', () => {
     expect(isOpen({ opensAt: null, closesAt: null }, 0).ok).toBe(true);
   });
 
-  it('explains when it opens or closed, as Discord timestamps', () => {
+  it('says when it opens or closed (structured: render/ words it)', () => {
     expect(isOpen({ opensAt, closesAt }, opensAt - 1)).toEqual({
       ok: false,
-      error: { kind: 'notYetOpen', opensAt, message: `This quiz opens <t:${opensAt / 1000}:R>.` },
+      error: { kind: 'notYetOpen', opensAt },
     });
     expect(isOpen({ opensAt, closesAt }, closesAt)).toEqual({
       ok: false,
-      error: { kind: 'closed', closesAt, message: `This quiz closed <t:${closesAt / 1000}:R>.` },
+      error: { kind: 'closed', closesAt },
     });
   });
 });

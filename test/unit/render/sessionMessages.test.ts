@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CUSTOM_ID_MAX_LENGTH, parseCustomId } from '../../../src/components/customId.js';
+import { translatorFor } from '../../../src/i18n/index.js';
 import { QUIZ_LIMITS } from '../../../src/quiz/limits.js';
 import type { QuestionView } from '../../../src/quiz/session/presenter.js';
 import type {
@@ -16,6 +17,8 @@ import {
   renderSummary,
   renderTakeError,
 } from '../../../src/render/sessionMessages.js';
+
+const en = translatorFor('en-US');
 
 const LONGEST_OPTION = 'o'.repeat(QUIZ_LIMITS.optionMaxLength);
 
@@ -76,7 +79,7 @@ const SUMMARY: SessionSummary = {
 
 describe('renderQuestion', () => {
   it('shows a relative countdown, one button per option, and custom ids that fit Discord', () => {
-    const message = renderQuestion(questionView());
+    const message = renderQuestion(questionView(), en);
     const embed = message.embeds[0];
     expect(embed?.title).toBe('Question 100/100');
     expect(embed?.description).toContain("Time's up <t:1767225620:R>");
@@ -105,7 +108,7 @@ describe('renderFeedback', () => {
   };
 
   it('a wrong answer shows the right one and the explanation', () => {
-    const embed = renderFeedback({ ...base, outcome: outcome(), nextAtMs: 1_767_225_625_000 }).embeds[0];
+    const embed = renderFeedback({ ...base, outcome: outcome(), nextAtMs: 1_767_225_625_000 }, en).embeds[0];
     expect(embed?.title).toBe('Incorrect ❌ · Question 1/3');
     const fields = Object.fromEntries((embed?.fields ?? []).map((f) => [f.name, f.value]));
     expect(fields).toMatchObject({
@@ -117,11 +120,14 @@ describe('renderFeedback', () => {
   });
 
   it('a right answer shows the points and no explanation; the last one offers the results', () => {
-    const message = renderFeedback({
-      ...base,
-      outcome: outcome({ outcome: 'correct', pointsAwarded: 7, isLastQuestion: true }),
-      nextAtMs: 0,
-    });
+    const message = renderFeedback(
+      {
+        ...base,
+        outcome: outcome({ outcome: 'correct', pointsAwarded: 7, isLastQuestion: true }),
+        nextAtMs: 0,
+      },
+      en,
+    );
     const names = (message.embeds[0]?.fields ?? []).map((f) => f.name);
     expect(names).toEqual(['Points', 'Score so far']);
     const next = message.components[0]?.components[0];
@@ -129,11 +135,14 @@ describe('renderFeedback', () => {
   });
 
   it('a timeout says so and shows the answer', () => {
-    const embed = renderFeedback({
-      ...base,
-      outcome: outcome({ outcome: 'timed_out', optionIndex: null }),
-      nextAtMs: 0,
-    }).embeds[0];
+    const embed = renderFeedback(
+      {
+        ...base,
+        outcome: outcome({ outcome: 'timed_out', optionIndex: null }),
+        nextAtMs: 0,
+      },
+      en,
+    ).embeds[0];
     expect(embed?.title).toBe("Time's up! ⌛ · Question 1/3");
     expect(embed?.fields?.map((f) => f.name)).toContain('The correct answer');
   });
@@ -141,7 +150,7 @@ describe('renderFeedback', () => {
 
 describe('results', () => {
   it('the public post mentions the member without pinging', () => {
-    const post = renderResultsPost({ userId: '555', quizName: 'Planets', summary: SUMMARY });
+    const post = renderResultsPost({ userId: '555', quizName: 'Planets', summary: SUMMARY }, en);
     expect(post.allowed_mentions).toEqual({ parse: [] });
     expect(post.embeds[0]?.description).toBe('<@555> completed "Planets".');
     expect(post.embeds[0]?.fields?.map((f) => f.value)).toEqual([
@@ -152,33 +161,42 @@ describe('results', () => {
   });
 
   it('the summary says where the results went, or why they could not be posted', () => {
-    const posted = renderSummary({
-      quizName: 'Planets',
-      summary: SUMMARY,
-      bestScore: 30,
-      isNewBest: false,
-      post: { status: 'posted', channelId: '9' },
-    });
+    const posted = renderSummary(
+      {
+        quizName: 'Planets',
+        summary: SUMMARY,
+        bestScore: 30,
+        isNewBest: false,
+        post: { status: 'posted', channelId: '9' },
+      },
+      en,
+    );
     expect(posted.embeds[0]?.description).toBe(
       'Your best on this quiz is still **30**.\nYour results were posted in <#9>.',
     );
-    const refused = renderSummary({
-      quizName: 'Planets',
-      summary: SUMMARY,
-      bestScore: null,
-      isNewBest: false,
-      post: { status: 'forbidden', channelId: '9' },
-    });
+    const refused = renderSummary(
+      {
+        quizName: 'Planets',
+        summary: SUMMARY,
+        bestScore: null,
+        isNewBest: false,
+        post: { status: 'forbidden', channelId: '9' },
+      },
+      en,
+    );
     expect(refused.embeds[0]?.description).toMatch(
       /couldn't save this score[\s\S]*couldn't post your results in <#9>/,
     );
-    const pending = renderSummary({
-      quizName: 'Planets',
-      summary: SUMMARY,
-      bestScore: 30,
-      isNewBest: true,
-      post: { status: 'pending', channelId: null },
-    });
+    const pending = renderSummary(
+      {
+        quizName: 'Planets',
+        summary: SUMMARY,
+        bestScore: 30,
+        isNewBest: true,
+        post: { status: 'pending', channelId: null },
+      },
+      en,
+    );
     expect(pending.embeds[0]?.description).toBe(
       '🏅 A new personal best on this quiz!\nYour results are being posted in this channel.',
     );
@@ -186,14 +204,15 @@ describe('results', () => {
 
   it('an early end only claims the progress was saved when it was', () => {
     const view = { sessionId: 'abc', quizName: 'Planets', summary: SUMMARY } as const;
-    expect(renderEnded({ ...view, reason: 'shutdown', saved: true }).embeds[0]?.description).toContain(
+    expect(renderEnded({ ...view, reason: 'shutdown', saved: true }, en).embeds[0]?.description).toContain(
       'progress so far was saved',
     );
-    const unsaved = renderEnded({ ...view, reason: 'shutdown', saved: false }).embeds[0]?.description ?? '';
+    const unsaved =
+      renderEnded({ ...view, reason: 'shutdown', saved: false }, en).embeds[0]?.description ?? '';
     expect(unsaved).not.toContain('was saved');
     expect(unsaved).toContain("couldn't save your progress");
     expect(
-      renderEnded({ ...view, reason: 'quizDeleted', saved: false }).embeds[0]?.description,
+      renderEnded({ ...view, reason: 'quizDeleted', saved: false }, en).embeds[0]?.description,
     ).not.toContain("couldn't save");
   });
 });
@@ -201,16 +220,16 @@ describe('results', () => {
 describe('polite texts', () => {
   it('every rejection and take error has its own message', () => {
     const rejections = [
-      renderAnswerRejection({ kind: 'notYourSession' }),
-      renderAnswerRejection({ kind: 'staleQuestion', questionIndex: 0, currentIndex: 1 }),
-      renderAnswerRejection({ kind: 'alreadyAnswered', questionIndex: 0 }),
-      renderAnswerRejection({ kind: 'alreadyAdvanced' }),
-      renderAnswerRejection({ kind: 'sessionNotFound' }),
+      renderAnswerRejection({ kind: 'notYourSession' }, en),
+      renderAnswerRejection({ kind: 'staleQuestion', questionIndex: 0, currentIndex: 1 }, en),
+      renderAnswerRejection({ kind: 'alreadyAnswered', questionIndex: 0 }, en),
+      renderAnswerRejection({ kind: 'alreadyAdvanced' }, en),
+      renderAnswerRejection({ kind: 'sessionNotFound' }, en),
     ];
     expect(new Set(rejections).size).toBe(rejections.length);
-    expect(renderTakeError({ kind: 'notYetOpen', opensAt: 1_767_225_600_000 })).toBe(
+    expect(renderTakeError({ kind: 'notYetOpen', opensAt: 1_767_225_600_000 }, en)).toBe(
       'This quiz opens <t:1767225600:R>. Come back then!',
     );
-    expect(renderTakeError({ kind: 'quizNotFound', ref: '**bold**' })).toContain('"\\*\\*bold\\*\\*"');
+    expect(renderTakeError({ kind: 'quizNotFound', ref: '**bold**' }, en)).toContain('"\\*\\*bold\\*\\*"');
   });
 });
