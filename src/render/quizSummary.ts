@@ -1,14 +1,11 @@
-import { DEFAULT_LOCALE, type Translate, translatorFor } from '../i18n/index.js';
+import type { Translate } from '../i18n/index.js';
 import type { Quiz } from '../quiz/types.js';
 import { discordTime } from './quizText.js';
-
-// `t` defaults to English only while the renderers that call these are moved to the catalogue.
-const ENGLISH = translatorFor(DEFAULT_LOCALE);
 
 /** One line of a quiz's play settings, e.g. "30 s per question · 5 questions per attempt · shuffled". */
 export function quizSettingsSummary(
   quiz: Pick<Quiz, 'timerSeconds' | 'questionLimit' | 'shuffle' | 'opensAt' | 'closesAt'>,
-  t: Translate = ENGLISH,
+  t: Translate,
 ): string {
   const parts = [t('session.settingsSummary.timer', { seconds: quiz.timerSeconds })];
   if (quiz.questionLimit !== null) {
@@ -24,6 +21,6 @@ export function quizSettingsSummary(
 }
 
 /** "1 question" / "5 questions" (at most QUIZ_LIMITS.maxQuestions: no thousands separator). */
-export function questionCountText(count: number, t: Translate = ENGLISH): string {
+export function questionCountText(count: number, t: Translate): string {
   return t('common.questionCount', { count });
 }

@@ -15,11 +15,14 @@ describe('quiz settings summary', () => {
     expect(quizSettingsSummary(QUIZ, translatorFor('en-US'))).toBe(
       '30 s per question · at most 5 per attempt · shuffled · opens <t:1767225600:f>',
     );
-    expect(quizSettingsSummary({ ...QUIZ, questionLimit: null, shuffle: false, opensAt: null })).toBe(
-      '30 s per question · in order',
-    );
+    expect(
+      quizSettingsSummary(
+        { ...QUIZ, questionLimit: null, shuffle: false, opensAt: null },
+        translatorFor('en-US'),
+      ),
+    ).toBe('30 s per question · in order');
     expect(questionCountText(1, translatorFor('en-US'))).toBe('1 question');
-    expect(questionCountText(100)).toBe('100 questions');
+    expect(questionCountText(100, translatorFor('en-US'))).toBe('100 questions');
   });
 
   it('speaks German', () => {
