@@ -47,6 +47,18 @@ function placeholders(text: string): string[] {
 
 const reference = grouped(CATALOGUES[DEFAULT_LOCALE]);
 
+/** `/quiz take`, `/settings manager-role add`, … as a locale names them (`/quiz spielen` in German). */
+function commandPaths(commands: unknown): Set<string> {
+  const out = new Set<string>();
+  const walk = (node: { name: string; options?: Record<string, unknown> }, prefix: string) => {
+    const path = `${prefix} ${node.name}`.trim();
+    out.add(path);
+    for (const child of Object.values(node.options ?? {})) walk(child as typeof node, path);
+  };
+  for (const command of Object.values(commands as Record<string, { name: string }>)) walk(command, '/');
+  return new Set([...out].map((path) => path.replace(/^\/ /, '/')));
+}
+
 describe('the message catalogues', () => {
   it('use Discord locale codes', () => {
     const discordLocales = new Set<string>(Object.values(DiscordLocale));
@@ -73,6 +85,19 @@ describe('the message catalogues', () => {
           const isPlural = (reference.get(key)?.get('') ?? null) === null;
           const expected = isPlural ? pluralForms : [''];
           expect([...forms.keys()].sort(), key).toEqual(expected);
+        }
+      });
+
+      it("names commands as this locale's members see them in Discord's command picker", () => {
+        const names = commandPaths(CATALOGUES[locale].commands);
+        for (const [key, forms] of messages) {
+          if (key.startsWith('commands.')) continue;
+          for (const text of forms.values())
+            for (const [, mention] of text.matchAll(/`(\/[^`{]+)`/g)) {
+              const words = (mention ?? '').split(' ');
+              const known = words.some((_, n) => names.has(words.slice(0, n + 1).join(' ')));
+              expect(known, `${key}: ${mention}`).toBe(true);
+            }
         }
       });
 

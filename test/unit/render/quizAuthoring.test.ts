@@ -70,7 +70,7 @@ describe('authoring errors', () => {
       '"Solar system" already has the maximum of 100 questions. Remove one first with `/quiz remove-question`.',
     );
     expect(renderAuthoringError(error, de)).toBe(
-      '"Solar system" hat schon die Höchstzahl von 100 Fragen. Entferne zuerst eine mit `/quiz remove-question`.',
+      '"Solar system" hat schon die Höchstzahl von 100 Fragen. Entferne zuerst eine mit `/quiz frage-entfernen`.',
     );
   });
 

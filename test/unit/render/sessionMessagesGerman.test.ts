@@ -107,7 +107,7 @@ describe('the session in German', () => {
     expect(
       renderGaveUp({ quizName: 'Planeten', score: 0, answeredCount: 0, questionCount: 1 }, de).content,
     ).toBe(
-      'Du hast "Planeten" nach 0 von 1 Frage aufgegeben (Punktestand 0). Das zählt nicht als gespielt: Starte `/quiz take`, um es noch einmal zu versuchen.',
+      'Du hast "Planeten" nach 0 von 1 Frage aufgegeben (Punktestand 0). Das zählt nicht als gespielt: Starte `/quiz spielen`, um es noch einmal zu versuchen.',
     );
     expect(
       renderGaveUp({ quizName: '', score: 3, answeredCount: 1, questionCount: 2 }, de).content,
