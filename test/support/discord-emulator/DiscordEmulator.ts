@@ -336,7 +336,12 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
   }
 
   /** Adds a user who is in no guild (for DMs); members get their user through addMember. */
-  addUser(input: { id?: string; username: string; globalName?: string | null }): EmulatedUser {
+  addUser(input: {
+    id?: string;
+    username: string;
+    globalName?: string | null;
+    locale?: string;
+  }): EmulatedUser {
     return this.world.ensureUser(input);
   }
 

@@ -157,7 +157,7 @@ export class Injections {
       channel_id: channel.id,
       user: this.core.world.apiUser(user),
       app_permissions: this.core.world.botChannelPermissions(channel).toString(),
-      locale: (input.locale ?? 'en-US') as Locale,
+      locale: (input.locale ?? user.locale) as Locale,
       entitlements: [],
       authorizing_integration_owners: { '0': '0' },
       context: 1,
@@ -171,7 +171,7 @@ export class Injections {
     guildId: string,
     channelId: string,
     userId: string,
-    locale = 'en-US',
+    locale: string | undefined,
     createdAt?: number,
   ): Omit<APIChatInputApplicationCommandGuildInteraction, 'type' | 'data'> {
     const guild = this.core.world.requireGuild(guildId);
@@ -194,7 +194,7 @@ export class Injections {
       channel_id: channelId,
       member: this.core.world.interactionMember(guild, member),
       app_permissions: this.core.world.botChannelPermissions(channel).toString(),
-      locale: locale as Locale,
+      locale: (locale ?? member.user.locale) as Locale,
       guild_locale: guild.locale as Locale,
       entitlements: [],
       authorizing_integration_owners: { '0': guildId },

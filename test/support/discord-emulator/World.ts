@@ -71,7 +71,13 @@ export class World {
     botUsername: string,
     private readonly baseUrl: () => string,
   ) {
-    this.botEmulatedUser = { id: applicationId, username: botUsername, globalName: null, bot: true };
+    this.botEmulatedUser = {
+      id: applicationId,
+      username: botUsername,
+      globalName: null,
+      bot: true,
+      locale: 'en-US',
+    };
     this.users.set(applicationId, this.botEmulatedUser);
     this.botUser = this.apiUser(this.botEmulatedUser);
   }
@@ -80,6 +86,7 @@ export class World {
 
   ensureUser(input: {
     id?: string;
+    locale?: string;
     username: string;
     globalName?: string | null;
     bot?: boolean;
@@ -91,6 +98,7 @@ export class World {
       username: input.username,
       globalName: input.globalName ?? null,
       bot: input.bot ?? false,
+      locale: input.locale ?? 'en-US',
     };
     this.users.set(user.id, user);
     if (!user.bot) watchUserId(user.id, user.username); // a member's raw id must never reach a log
@@ -156,7 +164,7 @@ export class World {
       mfa_enabled: false,
       banner: null,
       accent_color: null,
-      locale: 'en-US',
+      locale: user.locale as APIUser['locale'],
       verified: true,
       flags: 0 as UserFlags,
       premium_type: 0,

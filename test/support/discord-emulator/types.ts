@@ -88,6 +88,8 @@ export interface UserInput {
   username: string;
   globalName?: string | null;
   bot?: boolean;
+  /** The language of the user's Discord client, sent as `locale` on their interactions. Default 'en-US'. */
+  locale?: string;
 }
 
 export interface MemberInput {
@@ -131,6 +133,8 @@ export interface EmulatedUser {
   username: string;
   globalName: string | null;
   bot: boolean;
+  /** The client's language: every interaction of this user carries it unless the injection names another. */
+  locale: string;
 }
 
 export interface EmulatedMember {
