@@ -21,13 +21,16 @@ COPY scripts/bundle.mjs scripts/runtime-files.mjs ./scripts/
 # production dependency tree that went into them. The SBOM comes from the pruned tree, not from
 # `npm sbom --omit=dev`: that drops production packages also reached from a dev dependency (npm
 # cli issue 7909; here hdr-histogram-js and yaml), and on a pruned tree npm sbom needs
-# package.json without its devDependencies.
+# package.json without its devDependencies. npm prune keeps a package the lockfile marks
+# `devOptional` (a dev dependency that a production package names as an optional peer: TypeScript,
+# for i18next's types); nothing in the bundle uses it, so it goes too.
 RUN npm run build \
  && mkdir -p /runtime \
  && cp -r package.json dist /runtime/ \
  && find /runtime/dist -name "*.map" -delete \
  && node scripts/runtime-files.mjs /runtime \
  && npm prune --omit=dev --no-audit --no-fund \
+ && node -e "const fs=require('fs'); const lock=JSON.parse(fs.readFileSync('package-lock.json')); for (const [path, entry] of Object.entries(lock.packages)) if (entry.devOptional) fs.rmSync(path, {recursive: true, force: true})" \
  && node -e "const fs=require('fs'); const p=JSON.parse(fs.readFileSync('package.json')); delete p.devDependencies; fs.writeFileSync('package.json', JSON.stringify(p))" \
  && npm sbom --sbom-format cyclonedx --sbom-type application > /runtime/sbom.cdx.json \
  && rm -rf /root/.npm
