@@ -1,8 +1,9 @@
 /**
- * Numbers, durations, weekdays and score ranges of `/stats` and `/status` in the reader's locale: the decimal separator
- * follows the locale (`12.5` / `12,5`), and there is no digit grouping, so the English output is
- * exactly what `toFixed` and `String` gave before localisation.
+ * Numbers, durations, weekdays and score ranges of `/stats` and `/status` in the reader's locale:
+ * the decimal separator follows the locale (`12.5` / `12,5`), and there is no digit grouping, so
+ * the English output is exactly what `toFixed` and `String` gave before localisation.
  */
+import { uptimeParts } from '../analytics/formatUptime.js';
 import type { Translate } from '../i18n/index.js';
 
 const formats = new Map<string, Intl.NumberFormat>();
@@ -24,13 +25,7 @@ export function fixed(value: number, digits: number, t: Pick<Translate, 'locale'
 
 /** An uptime as days, hours, minutes and seconds (`1d 2h 3m 4s` in English). */
 export function uptimeText(totalSeconds: number, t: Translate): string {
-  const seconds = Number.isFinite(totalSeconds) && totalSeconds > 0 ? Math.floor(totalSeconds) : 0;
-  return t('status.uptime', {
-    days: Math.floor(seconds / 86_400),
-    hours: Math.floor((seconds % 86_400) / 3_600),
-    minutes: Math.floor((seconds % 3_600) / 60),
-    seconds: seconds % 60,
-  });
+  return t('status.uptime', uptimeParts(totalSeconds));
 }
 
 /** Weekday names in the locale of `t`, Monday first (the order of the weekday rows in stats). */
