@@ -104,6 +104,12 @@ export const METRICS = {
     help: 'Interactions handled, by type and outcome (ok, rejected = expected user error, error = bug)',
     labelNames: ['type', 'outcome'] as const,
   },
+  // discord/InteractionRouter.ts
+  interactionsByLocale: {
+    name: 'badgey_interactions_by_locale_total',
+    help: "Interactions by the member's Discord locale (other: not a Discord locale) and the catalogue language Badgey answered in; a locale answered in a language not its own is one Badgey lacks",
+    labelNames: ['locale', 'language'] as const,
+  },
   // store/openDatabase.ts
   dbErrorsTotal: {
     name: 'badgey_db_errors_total',

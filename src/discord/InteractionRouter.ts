@@ -4,6 +4,7 @@ import {
   type Client,
   Events,
   type Interaction,
+  Locale,
   type MessageComponentInteraction,
   type ModalSubmitInteraction,
 } from 'discord.js';
@@ -18,6 +19,7 @@ import type {
 } from '../commands/Command.js';
 import { type RepliableInteraction, replyError, replyInternalError } from '../commands/replies.js';
 import { parseCustomId } from '../components/customId.js';
+import { resolveLocale } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import { METRICS } from '../metrics.js';
 import { interactionTimes } from './interactionTimes.js';
@@ -29,6 +31,19 @@ export interface InteractionAnalytics {
 }
 
 export type InteractionOutcome = 'ok' | 'rejected' | 'error';
+
+const DISCORD_LOCALES: ReadonlySet<string> = new Set(Object.values(Locale));
+
+/**
+ * The labels of `badgey_interactions_by_locale_total`: Discord's locale (a closed list, so the
+ * series stay bounded; anything else is `other`) and the catalogue language it was answered in.
+ */
+export function localeLabels(locale: string | null | undefined): { locale: string; language: string } {
+  return {
+    locale: locale && DISCORD_LOCALES.has(locale) ? locale : 'other',
+    language: resolveLocale(locale),
+  };
+}
 export type InteractionKind = 'chat_input' | 'autocomplete' | 'button' | 'select' | 'modal';
 
 export interface InteractionRouterOptions {
@@ -53,6 +68,7 @@ export class InteractionRouter {
   readonly #analytics: InteractionAnalytics;
   readonly #clock: Clock;
   readonly #interactions: Counter<'type' | 'outcome'>;
+  readonly #byLocale: Counter<'locale' | 'language'>;
   #inFlight = 0;
 
   constructor(options: InteractionRouterOptions) {
@@ -76,6 +92,10 @@ export class InteractionRouter {
       ...METRICS.interactionsTotal,
       registers: [options.metricsRegistry],
     });
+    this.#byLocale = new Counter({
+      ...METRICS.interactionsByLocale,
+      registers: [options.metricsRegistry],
+    });
   }
 
   /** Handlers still running (shutdown can wait for them to finish). */
@@ -93,6 +113,7 @@ export class InteractionRouter {
   async handle(interaction: Interaction): Promise<void> {
     this.#inFlight++;
     try {
+      this.#byLocale.inc(localeLabels(interaction.locale));
       if (interaction.isChatInputCommand()) await this.#chatInput(interaction);
       else if (interaction.isAutocomplete()) await this.#autocomplete(interaction);
       else if (interaction.isMessageComponent()) await this.#component(interaction);

@@ -14,7 +14,7 @@ import { type InteractionOutcome, InteractionRouter } from '../../../src/discord
  */
 function fakeInteraction(
   kind: 'chat' | 'button',
-  opts: { customId?: string; failReplies?: boolean; messageCustomIds?: string[] } = {},
+  opts: { customId?: string; failReplies?: boolean; messageCustomIds?: string[]; locale?: string } = {},
 ) {
   const calls: { method: string; body: unknown }[] = [];
   const record = (method: string) => async (body?: unknown) => {
@@ -25,6 +25,7 @@ function fakeInteraction(
     if (method === 'editReply') fake.replied = true;
   };
   const fake = {
+    locale: opts.locale ?? 'en-US',
     deferred: false,
     replied: false,
     guildId: '123456789012345678',
@@ -81,6 +82,20 @@ const asInteraction = (fake: ReturnType<typeof fakeInteraction>) => fake as unkn
 
 afterEach(() => {
   vi.useRealTimers();
+});
+
+describe('interactions by locale', () => {
+  it("counts each interaction under the member's Discord locale and the language it was answered in", async () => {
+    const { router, metricsRegistry } = setup({});
+    for (const locale of ['de', 'de', 'en-GB', 'ja', 'xx-YY'])
+      await router.handle(asInteraction(fakeInteraction('chat', { locale })));
+    const text = await metricsRegistry.metrics();
+    expect(text).toContain('badgey_interactions_by_locale_total{locale="de",language="de"} 2');
+    expect(text).toContain('badgey_interactions_by_locale_total{locale="en-GB",language="en-US"} 1');
+    // Japanese members read English: a language to add.
+    expect(text).toContain('badgey_interactions_by_locale_total{locale="ja",language="en-US"} 1');
+    expect(text).toContain('badgey_interactions_by_locale_total{locale="other",language="en-US"} 1');
+  });
 });
 
 describe('InteractionRouter error boundary', () => {
