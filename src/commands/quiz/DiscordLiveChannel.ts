@@ -43,7 +43,8 @@ function translate(error: unknown): never {
   throw error;
 }
 
-function tr(game: LiveGameState): Translate {
+/** The language of the game's posts, fixed when it was hosted. */
+function gameTranslator(game: LiveGameState): Translate {
   return translatorFor(game.locale);
 }
 
@@ -72,16 +73,19 @@ export class DiscordLiveChannel implements LiveGameChannel {
   }
 
   async postLobby(game: LiveGameState): Promise<string> {
-    return (await this.#post(game.channelId, renderLobby(game, tr(game)))).id;
+    return (await this.#post(game.channelId, renderLobby(game, gameTranslator(game)))).id;
   }
 
   async editLobby(game: LiveGameState): Promise<void> {
     if (game.lobbyMessageId)
-      await this.#edit(game.channelId, game.lobbyMessageId, renderLobby(game, tr(game)));
+      await this.#edit(game.channelId, game.lobbyMessageId, renderLobby(game, gameTranslator(game)));
   }
 
   async postQuestion(view: LiveQuestionView): Promise<{ messageId: string; postedAt: number }> {
-    const message = await this.#post(view.game.channelId, renderLiveQuestion(view, 0, tr(view.game)));
+    const message = await this.#post(
+      view.game.channelId,
+      renderLiveQuestion(view, 0, gameTranslator(view.game)),
+    );
     // The message's own timestamp (its snowflake) starts the clock, as Discord shows it.
     const postedAt = snowflakeTimestampMs(message.id) ?? Date.parse(message.timestamp);
     return { messageId: message.id, postedAt };
@@ -90,22 +94,26 @@ export class DiscordLiveChannel implements LiveGameChannel {
   async updateCounter(game: LiveGameState, answered: number): Promise<void> {
     if (!game.questionMessageId) return;
     const view = { game, index: game.index, reasked: game.reasked > 0 };
-    await this.#edit(game.channelId, game.questionMessageId, renderLiveCounter(view, answered, tr(game)));
+    await this.#edit(
+      game.channelId,
+      game.questionMessageId,
+      renderLiveCounter(view, answered, gameTranslator(game)),
+    );
   }
 
   async reveal(view: LiveRevealView): Promise<void> {
-    await this.#edit(view.game.channelId, view.messageId, renderReveal(view, tr(view.game)));
+    await this.#edit(view.game.channelId, view.messageId, renderReveal(view, gameTranslator(view.game)));
   }
 
   async postStandings(game: LiveGameState, top: RankedPlayer[], more: number): Promise<void> {
-    await this.#post(game.channelId, renderStandings(game, top, more, game.index, tr(game)));
+    await this.#post(game.channelId, renderStandings(game, top, more, game.index, gameTranslator(game)));
   }
 
   async postPodium(view: LivePodiumView): Promise<void> {
-    await this.#post(view.game.channelId, renderPodium(view, tr(view.game)));
+    await this.#post(view.game.channelId, renderPodium(view, gameTranslator(view.game)));
   }
 
   async postResults(channelId: string, view: LivePodiumView): Promise<void> {
-    await this.#post(channelId, renderLiveResultsPost(view, tr(view.game)));
+    await this.#post(channelId, renderLiveResultsPost(view, gameTranslator(view.game)));
   }
 }
