@@ -7,6 +7,7 @@ export {
   type Messages,
   resolveLocale,
 } from './catalogue.js';
+export { formatDecimal } from './numbers.js';
 export {
   type MessageKey,
   type MessageValues,

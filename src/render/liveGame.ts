@@ -15,7 +15,7 @@ import {
 } from 'discord-api-types/v10';
 import { encodeCustomId } from '../components/customId.js';
 import { LIVE_GAME_HANDLER } from '../components/handlerNames.js';
-import type { MessageKey, Translate } from '../i18n/index.js';
+import { formatDecimal, type MessageKey, type Translate } from '../i18n/index.js';
 import { OPTION_LETTERS } from '../quiz/limits.js';
 import type { LiveEndReason, LiveGameState, RankedPlayer } from '../quiz/live/LiveGame.js';
 import type { HostError, LiveAnswerResult } from '../quiz/live/LiveGameService.js';
@@ -59,12 +59,7 @@ function row(...buttons: APIButtonComponent[]): APIActionRowComponent<APICompone
 
 /** `0.5 s`: one decimal, in the locale's notation (`0,5 s`). */
 function seconds(ms: number, t: Translate): string {
-  const value = new Intl.NumberFormat(t.locale, {
-    minimumFractionDigits: 1,
-    maximumFractionDigits: 1,
-    useGrouping: false,
-  }).format(ms / 1000);
-  return t('live.reveal.time', { seconds: value });
+  return t('live.reveal.time', { seconds: formatDecimal(ms / 1000, 1, t.locale) });
 }
 
 export function renderLobby(game: LiveGameState, t: Translate): LiveMessage {

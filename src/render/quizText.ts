@@ -1,6 +1,6 @@
 /** Text helpers shared by the quiz renderers. */
 
-import type { Translate } from '../i18n/index.js';
+import { formatDecimal, type Translate } from '../i18n/index.js';
 
 /**
  * Shows user-written text literally inside a line: emphasis, code, spoiler and link characters are
@@ -54,12 +54,7 @@ export function bulletList(
 
 /** A size in bytes, KiB or MiB with the locale's decimal sign (no grouping: "1000 KiB"). */
 export function formatBytes(bytes: number, t: Translate): string {
-  const number = (value: number, digits: number) =>
-    new Intl.NumberFormat(t.locale, {
-      minimumFractionDigits: digits,
-      maximumFractionDigits: digits,
-      useGrouping: false,
-    }).format(value);
+  const number = (value: number, digits: number) => formatDecimal(value, digits, t.locale);
   if (bytes < 1024) return t('authoring.size.bytes', { size: number(bytes, 0) });
   const kib = bytes / 1024;
   return kib < 1024

@@ -13,7 +13,7 @@ import {
 } from 'discord-api-types/v10';
 import { encodeCustomId } from '../components/customId.js';
 import { QUIZ_PLAY_HANDLER } from '../components/handlerNames.js';
-import type { MessageKey, Translate } from '../i18n/index.js';
+import { formatDecimal, type MessageKey, type Translate } from '../i18n/index.js';
 import type { AvailabilityError } from '../quiz/availability.js';
 import { OPTION_LETTERS } from '../quiz/limits.js';
 import type {
@@ -54,8 +54,9 @@ function row(...buttons: APIButtonComponent[]): APIActionRowComponent<APICompone
 /** "1 min 5 s" / "42.3 s" (the decimal in the locale's form: "42,3 s"). */
 export function formatDuration(seconds: number, t: Translate): string {
   if (seconds < 60) {
-    const tenths = new Intl.NumberFormat(t.locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-    return t('session.duration.seconds', { seconds: tenths.format(Math.round(seconds * 10) / 10) });
+    return t('session.duration.seconds', {
+      seconds: formatDecimal(Math.round(seconds * 10) / 10, 1, t.locale),
+    });
   }
   const minutes = Math.floor(seconds / 60);
   const rest = Math.round(seconds - minutes * 60);

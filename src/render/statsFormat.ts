@@ -4,23 +4,11 @@
  * the English output is exactly what `toFixed` and `String` gave before localisation.
  */
 import { uptimeParts } from '../analytics/formatUptime.js';
-import type { Translate } from '../i18n/index.js';
+import { formatDecimal, type Translate } from '../i18n/index.js';
 
-const formats = new Map<string, Intl.NumberFormat>();
-
-/** `value` with exactly `digits` decimals (rounded like `toFixed`), in the locale of `t`. */
+/** `value` with exactly `digits` decimals, in the locale of `t`. */
 export function fixed(value: number, digits: number, t: Pick<Translate, 'locale'>): string {
-  const key = `${t.locale}:${digits}`;
-  let format = formats.get(key);
-  if (!format) {
-    format = new Intl.NumberFormat(t.locale, {
-      minimumFractionDigits: digits,
-      maximumFractionDigits: digits,
-      useGrouping: false,
-    });
-    formats.set(key, format);
-  }
-  return format.format(value);
+  return formatDecimal(value, digits, t.locale);
 }
 
 /** An uptime as days, hours, minutes and seconds (`1d 2h 3m 4s` in English). */
