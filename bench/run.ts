@@ -49,6 +49,7 @@ export const MODULES: readonly BenchModule[] = [
   { name: 'live', file: 'live.ts', exportName: 'benchLive', budgetSeconds: 150 },
   { name: 'scores', file: 'scoresExport.ts', exportName: 'benchScoresExport', budgetSeconds: 240 },
   { name: 'charts', file: 'charts.ts', exportName: 'benchCharts', budgetSeconds: 90 },
+  { name: 'i18n', file: 'i18n.ts', exportName: 'benchI18n', budgetSeconds: 60 },
   { name: 'fuzz', file: 'fuzz.ts', exportName: 'benchFuzz', budgetSeconds: 240 },
   // podman build (cached layers: seconds; cold: npm ci inside the build) + inspect.
   { name: 'image', file: 'image.ts', exportName: 'benchImage', budgetSeconds: 240 },

@@ -78,8 +78,19 @@ export function translatorFor(requested: string | null | undefined): Translate {
   let translate = translators.get(locale);
   if (!translate) {
     const fixed = i18n.getFixedT(locale);
+    // The catalogue never changes while running, and an i18next lookup costs microseconds (bench/
+    // i18n.ts): a message without placeholders (labels, field names) is looked up once.
+    const constant = new Map<MessageKey, string>();
     // i18next's own key types are not declared (see MessageKey): a lookup returns a string.
     const lookup = (key: MessageKey, values?: MessageValues): string => {
+      if (values === undefined) {
+        let text = constant.get(key);
+        if (text === undefined) {
+          text = String(fixed(key));
+          constant.set(key, text);
+        }
+        return text;
+      }
       const options: TOptions = { ...values };
       return String(fixed(key, options));
     };
