@@ -7,8 +7,10 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { translatorFor } from '../i18n/index.js';
 import { QUIZ_LIMITS } from '../quiz/limits.js';
-import { formatQuizFileError, parseQuizFile, type QuizFileFormat, toJsonSchema } from '../quiz/quizFile.js';
+import { parseQuizFile, type QuizFileFormat, toJsonSchema } from '../quiz/quizFile.js';
+import { formatQuizFileError } from '../render/quizFileIssues.js';
 
 /** Where the editor schema is committed, relative to the repository root (npm runs scripts there). */
 export const SCHEMA_FILE = 'schemas/quiz.schema.json';
@@ -61,7 +63,9 @@ export async function runQuizCli(args: readonly string[], io: Io): Promise<numbe
         io.out(`OK: ${result.value.name} (${result.value.questions.length} questions)`);
       } else {
         failed = true;
-        for (const error of result.error) io.err(formatQuizFileError(error, file));
+        // Operators and authors read the CLI in English, the catalogue's reference language.
+        const t = translatorFor('en-US');
+        for (const error of result.error) io.err(formatQuizFileError(error, file, t));
       }
     }
     return failed ? 1 : 0;

@@ -27,8 +27,9 @@
  *
  * The jobs live in quizFile/: `parse.ts` (text → QuizFile with line/column errors; JSON syntax
  * errors from jsonc-parser via `jsonSyntax.ts`),
- * `validate.ts` (the schema and its wording), `forms.ts` (the question modal and the create/edit
- * options); this module converts between the file and the domain and is the import path for all.
+ * `validate.ts` (the schema), `issues.ts` (what can be wrong, as codes and values: worded by
+ * `render/quizFileIssues.ts`), `forms.ts` (the question modal and the create/edit options); this
+ * module converts between the file and the domain and is the import path for all.
  */
 
 import { stringify as stringifyYaml } from 'yaml';
@@ -56,9 +57,16 @@ export {
   splitOptionLines,
   validateQuizInput,
 } from './quizFile/forms.js';
-export { locateJsonSyntaxError } from './quizFile/jsonSyntax.js';
 export {
-  formatQuizFileError,
+  EXPECTED_TYPES,
+  type ExpectedType,
+  type JsonSyntaxProblem,
+  type QuizFileIssue,
+  type QuizFileSyntaxIssue,
+  type ValueDescription,
+} from './quizFile/issues.js';
+export { type JsonSyntaxError, locateJsonSyntaxError } from './quizFile/jsonSyntax.js';
+export {
   lineAndColumn,
   type ParseQuizFileOptions,
   parseQuizFile,

@@ -1,6 +1,6 @@
 import type { Translate } from '../i18n/index.js';
 import type { AuthoringError, DownloadFailureReason } from '../quiz/QuizService.js';
-import type { QuizFileError } from '../quiz/quizFile.js';
+import { fileErrorLine, renderFieldError } from './quizFileIssues.js';
 import {
   bulletList,
   codeBlock,
@@ -14,18 +14,6 @@ import { renderUserError } from './userErrors.js';
 
 function fileName(name: string): string {
   return `\`${truncate(name.replaceAll('`', "'"), 80)}\``;
-}
-
-/**
- * One problem of a quiz file as a compiler prints it. Stays English in every language, like the
- * message it prefixes (`quiz/quizFile/`): it quotes the file's English keys and is what the CLI prints.
- */
-function fileErrorLine(error: QuizFileError): string {
-  if (error.kind === 'syntaxError') return `line ${error.line}, column ${error.column}: ${error.message}`;
-  if (error.kind === 'invalidQuiz' && error.line !== null) {
-    return `line ${error.line}, column ${error.column ?? 1}: ${error.message}`;
-  }
-  return error.message;
 }
 
 /** Problems in a code block, as a compiler prints them (no Markdown surprises), within 2000 characters. */
@@ -56,7 +44,7 @@ function downloadReason(reason: DownloadFailureReason, t: Translate): string {
 
 /**
  * The ephemeral text for an expected authoring failure: what went wrong and how to fix it, in the
- * language of `t`. Field and file diagnostics (`quiz/quizFile/`) stay English under a localised heading.
+ * language of `t`, field and file diagnostics included (`quizFileIssues.ts`).
  */
 export function renderAuthoringError(error: AuthoringError, t: Translate): string {
   switch (error.kind) {
@@ -90,19 +78,19 @@ export function renderAuthoringError(error: AuthoringError, t: Translate): strin
     case 'invalidQuestion':
       return bulletList(
         t('authoring.errors.invalidQuestion'),
-        error.errors.map((e) => escapeMarkdown(e.message)),
+        error.errors.map((e) => escapeMarkdown(renderFieldError(e, t))),
         t,
       );
     case 'invalidQuizSettings':
       return bulletList(
         t('authoring.errors.invalidQuizSettings'),
-        error.errors.map((e) => escapeMarkdown(e.message)),
+        error.errors.map((e) => escapeMarkdown(renderFieldError(e, t))),
         t,
       );
     case 'invalidFile':
       return fileErrorList(
         t('authoring.errors.invalidFile', { file: fileName(error.fileName) }),
-        error.errors.map(fileErrorLine),
+        error.errors.map((e) => fileErrorLine(e, t)),
         t,
       );
     case 'fileTooLarge':

@@ -1,8 +1,16 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { CUSTOM_ID_MAX_LENGTH, encodeCustomId, parseCustomId } from '../../src/components/customId.js';
+import { translatorFor } from '../../src/i18n/index.js';
 import { QUIZ_LIMITS } from '../../src/quiz/limits.js';
-import { parseQuestionModal, validateQuizInput } from '../../src/quiz/quizFile.js';
+import {
+  type FieldError,
+  parseQuestionModal,
+  type QuestionField,
+  type QuizField,
+  validateQuizInput,
+} from '../../src/quiz/quizFile.js';
+import { renderFieldError } from '../../src/render/quizFileIssues.js';
 import { checkProperty, fuzzTimeout } from './fuzzHarness.js';
 
 // Invariant: whatever a member types into a modal or an option, or whatever custom id an
@@ -39,12 +47,15 @@ const QUIZ_FIELDS = new Set([
   'closesAt',
 ]);
 
-function assertFieldErrors(errors: { field: string; message: string }[], fields: Set<string>): void {
+function assertFieldErrors(errors: FieldError<QuestionField | QuizField>[], fields: Set<string>): void {
   if (errors.length === 0) throw new Error('an error result with no errors');
   for (const error of errors) {
     if (!fields.has(error.field)) throw new Error(`error names an unknown field: ${JSON.stringify(error)}`);
-    if (typeof error.message !== 'string' || error.message.trim() === '')
-      throw new Error(`error without a message: ${JSON.stringify(error)}`);
+    // Worded in every language without a missing placeholder.
+    for (const locale of ['en-US', 'de']) {
+      if (renderFieldError(error, translatorFor(locale)).trim() === '')
+        throw new Error(`error without a message: ${JSON.stringify(error)}`);
+    }
   }
 }
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
+import { translatorFor } from '../../src/i18n/index.js';
 import { QUIZ_LIMITS } from '../../src/quiz/limits.js';
 import {
   importQuizFile,
@@ -8,6 +9,7 @@ import {
   serializeQuizFile,
 } from '../../src/quiz/quizFile.js';
 import type { QuestionInput, QuizInput } from '../../src/quiz/types.js';
+import { fileErrorLine, renderQuizFileError } from '../../src/render/quizFileIssues.js';
 import { checkProperty, FUZZ_RUNS, fuzzTimeout } from './fuzzHarness.js';
 
 // Invariant: importing any text gives a Result — a valid quiz or errors that say where (line and
@@ -40,15 +42,18 @@ function assertClearResult(text: string, result: ReturnType<typeof importQuizFil
 }
 
 function assertLocated(text: string, error: QuizFileError): void {
-  if (typeof error.message !== 'string' || error.message.trim() === '')
-    throw new Error(`error without a message: ${JSON.stringify(error)}`);
+  // Every error words in every language (no missing placeholder); the en-US words are checked below.
+  const message = renderQuizFileError(error, translatorFor('en-US'));
+  for (const t of [translatorFor('en-US'), translatorFor('de')]) {
+    const line = fileErrorLine(error, t);
+    if (line.trim() === '') throw new Error(`error without a message: ${JSON.stringify(error)}`);
+  }
   const lines = lineCount(text);
   const inFile = (line: number, column: number | null) =>
     Number.isInteger(line) && line >= 1 && line <= lines + 1 && (column === null || column >= 1);
   switch (error.kind) {
     case 'fileTooLarge':
-      if (!(error.actualBytes > error.maxBytes))
-        throw new Error(`fileTooLarge below the limit: ${error.message}`);
+      if (!(error.actualBytes > error.maxBytes)) throw new Error(`fileTooLarge below the limit: ${message}`);
       return;
     case 'syntaxError':
       if (!inFile(error.line, error.column))
@@ -58,7 +63,7 @@ function assertLocated(text: string, error: QuizFileError): void {
       if (error.line !== null && !inFile(error.line, error.column))
         throw new Error(`position outside the file (${lines} lines): ${JSON.stringify(error)}`);
       // The file as a whole (empty, a list, a number) has no path; everything else names one.
-      if (error.line === null && error.path === '' && !/^the (file|quiz)\b/.test(error.message))
+      if (error.line === null && error.path === '' && !/^the (file|quiz)\b/.test(message))
         throw new Error(`error with neither position nor path: ${JSON.stringify(error)}`);
       return;
     default:

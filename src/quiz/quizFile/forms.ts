@@ -1,13 +1,15 @@
 /**
  * The question modal and the `/quiz create|edit` options, validated with the quiz file's schema
- * (validate.ts) so a rule and its wording are the same everywhere; errors name the form field.
+ * (validate.ts) so a rule and its wording are the same everywhere; errors name the form field
+ * (worded with the field's label by `render/quizFileIssues.ts`).
  */
 import { QUIZ_LIMITS as L, OPTION_LETTERS } from '../limits.js';
 import { err, ok, type Result } from '../result.js';
 import type { QuestionInput, QuizInput } from '../types.js';
+import type { QuizFileIssue } from './issues.js';
 import {
-  errorMap,
   findOptionIndex,
+  PARSE_OPTIONS,
   questionCrossIssues,
   questionSchema,
   refineWith,
@@ -29,19 +31,13 @@ export type QuizField =
   | 'opensAt'
   | 'closesAt';
 
+/** What is wrong with a form field, e.g. Options `{ code: 'tooFewOptions', …, actual: 1 }`. */
 export interface FieldError<F extends string = string> {
   field: F;
-  /** A full sentence naming the field, e.g. `Options must list 2 to 5 options (has 1)`. */
-  message: string;
+  issue: QuizFileIssue;
+  /** The option (0-based) the issue is about, when the field lists options. */
+  option?: number;
 }
-
-export const QUESTION_FIELD_LABELS: Record<QuestionField, string> = {
-  question: 'Question',
-  options: 'Options',
-  correct: 'Correct answer',
-  points: 'Points',
-  explanation: 'Explanation',
-};
 
 /** The raw text of the question modal's inputs. */
 export interface QuestionModalInput {
@@ -103,24 +99,31 @@ export function parseQuestionModal(
       pointsText === '' ? undefined : /^[+-]?\d+(\.\d+)?$/.test(pointsText) ? Number(pointsText) : pointsText,
     explanation: input.explanation ?? undefined,
   };
-  const parsed = questionSchema.safeParse(candidate, { error: errorMap });
+  const parsed = questionSchema.safeParse(candidate, PARSE_OPTIONS);
   const errors: FieldError<QuestionField>[] = [];
   if (!parsed.success) {
     for (const issue of withCrossIssues(parsed.error.issues, questionCrossIssues(candidate))) {
       const key = issue.path[0];
       const field: QuestionField = key === 'answer' ? 'correct' : (key as QuestionField);
       if (field === 'correct') continue; // reported below, with the modal's own wording
-      const label = QUESTION_FIELD_LABELS[field] ?? 'Question';
-      const which =
-        field === 'options' && typeof issue.path[1] === 'number' ? ` (option ${issue.path[1] + 1})` : '';
-      errors.push({ field, message: `${label}${which} ${issue.message}` });
+      const option = issue.path[1];
+      errors.push(
+        field === 'options' && typeof option === 'number'
+          ? { field, issue: issue.issue, option }
+          : { field, issue: issue.issue },
+      );
     }
   }
   if (correctIndex === -1 && options.length >= L.minOptions) {
     const last = OPTION_LETTERS[Math.min(options.length, OPTION_LETTERS.length) - 1];
     errors.push({
       field: 'correct',
-      message: `Correct answer "${input.correct.trim()}" matches no option: type the option's text, its letter (A–${last}) or its number (1–${options.length})`,
+      issue: {
+        code: 'correctMatchesNoOption',
+        correct: input.correct.trim(),
+        last: last ?? 'A',
+        count: options.length,
+      },
     });
   }
   if (errors.length > 0 || !parsed.success) return err(dedupe(errors));
@@ -132,16 +135,6 @@ export function parseQuestionModal(
     explanation: parsed.data.explanation || null,
   });
 }
-
-export const QUIZ_FIELD_LABELS: Record<QuizField, string> = {
-  name: 'Name',
-  description: 'Description',
-  timerSeconds: 'Timer (seconds)',
-  questionLimit: 'Question limit',
-  shuffle: 'Shuffle',
-  opensAt: 'Opens at',
-  closesAt: 'Closes at',
-};
 
 export const FILE_KEY_TO_FIELD: Record<string, QuizField> = {
   name: 'name',
@@ -186,16 +179,12 @@ export function validateQuizInput(
   };
   const parsed = settingsSchema
     .superRefine(refineWith((value) => settingsCrossIssues(value, opts.questionCount)))
-    .safeParse(candidate, { error: errorMap });
+    .safeParse(candidate, PARSE_OPTIONS);
   if (!parsed.success) {
     return err(
       dedupe(
         withCrossIssues(parsed.error.issues, settingsCrossIssues(candidate, opts.questionCount)).map(
-          (issue) => {
-            const field = FILE_KEY_TO_FIELD[String(issue.path[0])] ?? 'name';
-            const message = issue.message.replace('opens_at', QUIZ_FIELD_LABELS.opensAt.toLowerCase());
-            return { field, message: `${QUIZ_FIELD_LABELS[field]} ${message}` };
-          },
+          (issue) => ({ field: FILE_KEY_TO_FIELD[String(issue.path[0])] ?? 'name', issue: issue.issue }),
         ),
       ),
     );
@@ -212,11 +201,13 @@ export function validateQuizInput(
   });
 }
 
+/** Drops repeats (the same words twice in one reply). */
 export function dedupe<F extends string>(errors: FieldError<F>[]): FieldError<F>[] {
   const seen = new Set<string>();
   return errors.filter((e) => {
-    if (seen.has(e.message)) return false;
-    seen.add(e.message);
+    const key = JSON.stringify([e.field, e.option, e.issue]);
+    if (seen.has(key)) return false;
+    seen.add(key);
     return true;
   });
 }

@@ -1,18 +1,25 @@
 /** Where and why JSON text is not JSON, for quiz files imported as JSON. */
 import { type ParseErrorCode, printParseErrorCode, visit } from 'jsonc-parser';
+import type { JsonSyntaxProblem } from './issues.js';
 
 type Container = 'object' | 'array';
 
+/** Where JSON text goes wrong (an offset) and why (worded by `render/quizFileIssues.ts`). */
+export interface JsonSyntaxError {
+  offset: number;
+  problem: JsonSyntaxProblem;
+}
+
 /**
- * Finds where JSON text goes wrong, in plain words: jsonc-parser (strict: no comments, no trailing
- * commas) supplies the first error's code and offset, and the wording says what was expected
+ * Finds where JSON text goes wrong: jsonc-parser (strict: no comments, no trailing
+ * commas) supplies the first error's code and offset, and the problem says what was expected
  * there. Text that jsonc-parser accepts but JSON.parse refuses (e.g. a non-JSON space character)
  * falls back to JSON.parse's own message and position.
  */
-export function locateJsonSyntaxError(text: string): { offset: number; message: string } | null {
+export function locateJsonSyntaxError(text: string): JsonSyntaxError | null {
   const containers: Container[] = [];
   let valueEnded = false;
-  let found: { offset: number; message: string } | null = null;
+  let found: JsonSyntaxError | null = null;
   const ended = () => {
     if (containers.length === 0) valueEnded = true;
   };
@@ -39,16 +46,16 @@ export function locateJsonSyntaxError(text: string): { offset: number; message: 
     );
   } catch {
     // Nesting deep enough to exhaust the stack: report at the start rather than crash.
-    return { offset: 0, message: 'JSON nested too deeply' };
+    return { offset: 0, problem: { code: 'nestedTooDeeply' } };
   }
   if (found !== null) return found;
   try {
     JSON.parse(text);
     return null;
   } catch (error) {
-    const message = error instanceof Error ? error.message : 'invalid JSON';
+    const message = error instanceof Error ? error.message : String(error);
     const position = /position (\d+)/.exec(message);
-    return { offset: position ? Number(position[1]) : 0, message };
+    return { offset: position ? Number(position[1]) : 0, problem: { code: 'engine', message } };
   }
 }
 
@@ -65,65 +72,55 @@ function describeJsonError(
   length: number,
   container: Container | undefined,
   valueEnded: boolean,
-): { offset: number; message: string } {
+): JsonSyntaxError {
   const c = text[offset];
-  const found = c === undefined ? 'end of file' : `"${c}"`;
+  const found = c ?? null;
   const before = text.slice(0, offset).trimEnd().at(-1);
-  const at = (message: string, where = offset) => ({ offset: where, message });
+  const at = (problem: JsonSyntaxProblem, where = offset): JsonSyntaxError => ({ offset: where, problem });
   const closing = container === 'array' ? ']' : '}';
-  const separatorExpected =
-    container === 'array'
-      ? `expected "," or "]" after a list item, found ${found}`
-      : `expected "," or "}" after a property value, found ${found}`;
+  const separatorExpected: JsonSyntaxProblem = {
+    code: 'separatorExpected',
+    container: container === 'array' ? 'array' : 'object',
+    found,
+  };
   const name = printParseErrorCode(code);
   switch (name) {
     case 'UnexpectedEndOfString': {
       const close = text.indexOf('"', offset + 1);
       const token = text.slice(offset + 1, close === -1 ? undefined : close);
       const control = firstControlCharacter(token);
-      if (control !== -1)
-        return at(
-          'line break or control character inside a string (write \\n instead)',
-          offset + 1 + control,
-        );
-      return at('unterminated string');
+      if (control !== -1) return at({ code: 'controlCharacter' }, offset + 1 + control);
+      return at({ code: 'unterminatedString' });
     }
     case 'InvalidCharacter': {
       const control = firstControlCharacter(text.slice(offset, offset + length));
-      return at(
-        'line break or control character inside a string (write \\n instead)',
-        offset + Math.max(control, 0),
-      );
+      return at({ code: 'controlCharacter' }, offset + Math.max(control, 0));
     }
     case 'InvalidEscapeCharacter': {
       const badEscape = /\\(?:[^"\\/bfnrtu]|$)/.exec(text.slice(offset, offset + length));
       const where = offset + (badEscape?.index ?? 0);
-      return at(`invalid escape "\\${text[where + 1] ?? ''}" in string`, where);
+      return at({ code: 'invalidEscape', escape: text[where + 1] ?? '' }, where);
     }
     case 'InvalidUnicode':
-      return at('invalid \\u escape: needs 4 hex digits');
+      return at({ code: 'invalidUnicode' });
     case 'UnexpectedEndOfNumber':
     case 'InvalidNumberFormat':
-      return at('invalid number');
+      return at({ code: 'invalidNumber' });
     case 'ColonExpected':
-      return at(`expected ":" after the property name, found ${found}`);
+      return at({ code: 'colonExpected', found });
     case 'CommaExpected':
     case 'CloseBraceExpected':
     case 'CloseBracketExpected':
       return at(separatorExpected);
     case 'PropertyNameExpected':
     case 'ValueExpected':
-      if (before === ',' && c === closing) return at(`trailing comma before "${c}"`);
-      if (name === 'PropertyNameExpected')
-        return at(`expected a property name in double quotes, found ${found}`);
+      if (before === ',' && c === closing) return at({ code: 'trailingComma', closing: c });
+      if (name === 'PropertyNameExpected') return at({ code: 'propertyNameExpected', found });
       break;
     default:
-      if (valueEnded && container === undefined)
-        return at(`unexpected ${found} after the end of the JSON value`);
+      if (valueEnded && container === undefined) return at({ code: 'afterEnd', found });
       if (container === 'object' && (before === '{' || before === ','))
-        return at(`expected a property name in double quotes, found ${found}`);
+        return at({ code: 'propertyNameExpected', found });
   }
-  return at(
-    c === undefined ? 'unexpected end of file: expected a value' : `unexpected ${found}: expected a value`,
-  );
+  return at({ code: 'valueExpected', found });
 }

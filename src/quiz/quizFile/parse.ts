@@ -5,11 +5,11 @@
 import { isMap, isNode, isScalar, LineCounter, parseDocument, visit as visitYaml } from 'yaml';
 import { QUIZ_LIMITS as L } from '../limits.js';
 import { err, ok, type Result } from '../result.js';
+import { describeValue, type QuizFileIssue, type QuizFileSyntaxIssue } from './issues.js';
 import { locateJsonSyntaxError } from './jsonSyntax.js';
 import {
-  describeValue,
-  errorMap,
   fileCrossIssues,
+  PARSE_OPTIONS,
   type QuizFile,
   quizFileSchema,
   renderPath,
@@ -21,13 +21,14 @@ import {
 
 export type QuizFileFormat = 'yaml' | 'json';
 
+/** A problem of a file, as data: `render/quizFileIssues.ts` words it (with its line and column). */
 export type QuizFileError =
-  | { kind: 'fileTooLarge'; message: string; maxBytes: number; actualBytes: number }
-  | { kind: 'syntaxError'; message: string; line: number; column: number }
+  | { kind: 'fileTooLarge'; maxBytes: number; actualBytes: number }
+  | { kind: 'syntaxError'; issue: QuizFileSyntaxIssue; line: number; column: number }
   | {
       kind: 'invalidQuiz';
-      /** Includes the path, e.g. `questions[3].options must list 2 to 5 options (has 6)`. */
-      message: string;
+      /** What is wrong at `path`, e.g. `{ code: 'tooManyOptions', …, actual: 6 }`. */
+      issue: QuizFileIssue;
       /** e.g. `questions[3].options`; empty for the file as a whole. */
       path: string;
       line: number | null;
@@ -57,7 +58,6 @@ export function parseQuizFile(
     return err([
       {
         kind: 'fileTooLarge',
-        message: `the file is ${formatBytes(actualBytes)}; the limit is ${formatBytes(maxBytes)}`,
         maxBytes,
         actualBytes,
       },
@@ -74,7 +74,7 @@ export function parseQuizFile(
     return err([
       {
         kind: 'syntaxError',
-        message: `the file is nested more than ${MAX_NESTING_DEPTH} levels deep (a quiz needs 4)`,
+        issue: { code: 'tooDeep', max: MAX_NESTING_DEPTH },
         line,
         column,
       },
@@ -89,8 +89,11 @@ export function parseQuizFile(
       const found = locateJsonSyntaxError(source);
       const offset = found?.offset ?? source.length;
       const { line, column } = lineAndColumn(source, offset);
-      const message = found?.message ?? (error instanceof Error ? error.message : 'invalid JSON');
-      return err([{ kind: 'syntaxError', message: `JSON syntax error: ${message}`, line, column }]);
+      const problem = found?.problem ?? {
+        code: 'engine' as const,
+        message: error instanceof Error ? error.message : String(error),
+      };
+      return err([{ kind: 'syntaxError', issue: { code: 'json', problem }, line, column }]);
     }
   }
   // Parsed as YAML only after JSON.parse accepted JSON text: yaml is slow on garbage (found by test/fuzz).
@@ -107,7 +110,7 @@ export function parseQuizFile(
       return err(
         duplicates.slice(0, MAX_REPORTED_ERRORS).map((error) => ({
           kind: 'syntaxError' as const,
-          message: 'JSON error: the same key appears twice in one object',
+          issue: { code: 'jsonDuplicateKey' as const },
           ...linePosition(error),
         })),
       );
@@ -118,7 +121,11 @@ export function parseQuizFile(
         doc.errors.slice(0, MAX_REPORTED_ERRORS).map((error) => ({
           kind: 'syntaxError' as const,
           // yaml appends " at line L, column C:" and a source excerpt; we report the position separately.
-          message: `YAML syntax error: ${error.message.split(/ at line \d+, column \d+/)[0]?.trim() ?? error.message}`,
+          issue: {
+            code: 'yamlSyntax' as const,
+            yamlCode: error.code,
+            detail: error.message.split(/ at line \d+, column \d+/)[0]?.trim() ?? error.message,
+          },
           ...linePosition(error),
         })),
       );
@@ -130,11 +137,11 @@ export function parseQuizFile(
       const reason = error instanceof Error ? error.message : String(error);
       const offset = firstAliasOffset(doc) ?? 0;
       const { line, column } = lineAndColumn(source, offset);
-      return err([{ kind: 'syntaxError', message: `YAML error: ${reason}`, line, column }]);
+      return err([{ kind: 'syntaxError', issue: { code: 'yaml', reason }, line, column }]);
     }
   }
 
-  const parsed = quizFileSchema.safeParse(data, { error: errorMap });
+  const parsed = quizFileSchema.safeParse(data, PARSE_OPTIONS);
   if (parsed.success) return ok(parsed.data);
 
   const locate = (
@@ -150,11 +157,14 @@ export function parseQuizFile(
   };
   const errors = withCrossIssues(parsed.error.issues, fileCrossIssues(data)).map((issue): QuizFileError => {
     const path = renderPath(issue.path);
-    const message =
-      issue.path.length === 0 && issue.code === 'invalid_type'
-        ? `the file must hold a quiz (a mapping with version, name and questions), not ${describeValue(data)}`
-        : `${path === '' ? 'the quiz' : path} ${issue.message}`;
-    return { kind: 'invalidQuiz', message, path, ...locate(issue.path, issue.unknownKey) };
+    const notAQuiz =
+      issue.path.length === 0 && (issue.issue.code === 'wrongType' || issue.issue.code === 'required');
+    return {
+      kind: 'invalidQuiz',
+      issue: notAQuiz ? { code: 'notAQuiz', actual: describeValue(data) } : issue.issue,
+      path,
+      ...locate(issue.path, issue.unknownKey),
+    };
   });
   // Report in file order, as a compiler does.
   errors.sort((a, b) => positionKey(a) - positionKey(b));
@@ -262,10 +272,6 @@ export function detectFormat(text: string): QuizFileFormat {
   return /^\s*[{[]/.test(text) ? 'json' : 'yaml';
 }
 
-export function formatBytes(bytes: number): string {
-  return bytes >= 1024 ? `${(bytes / 1024).toFixed(1)} KiB (${bytes} bytes)` : `${bytes} bytes`;
-}
-
 /** Offset of the node at `path`, or of its nearest existing ancestor; for an unknown key, that key. */
 export function nodeOffset(
   doc: ReturnType<typeof parseDocument>,
@@ -296,13 +302,4 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
     }
   }
   return { line, column: offset - lineStart + 1 };
-}
-
-/** `FILE:LINE:COL: message` (or `FILE: message` without a position), as compilers print. */
-export function formatQuizFileError(error: QuizFileError, fileName: string): string {
-  if (error.kind === 'syntaxError') return `${fileName}:${error.line}:${error.column}: ${error.message}`;
-  if (error.kind === 'invalidQuiz' && error.line !== null) {
-    return `${fileName}:${error.line}:${error.column ?? 1}: ${error.message}`;
-  }
-  return `${fileName}: ${error.message}`;
 }

@@ -1,9 +1,11 @@
 /**
- * The quiz file's schema (zod) and the one wording of its errors: the rules behind import, the
- * question modal, the quiz create/edit options, the CLI and the editor JSON Schema.
+ * The quiz file's schema (zod) and its issues as data (issues.ts): the rules behind import, the
+ * question modal, the quiz create/edit options, the CLI and the editor JSON Schema. The
+ * `.meta({ description })` texts are for authors' editors (the JSON Schema), in English.
  */
 import { z } from 'zod';
 import { QUIZ_LIMITS as L } from '../limits.js';
+import { issueFromZod, MARKERS, type QuizFileIssue } from './issues.js';
 
 // ---------------------------------------------------------------------------------------------
 // The schema
@@ -19,10 +21,7 @@ export function optionalText(max: number, description: string) {
   return z.string().trim().max(max).nullable().optional().meta({ description });
 }
 
-export const dateTime = z.iso
-  .datetime({ offset: true, error: `must be an ISO 8601 date-time with a time zone, like ${EXAMPLE_DATE}` })
-  .nullable()
-  .optional();
+export const dateTime = z.iso.datetime({ offset: true, error: MARKERS.notDateTime }).nullable().optional();
 
 /** The quiz-level settings: shared by the file and by `/quiz create` / `/quiz edit`. */
 export const settingsShape = {
@@ -58,7 +57,7 @@ export const settingsShape = {
 /** A rule that spans fields (zod reports it as a custom issue at `path`). */
 export interface CrossIssue {
   path: (string | number)[];
-  message: string;
+  issue: QuizFileIssue;
 }
 
 /**
@@ -79,7 +78,7 @@ export function settingsCrossIssues(value: unknown, questionCount: number | unde
   const issues: CrossIssue[] = [];
   const { opens_at: opensAt, closes_at: closesAt, question_limit: limit } = value;
   if (isDateTime(opensAt) && isDateTime(closesAt) && Date.parse(opensAt) >= Date.parse(closesAt)) {
-    issues.push({ path: ['closes_at'], message: 'must be later than opens_at' });
+    issues.push({ path: ['closes_at'], issue: { code: 'closesBeforeOpens' } });
   }
   if (
     questionCount !== undefined &&
@@ -89,7 +88,7 @@ export function settingsCrossIssues(value: unknown, questionCount: number | unde
   ) {
     issues.push({
       path: ['question_limit'],
-      message: `must be at most the number of questions (${questionCount}), got ${limit}`,
+      issue: { code: 'limitOverQuestions', questions: questionCount, limit },
     });
   }
   return issues;
@@ -107,7 +106,7 @@ export function questionCrossIssues(value: unknown): CrossIssue[] {
     if (first !== undefined) {
       issues.push({
         path: ['options', index],
-        message: `repeats option ${first + 1} ("${option}"); options must differ (ignoring case)`,
+        issue: { code: 'repeatedOption', first: first + 1, option },
       });
     } else {
       seen.set(key, index);
@@ -118,7 +117,7 @@ export function questionCrossIssues(value: unknown): CrossIssue[] {
     if (findOptionIndex(options, answer) === -1) {
       issues.push({
         path: ['answer'],
-        message: `"${answer.trim()}" is not one of the options (${options.map((o) => `"${o}"`).join(', ')})`,
+        issue: { code: 'notOneOfOptions', answer: answer.trim(), options },
       });
     }
   }
@@ -131,7 +130,7 @@ export function fileCrossIssues(value: unknown): CrossIssue[] {
   const issues = settingsCrossIssues(value, questions?.length);
   questions?.forEach((question, index) => {
     for (const issue of questionCrossIssues(question)) {
-      issues.push({ path: ['questions', index, ...issue.path], message: issue.message });
+      issues.push({ path: ['questions', index, ...issue.path], issue: issue.issue });
     }
   });
   return issues;
@@ -139,8 +138,9 @@ export function fileCrossIssues(value: unknown): CrossIssue[] {
 
 export function refineWith<T>(rule: (value: T) => CrossIssue[]) {
   return (value: T, ctx: z.RefinementCtx<T>) => {
-    for (const issue of rule(value))
-      ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    // The code stays the message (a fallback nobody reads); the issue travels in params.
+    for (const { path, issue } of rule(value))
+      ctx.addIssue({ code: 'custom', path, message: issue.code, params: { issue } });
   };
 }
 
@@ -152,15 +152,10 @@ export const optionsSchema = z
       .min(1)
       .max(L.optionMaxLength)
       // The modal edits options one per line, so an option must fit on one.
-      .regex(/^[^\r\n]*$/, { error: 'must be a single line' }),
+      .regex(/^[^\r\n]*$/, { error: MARKERS.notSingleLine }),
   )
-  .min(L.minOptions, {
-    error: (iss) => `must list ${L.minOptions} to ${L.maxOptions} options (has ${countOf(iss.input)})`,
-  })
-  .max(L.maxOptions, {
-    error: (iss) =>
-      `must list ${L.minOptions} to ${L.maxOptions} options (has ${countOf(iss.input)}): one row of answer buttons holds ${L.maxOptions}`,
-  })
+  .min(L.minOptions, { error: MARKERS.tooFewOptions })
+  .max(L.maxOptions, { error: MARKERS.tooManyOptions })
   .meta({
     description: `${L.minOptions} to ${L.maxOptions} answer options (button labels, ≤ ${L.optionMaxLength} characters each).`,
   });
@@ -190,13 +185,11 @@ export const questionSchema = z
 export const quizFileSchema = z
   .strictObject({
     $schema: z.string().optional().meta({ description: 'Editors may point this at the JSON Schema.' }),
-    version: z.literal(1, { error: 'must be 1 (the only quiz file version this Badgey reads)' }),
+    version: z.literal(1, { error: MARKERS.wrongVersion }),
     ...settingsShape,
     questions: z
       .array(questionSchema)
-      .max(L.maxQuestions, {
-        error: (iss) => `must have at most ${L.maxQuestions} questions (has ${countOf(iss.input)})`,
-      })
+      .max(L.maxQuestions, { error: MARKERS.tooManyQuestions })
       .meta({ description: `Up to ${L.maxQuestions} questions, in order.` }),
   })
   .superRefine(refineWith((value) => settingsCrossIssues(value, value.questions.length)))
@@ -219,63 +212,13 @@ export function findOptionIndex(options: readonly string[], answer: string): num
   return options.findIndex((option) => option.toLowerCase() === lower);
 }
 
-export function countOf(input: unknown): number {
-  return Array.isArray(input) ? input.length : 0;
+/** Parse options for every use of the schema: issues keep their input (issueFromZod words counts from it). */
+export const PARSE_OPTIONS = { reportInput: true } as const;
+
+/** A zod issue as data, the date example filled in. */
+export function toQuizFileIssue(iss: z.core.$ZodIssue): QuizFileIssue {
+  return issueFromZod(iss, EXAMPLE_DATE);
 }
-
-// ---------------------------------------------------------------------------------------------
-// Error messages: one wording for file, modal and command options
-// ---------------------------------------------------------------------------------------------
-
-export function describeValue(value: unknown): string {
-  if (value === null) return 'empty (null)';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'string') return `text "${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
-  if (typeof value === 'object') return 'a mapping';
-  return `${typeof value} ${String(value)}`;
-}
-
-export const EXPECTED_NAMES: Record<string, string> = {
-  string: 'text',
-  number: 'a number',
-  int: 'a whole number',
-  boolean: 'true or false',
-  array: 'a list',
-  object: 'a mapping of keys to values',
-};
-
-/** Per-parse error map: friendly predicate phrases ("must be at most 80 characters (has 93)"). */
-export const errorMap: z.core.$ZodErrorMap = (iss) => {
-  switch (iss.code) {
-    case 'invalid_type':
-      if (iss.input === undefined) return 'is required';
-      if (iss.expected === 'int') return `must be a whole number, not ${describeValue(iss.input)}`;
-      return `must be ${EXPECTED_NAMES[iss.expected] ?? iss.expected}, not ${describeValue(iss.input)}`;
-    case 'too_small':
-      if (iss.origin === 'string')
-        return iss.minimum === 1 ? 'must not be empty' : `must be at least ${iss.minimum} characters`;
-      if (iss.origin === 'array') return `must have at least ${iss.minimum} items`;
-      return `must be at least ${iss.minimum}, got ${String(iss.input)}`;
-    case 'too_big':
-      if (iss.origin === 'string') {
-        // zod counts code points, as Discord does.
-        const length = typeof iss.input === 'string' ? [...iss.input].length : 0;
-        return `must be at most ${iss.maximum} characters (has ${length})`;
-      }
-      if (iss.origin === 'array') return `must have at most ${iss.maximum} items (has ${countOf(iss.input)})`;
-      return `must be at most ${iss.maximum}, got ${String(iss.input)}`;
-    case 'unrecognized_keys':
-      return `has unknown key${iss.keys.length > 1 ? 's' : ''} ${iss.keys.map((k) => `"${k}"`).join(', ')}`;
-    case 'invalid_format':
-      return iss.format === 'datetime'
-        ? `must be an ISO 8601 date-time with a time zone, like ${EXAMPLE_DATE}`
-        : `is not a valid ${iss.format}`;
-    case 'invalid_value':
-      return `must be ${iss.values.map((v) => JSON.stringify(v)).join(' or ')}`;
-    default:
-      return undefined;
-  }
-};
 
 /** Renders an issue path like `questions[3].options[1]`. */
 export function renderPath(path: readonly PropertyKey[]): string {
@@ -289,8 +232,8 @@ export function renderPath(path: readonly PropertyKey[]): string {
 
 export interface ReportedIssue {
   path: PropertyKey[];
-  message: string;
-  code: string;
+  issue: QuizFileIssue;
+  /** For an unknown key: the key, so its own line is found. */
   unknownKey?: string;
 }
 
@@ -300,20 +243,17 @@ export function withCrossIssues(issues: readonly z.core.$ZodIssue[], cross: Cros
   // all reported at the first one's line).
   const out: ReportedIssue[] = issues.flatMap((issue): ReportedIssue[] =>
     issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({
-          path: issue.path,
-          message: `has unknown key ${JSON.stringify(key)}`,
-          code: issue.code,
-          unknownKey: key,
-        }))
-      : [{ path: issue.path, message: issue.message, code: issue.code }],
+      ? issue.keys.map((key) => ({ path: issue.path, issue: { code: 'unknownKey', key }, unknownKey: key }))
+      : [{ path: issue.path, issue: toQuizFileIssue(issue) }],
   );
-  const seen = new Set(out.map((issue) => `${renderPath(issue.path)}\0${issue.message}`));
-  for (const issue of cross) {
-    const key = `${renderPath(issue.path)}\0${issue.message}`;
+  const keyOf = (path: readonly PropertyKey[], issue: QuizFileIssue) =>
+    `${renderPath(path)}\0${JSON.stringify(issue)}`;
+  const seen = new Set(out.map((reported) => keyOf(reported.path, reported.issue)));
+  for (const { path, issue } of cross) {
+    const key = keyOf(path, issue);
     if (!seen.has(key)) {
       seen.add(key);
-      out.push({ path: issue.path, message: issue.message, code: 'custom' });
+      out.push({ path, issue });
     }
   }
   return out;

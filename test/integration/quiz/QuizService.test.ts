@@ -1,6 +1,8 @@
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { translatorFor } from '../../../src/i18n/index.js';
 import { type Actor, fileSlug, MAX_MANAGER_ROLES, QuizService } from '../../../src/quiz/QuizService.js';
+import { renderFieldError } from '../../../src/render/quizFileIssues.js';
 import { type Database, openDatabase } from '../../../src/store/openDatabase.js';
 
 // QuizService over the real store (SQLite in memory): the rules the e2e tests do not reach.
@@ -67,9 +69,14 @@ describe('QuizService', () => {
       ok: false,
       error: {
         kind: 'invalidQuizSettings',
-        errors: [{ field: 'closesAt', message: 'Closes at must be later than opens at' }],
+        errors: [{ field: 'closesAt', issue: { code: 'closesBeforeOpens' } }],
       },
     });
+    expect(
+      !crossed.ok &&
+        crossed.error.kind === 'invalidQuizSettings' &&
+        renderFieldError(crossed.error.errors[0]!, translatorFor('en-US')),
+    ).toBe('Closes at must be later than opens at');
     const cleared = await service.editQuiz(manager, 'Edit me', { description: null, closesAt: null });
     expect(cleared.ok && cleared.value.after).toMatchObject({
       description: null,

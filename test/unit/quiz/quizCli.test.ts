@@ -70,6 +70,19 @@ describe('npm run quiz', () => {
     ]);
   });
 
+  it('validate prints English whatever the environment language (one source: the en-US catalogue)', async () => {
+    const file = join(dir, 'german-env.yaml');
+    await writeFile(file, 'version: 1\nname: x\ntimr: 3\nquestions: []\n');
+    const lang = process.env.LANG;
+    process.env.LANG = 'de_DE.UTF-8';
+    try {
+      expect((await cli(['validate', file])).err).toEqual([`${file}:3:1: the quiz has unknown key "timr"`]);
+    } finally {
+      if (lang === undefined) delete process.env.LANG;
+      else process.env.LANG = lang;
+    }
+  });
+
   it('validate reports an unreadable file and usage errors', async () => {
     const missing = join(dir, 'missing.yaml');
     expect(await cli(['validate', missing])).toEqual({

@@ -1,17 +1,42 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { translatorFor } from '../../../src/i18n/index.js';
 import { QUIZ_LIMITS } from '../../../src/quiz/limits.js';
 import {
-  formatQuizFileError,
+  type FieldError,
   importQuizFile,
   locateJsonSyntaxError,
   parseQuestionModal,
   parseQuizFile,
+  type QuestionField,
+  type QuizField,
   type QuizFileError,
   renderPath,
   serializeQuizFile,
   validateQuizInput,
 } from '../../../src/quiz/quizFile.js';
+import type { Result } from '../../../src/quiz/result.js';
+import {
+  formatQuizFileError,
+  renderFieldError,
+  renderJsonProblem,
+  renderQuizFileError,
+} from '../../../src/render/quizFileIssues.js';
+
+// The quiz layer returns codes and values; these tests read them worded in en-US (render/quizFileIssues.ts).
+const en = translatorFor('en-US');
+
+/** A form result with each error worded: `{ field, message }`. */
+function worded<T>(
+  result: Result<T, FieldError<QuestionField | QuizField>[]>,
+): Result<T, { field: string; message: string }[]> {
+  return result.ok
+    ? result
+    : {
+        ok: false,
+        error: result.error.map((e) => ({ field: e.field, message: renderFieldError(e, en) })),
+      };
+}
 
 const VALID_YAML = `version: 1
 name: Solar system
@@ -45,7 +70,7 @@ function errorsOf(text: string, format: 'yaml' | 'json' | 'auto' = 'auto'): Quiz
 }
 
 function messages(text: string, format: 'yaml' | 'json' | 'auto' = 'auto'): string[] {
-  return errorsOf(text, format).map((e) => formatQuizFileError(e, 'quiz.yaml'));
+  return errorsOf(text, format).map((e) => formatQuizFileError(e, 'quiz.yaml', en));
 }
 
 /** A one-question YAML quiz with the given question fields (indented YAML lines). */
@@ -207,10 +232,13 @@ describe('parseQuizFile', () => {
         {
           kind: 'invalidQuiz',
           path: 'questions[3].options',
-          message: 'questions[3].options must list 2 to 5 options (has 1)',
+          issue: { code: 'tooFewOptions', min: 2, max: 5, actual: 1 },
           line: 14,
           column: 14,
         },
+      ]);
+      expect(errors.map((e) => renderQuizFileError(e, en))).toEqual([
+        'questions[3].options must list 2 to 5 options (has 1)',
       ]);
     });
 
@@ -298,15 +326,11 @@ describe('parseQuizFile', () => {
       const result = parseQuizFile('x'.repeat(2048), 'yaml', { maxBytes: 1024 });
       expect(result).toEqual({
         ok: false,
-        error: [
-          {
-            kind: 'fileTooLarge',
-            maxBytes: 1024,
-            actualBytes: 2048,
-            message: 'the file is 2.0 KiB (2048 bytes); the limit is 1.0 KiB (1024 bytes)',
-          },
-        ],
+        error: [{ kind: 'fileTooLarge', maxBytes: 1024, actualBytes: 2048 }],
       });
+      expect(!result.ok && result.error.map((e) => renderQuizFileError(e, en))).toEqual([
+        'the file is 2.0 KiB (2048 bytes); the limit is 1.0 KiB (1024 bytes)',
+      ]);
       // The default limit applies without options: multi-byte characters count as bytes.
       expect(parseQuizFile('é'.repeat(QUIZ_LIMITS.maxFileBytes / 2 + 1), 'yaml').ok).toBe(false);
     });
@@ -326,7 +350,10 @@ describe('locateJsonSyntaxError', () => {
     ['{"a": 1} x', { offset: 9, message: 'unexpected "x" after the end of the JSON value' }],
     ['{"a": 01}', { offset: 7, message: 'expected "," or "}" after a property value, found "1"' }],
   ])('%j', (text, expected) => {
-    expect(locateJsonSyntaxError(text)).toEqual(expected);
+    const found = locateJsonSyntaxError(text);
+    expect(found && { offset: found.offset, message: renderJsonProblem(found.problem, en) }).toEqual(
+      expected,
+    );
     // The scanner agrees with JSON.parse about validity.
     expect(expected === null).toBe(
       (() => {
@@ -404,7 +431,7 @@ describe('parseQuestionModal', () => {
       points: '5000',
       explanation: 'e'.repeat(1025),
     });
-    expect(result).toEqual({
+    expect(worded(result)).toEqual({
       ok: false,
       error: [
         { field: 'question', message: 'Question must not be empty' },
@@ -424,7 +451,7 @@ describe('parseQuestionModal', () => {
 
   it('refuses too few or too many options and non-numeric points', () => {
     const one = parseQuestionModal({ question: 'q', options: 'only', correct: 'only', points: 'ten' });
-    expect(one).toEqual({
+    expect(worded(one)).toEqual({
       ok: false,
       error: [
         { field: 'options', message: 'Options must list 2 to 5 options (has 1)' },
@@ -466,7 +493,7 @@ describe('validateQuizInput', () => {
       },
       { defaultTimerSeconds: 30 },
     );
-    expect(result).toEqual({
+    expect(worded(result)).toEqual({
       ok: false,
       error: [
         { field: 'name', message: 'Name must be at most 100 characters (has 101)' },
@@ -482,7 +509,7 @@ describe('validateQuizInput', () => {
       { name: 'x', questionLimit: 5 },
       { defaultTimerSeconds: 30, questionCount: 3 },
     );
-    expect(result).toEqual({
+    expect(worded(result)).toEqual({
       ok: false,
       error: [
         {

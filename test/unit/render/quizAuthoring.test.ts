@@ -52,11 +52,16 @@ const INVALID_FILE: AuthoringError = {
   kind: 'invalidFile',
   fileName: 'planets.yaml',
   errors: [
-    { kind: 'syntaxError', message: 'unexpected end of the stream', line: 3, column: 5 },
+    {
+      kind: 'syntaxError',
+      issue: { code: 'json', problem: { code: 'unterminatedString' } },
+      line: 3,
+      column: 5,
+    },
     {
       kind: 'invalidQuiz',
-      message: 'questions[0].points must be at most 1000',
-      path: 'x',
+      issue: { code: 'tooBig', max: 1000, actual: '5000' },
+      path: 'questions[0].points',
       line: 9,
       column: 3,
     },
@@ -86,13 +91,14 @@ describe('authoring errors', () => {
     expect(renderAuthoringError(manager, de)).toContain('**Server verwalten**');
   });
 
-  it('head an import failure in German and keep the file diagnostics as the CLI prints them', () => {
+  it('word an import failure with its file diagnostics in the member language', () => {
     expect(renderAuthoringError(INVALID_FILE, en)).toBe(
-      '`planets.yaml` was not imported (nothing was changed):\n```\nline 3, column 5: unexpected end of the stream\nline 9, column 3: questions[0].points must be at most 1000\n```',
+      '`planets.yaml` was not imported (nothing was changed):\n```\nline 3, column 5: JSON syntax error: unterminated string\nline 9, column 3: questions[0].points must be at most 1000, got 5000\n```',
     );
-    const german = renderAuthoringError(INVALID_FILE, de);
-    expect(german).toMatch(/^`planets\.yaml` wurde nicht importiert \(nichts wurde geändert\):\n```\n/);
-    expect(german).toContain('line 9, column 3: questions[0].points must be at most 1000');
+    // The file's own keys and paths stay as written; the words around them are German.
+    expect(renderAuthoringError(INVALID_FILE, de)).toBe(
+      '`planets.yaml` wurde nicht importiert (nichts wurde geändert):\n```\nZeile 3, Spalte 5: JSON-Syntaxfehler: String ohne schließendes Anführungszeichen\nZeile 9, Spalte 3: questions[0].points darf höchstens 1000 sein, ist aber 5000\n```',
+    );
   });
 
   it('say "…and N more." in the member language with a plural', () => {
@@ -100,7 +106,7 @@ describe('authoring errors', () => {
       kind: 'invalidQuestion',
       errors: Array.from({ length: 60 }, (_, i) => ({
         field: 'question' as const,
-        message: `${i} ${'x'.repeat(60)}`,
+        issue: { code: 'notOneOfOptions' as const, answer: `${i} ${'x'.repeat(60)}`, options: ['a'] },
       })),
     };
     expect(renderAuthoringError(many, en)).toMatch(

@@ -10,6 +10,7 @@ import help from './help.json' with { type: 'json' };
 import leaderboard from './leaderboard.json' with { type: 'json' };
 import live from './live.json' with { type: 'json' };
 import mydata from './mydata.json' with { type: 'json' };
+import quizFile from './quizFile.json' with { type: 'json' };
 import scores from './scores.json' with { type: 'json' };
 import session from './session.json' with { type: 'json' };
 import settings from './settings.json' with { type: 'json' };
@@ -25,6 +26,7 @@ export default {
   leaderboard,
   live,
   mydata,
+  quizFile,
   scores,
   session,
   settings,
