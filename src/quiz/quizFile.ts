@@ -48,6 +48,8 @@ import type { QuestionInput, QuizInput } from './types.js';
 export {
   type FieldError,
   parseQuestionModal,
+  QUESTION_FIELDS,
+  QUIZ_FIELDS,
   type QuestionField,
   type QuestionModalInput,
   type QuizField,

@@ -10,6 +10,7 @@ import {
   type ExpectedType,
   type FieldError,
   type JsonSyntaxProblem,
+  QUIZ_FIELDS,
   type QuestionField,
   type QuizField,
   type QuizFileError,
@@ -205,18 +206,8 @@ export function formatQuizFileError(error: QuizFileError, fileName: string, t: T
   return `${fileName}: ${message}`;
 }
 
-const QUIZ_FIELDS: readonly string[] = [
-  'name',
-  'description',
-  'timerSeconds',
-  'questionLimit',
-  'shuffle',
-  'opensAt',
-  'closesAt',
-] satisfies QuizField[];
-
 function fieldLabel(field: QuestionField | QuizField, t: Translate): string {
-  return QUIZ_FIELDS.includes(field)
+  return (QUIZ_FIELDS as readonly string[]).includes(field)
     ? t(`quizFile.form.quiz.${field as QuizField}`)
     : t(`quizFile.form.question.${field as QuestionField}`);
 }

@@ -6,6 +6,8 @@ import { QUIZ_LIMITS } from '../../src/quiz/limits.js';
 import {
   type FieldError,
   parseQuestionModal,
+  QUESTION_FIELDS,
+  QUIZ_FIELDS,
   type QuestionField,
   type QuizField,
   validateQuizInput,
@@ -36,16 +38,8 @@ const typed = fc.oneof(
   ),
 );
 
-const QUESTION_FIELDS = new Set(['question', 'options', 'correct', 'points', 'explanation']);
-const QUIZ_FIELDS = new Set([
-  'name',
-  'description',
-  'timerSeconds',
-  'questionLimit',
-  'shuffle',
-  'opensAt',
-  'closesAt',
-]);
+const QUESTION_FIELD_NAMES = new Set<string>(QUESTION_FIELDS);
+const QUIZ_FIELD_NAMES = new Set<string>(QUIZ_FIELDS);
 
 function assertFieldErrors(errors: FieldError<QuestionField | QuizField>[], fields: Set<string>): void {
   if (errors.length === 0) throw new Error('an error result with no errors');
@@ -76,7 +70,7 @@ describe('fuzz: modal and option inputs', () => {
           fc.option(typed, { nil: null }),
           (question, options, correct, points, explanation) => {
             const result = parseQuestionModal({ question, options, correct, points, explanation });
-            if (!result.ok) return assertFieldErrors(result.error, QUESTION_FIELDS);
+            if (!result.ok) return assertFieldErrors(result.error, QUESTION_FIELD_NAMES);
             const q = result.value;
             if (q.options.length < QUIZ_LIMITS.minOptions || q.options.length > QUIZ_LIMITS.maxOptions)
               throw new Error(`accepted ${q.options.length} options`);
@@ -119,7 +113,7 @@ describe('fuzz: modal and option inputs', () => {
               { name, description, timerSeconds, questionLimit, shuffle, opensAt, closesAt },
               { defaultTimerSeconds: 30, ...(questionCount === undefined ? {} : { questionCount }) },
             );
-            if (!result.ok) return assertFieldErrors(result.error, QUIZ_FIELDS);
+            if (!result.ok) return assertFieldErrors(result.error, QUIZ_FIELD_NAMES);
             const quiz = result.value;
             if (quiz.name.trim() === '' || quiz.name.length > QUIZ_LIMITS.nameMaxLength)
               throw new Error(`accepted name ${JSON.stringify(quiz.name)}`);

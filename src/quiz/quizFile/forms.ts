@@ -21,15 +21,20 @@ import {
 // The question modal and the quiz create/edit options (same schema, field-named errors)
 // ---------------------------------------------------------------------------------------------
 
-export type QuestionField = 'question' | 'options' | 'correct' | 'points' | 'explanation';
-export type QuizField =
-  | 'name'
-  | 'description'
-  | 'timerSeconds'
-  | 'questionLimit'
-  | 'shuffle'
-  | 'opensAt'
-  | 'closesAt';
+/** The question modal's fields. */
+export const QUESTION_FIELDS = ['question', 'options', 'correct', 'points', 'explanation'] as const;
+export type QuestionField = (typeof QUESTION_FIELDS)[number];
+/** The quiz create/edit options. */
+export const QUIZ_FIELDS = [
+  'name',
+  'description',
+  'timerSeconds',
+  'questionLimit',
+  'shuffle',
+  'opensAt',
+  'closesAt',
+] as const;
+export type QuizField = (typeof QUIZ_FIELDS)[number];
 
 /** What is wrong with a form field, e.g. Options `{ code: 'tooFewOptions', …, actual: 1 }`. */
 export interface FieldError<F extends string = string> {
