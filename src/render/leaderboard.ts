@@ -59,7 +59,7 @@ export function renderLeaderboard(view: LeaderboardView, t: Translate): APIEmbed
       description:
         view.quizName === null
           ? t('leaderboard.empty.allQuizzes')
-          : t('leaderboard.empty.quiz', { quiz: quoted(view.quizName) }),
+          : t('leaderboard.empty.quiz', { quiz: quoted(view.quizName, t) }),
     };
   }
   const lines = view.rows.map((row) => line(row, view.viewer.userId, t));

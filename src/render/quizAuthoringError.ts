@@ -55,22 +55,23 @@ export function renderAuthoringError(error: AuthoringError, t: Translate): strin
     case 'quizNotFound':
       return /^\d+$/.test(error.ref)
         ? t('authoring.errors.quizNotFound.number', { number: error.ref })
-        : t('authoring.errors.quizNotFound.name', { quiz: quoted(error.ref) });
+        : t('authoring.errors.quizNotFound.name', { quiz: quoted(error.ref, t) });
     case 'questionNotFound':
-      if (error.number === null) return t('authoring.errors.questionGone', { quiz: quoted(error.quizName) });
+      if (error.number === null)
+        return t('authoring.errors.questionGone', { quiz: quoted(error.quizName, t) });
       return error.questionCount === 0
-        ? t('authoring.errors.noQuestionsYet', { quiz: quoted(error.quizName) })
+        ? t('authoring.errors.noQuestionsYet', { quiz: quoted(error.quizName, t) })
         : t('authoring.errors.questionNotFound', {
-            quiz: quoted(error.quizName),
+            quiz: quoted(error.quizName, t),
             number: error.number,
             last: error.questionCount,
           });
     case 'quizNameTaken':
-      return t('authoring.errors.quizNameTaken', { quiz: quoted(error.name) });
+      return t('authoring.errors.quizNameTaken', { quiz: quoted(error.name, t) });
     case 'quizExists':
-      return t('authoring.errors.quizExists', { quiz: quoted(error.name) });
+      return t('authoring.errors.quizExists', { quiz: quoted(error.name, t) });
     case 'tooManyQuestions':
-      return t('authoring.errors.tooManyQuestions', { quiz: quoted(error.quizName), max: error.max });
+      return t('authoring.errors.tooManyQuestions', { quiz: quoted(error.quizName, t), max: error.max });
     case 'everyoneCannotManage':
       return t('authoring.errors.everyoneCannotManage');
     case 'tooManyManagerRoles':

@@ -26,7 +26,9 @@ export function renderQuizCreated(quiz: Quiz, t: Translate): string {
 export function renderQuizEdited(before: Quiz, after: Quiz, t: Translate): string {
   const changes: string[] = [];
   if (before.name !== after.name)
-    changes.push(t('authoring.edited.name', { before: quoted(before.name), after: quoted(after.name) }));
+    changes.push(
+      t('authoring.edited.name', { before: quoted(before.name, t), after: quoted(after.name, t) }),
+    );
   if (before.description !== after.description)
     changes.push(
       t(after.description ? 'authoring.edited.newDescription' : 'authoring.edited.descriptionRemoved'),

@@ -21,9 +21,9 @@ export function truncate(text: string, max: number): string {
   return chars.length <= max ? text : `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
 }
 
-/** A user-written name for a sentence: escaped, at most `max` characters, in quotes. */
-export function quoted(text: string, max = 100): string {
-  return `"${escapeMarkdown(truncate(text.trim(), max))}"`;
+/** A user-written name for a sentence: escaped, at most `max` characters, in the language's quotes ("…" / „…“). */
+export function quoted(text: string, t: Translate, max = 100): string {
+  return t('common.quoted', { text: escapeMarkdown(truncate(text.trim(), max)) });
 }
 
 /** The "…and N more." line under a list that was cut (N > 0). */

@@ -239,7 +239,10 @@ export function renderResultsPost(
       {
         title: t('session.resultsPost.title'),
         description: truncate(
-          t('session.resultsPost.description', { member: `<@${post.userId}>`, quiz: quoted(post.quizName) }),
+          t('session.resultsPost.description', {
+            member: `<@${post.userId}>`,
+            quiz: quoted(post.quizName, t),
+          }),
           4096,
         ),
         color: GOLD,
@@ -368,7 +371,7 @@ export function renderGaveUp(view: GaveUpView, t: Translate): SessionMessage {
   const values = { answered: view.answeredCount, count: view.questionCount, score: view.score };
   return {
     content: view.quizName
-      ? t('session.gaveUp.named', { ...values, quiz: quoted(view.quizName) })
+      ? t('session.gaveUp.named', { ...values, quiz: quoted(view.quizName, t) })
       : t('session.gaveUp.unnamed', values),
     embeds: [],
     components: [],
@@ -377,14 +380,14 @@ export function renderGaveUp(view: GaveUpView, t: Translate): SessionMessage {
 
 export function renderResumed(view: { quizName: string }, t: Translate): SessionMessage {
   return {
-    content: t('session.resumed', { quiz: quoted(view.quizName) }),
+    content: t('session.resumed', { quiz: quoted(view.quizName, t) }),
     embeds: [],
     components: [],
   };
 }
 
 export function renderQueued(view: { quizName: string; position: number }, t: Translate): SessionMessage {
-  const quiz = view.quizName ? quoted(view.quizName) : null;
+  const quiz = view.quizName ? quoted(view.quizName, t) : null;
   const content =
     view.position === 1
       ? quiz === null
@@ -446,14 +449,14 @@ export function renderAnswerRejection(
 export function renderTakeError(error: TakeError, t: Translate): string {
   switch (error.kind) {
     case 'quizNotFound':
-      return t('session.takeError.quizNotFound', { quiz: quoted(error.ref) });
+      return t('session.takeError.quizNotFound', { quiz: quoted(error.ref, t) });
     case 'notYetOpen':
     case 'closed':
       return renderAvailabilityError(error, t);
     case 'alreadyTaken':
-      return t('session.takeError.alreadyTaken', { quiz: quoted(error.quizName) });
+      return t('session.takeError.alreadyTaken', { quiz: quoted(error.quizName, t) });
     case 'noQuestions':
-      return t('session.takeError.noQuestions', { quiz: quoted(error.quizName) });
+      return t('session.takeError.noQuestions', { quiz: quoted(error.quizName, t) });
     case 'alreadyRunning':
       return t('session.takeError.alreadyRunning');
     case 'alreadyQueued':

@@ -58,7 +58,7 @@ export function renderUserError(error: UserError, t: Translate): string {
     case 'unknownCommand':
       return t('errors.unknownCommand', { name: error.name });
     case 'quizNotFound':
-      return t('errors.quizNotFound', { quiz: quoted(truncate(error.ref, 100)) });
+      return t('errors.quizNotFound', { quiz: quoted(truncate(error.ref, 100), t) });
     default:
       return t(userErrorKey(error));
   }

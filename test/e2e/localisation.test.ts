@@ -161,7 +161,7 @@ describe('Badgey in English and German', () => {
     const english = await replyText(command(ada, 'en-US', 'leaderboard', nope));
     const german = await replyText(command(bea, 'de', 'leaderboard', nope));
     expect(english).toEqual({ text: 'I can\'t find a quiz called "Nope" in this server.', ephemeral: true });
-    expect(german).toEqual({ text: 'Ich finde auf diesem Server kein Quiz namens "Nope".', ephemeral: true });
+    expect(german).toEqual({ text: 'Ich finde auf diesem Server kein Quiz namens „Nope“.', ephemeral: true });
     // A language Badgey lacks reads English; British English reads American.
     expect((await replyText(command(ada, 'ja', 'leaderboard', nope))).text).toBe(english.text);
     expect((await replyText(command(ada, 'en-GB', 'leaderboard', nope))).text).toBe(english.text);

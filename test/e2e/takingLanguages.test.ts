@@ -145,7 +145,7 @@ describe('/quiz take in two languages', () => {
       const post = posts.find((p) => firstEmbed(p.message)?.description?.includes(`<@${member.user.id}>`));
       expect(post && firstEmbed(post.message)).toMatchObject({
         title: 'Quiz abgeschlossen',
-        description: `<@${member.user.id}> hat "Planeten" abgeschlossen.`,
+        description: `<@${member.user.id}> hat „Planeten“ abgeschlossen.`,
       });
     }
   }, 60_000);

@@ -119,6 +119,6 @@ describe('renderLeaderboard in German', () => {
       de,
     );
     expect(empty.title).toBe('Bestenliste · Solar system · Letzte 24 Stunden');
-    expect(empty.description).toBe('In diesem Zeitraum hat noch niemand "Solar system" abgeschlossen.');
+    expect(empty.description).toBe('In diesem Zeitraum hat noch niemand „Solar system“ abgeschlossen.');
   });
 });

@@ -75,7 +75,7 @@ describe('authoring errors', () => {
       '"Solar system" already has the maximum of 100 questions. Remove one first with `/quiz remove-question`.',
     );
     expect(renderAuthoringError(error, de)).toBe(
-      '"Solar system" hat schon die Höchstzahl von 100 Fragen. Entferne zuerst eine mit `/quiz frage-entfernen`.',
+      '„Solar system“ hat schon die Höchstzahl von 100 Fragen. Entferne zuerst eine mit `/quiz frage-entfernen`.',
     );
   });
 

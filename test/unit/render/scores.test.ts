@@ -98,7 +98,7 @@ describe('/scores and /mydata texts in German', () => {
       /^Erledigt: 1 Versuch und 0 Bestenlisten-Einträge gelöscht und deinen Namen von den Quizzen entfernt, die du erstellt hast \(2 Quizze\)\./,
     );
     expect(renderScoresError({ kind: 'quizNotFound', ref: 'Nope' }, de)).toBe(
-      'Ich finde auf diesem Server kein Quiz namens "Nope".',
+      'Ich finde auf diesem Server kein Quiz namens „Nope“.',
     );
   });
 });

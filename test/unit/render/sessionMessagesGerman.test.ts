@@ -107,7 +107,7 @@ describe('the session in German', () => {
     expect(
       renderGaveUp({ quizName: 'Planeten', score: 0, answeredCount: 0, questionCount: 1 }, de).content,
     ).toBe(
-      'Du hast "Planeten" nach 0 von 1 Frage aufgegeben (Punktestand 0). Das zählt nicht als gespielt: Starte `/quiz spielen`, um es noch einmal zu versuchen.',
+      'Du hast „Planeten“ nach 0 von 1 Frage aufgegeben (Punktestand 0). Das zählt nicht als gespielt: Starte `/quiz spielen`, um es noch einmal zu versuchen.',
     );
     expect(
       renderGaveUp({ quizName: '', score: 3, answeredCount: 1, questionCount: 2 }, de).content,
@@ -157,12 +157,12 @@ describe('the session in German', () => {
   it('queues and posts results in German', () => {
     const queued = renderQueued({ quizName: 'Planeten', position: 3 }, de);
     expect(queued.content).toBe(
-      'Gerade laufen ganz viele Quizze. Du bist Nummer **3** in der Warteschlange für "Planeten"; dein Quiz startet hier von selbst, sobald ein Platz frei wird.',
+      'Gerade laufen ganz viele Quizze. Du bist Nummer **3** in der Warteschlange für „Planeten“; dein Quiz startet hier von selbst, sobald ein Platz frei wird.',
     );
     expect(labels(queued)).toEqual(['Warteschlange verlassen']);
     const post = renderResultsPost({ userId: '555', quizName: 'Planeten', summary: summary() }, de);
     expect(post.embeds[0]?.title).toBe('Quiz abgeschlossen');
-    expect(post.embeds[0]?.description).toBe('<@555> hat "Planeten" abgeschlossen.');
+    expect(post.embeds[0]?.description).toBe('<@555> hat „Planeten“ abgeschlossen.');
   });
 
   it('formats durations in each language', () => {

@@ -43,7 +43,7 @@ describe('the user-facing error catalogue', () => {
   it('speaks German to a German member, naming the permission in German', () => {
     expect(renderUserError(EXAMPLES.missingPermission, german)).toContain('**Server verwalten**');
     expect(renderUserError(EXAMPLES.quizNotFound, german)).toBe(
-      'Ich finde auf diesem Server kein Quiz namens "Nope".',
+      'Ich finde auf diesem Server kein Quiz namens „Nope“.',
     );
     expect(renderUserError(EXAMPLES.databaseUnavailable, german)).not.toBe(
       renderUserError(EXAMPLES.databaseUnavailable, english),
