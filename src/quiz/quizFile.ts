@@ -62,6 +62,7 @@ export {
 export {
   EXPECTED_TYPES,
   type ExpectedType,
+  isYamlErrorCode,
   type JsonSyntaxProblem,
   type QuizFileIssue,
   type QuizFileSyntaxIssue,

@@ -9,6 +9,7 @@ import {
   EXPECTED_TYPES,
   type ExpectedType,
   type FieldError,
+  isYamlErrorCode,
   type JsonSyntaxProblem,
   QUIZ_FIELDS,
   type QuestionField,
@@ -139,6 +140,16 @@ export function renderJsonProblem(problem: JsonSyntaxProblem, t: Translate): str
   }
 }
 
+/**
+ * A yaml error by its code. en-US shows the library's own words (its `detail`): they are more
+ * specific than one sentence per code (which quote is missing, which token was unexpected), and
+ * are what English readers have always seen. Other languages word the code for quiz authors; a
+ * code this Badgey does not know (a newer yaml) keeps the library's words in every language.
+ */
+function yamlProblem(code: string, detail: string, t: Translate): string {
+  return isYamlErrorCode(code) ? t(`quizFile.yaml.${code}`, { detail }) : detail;
+}
+
 function renderSyntaxIssue(issue: QuizFileSyntaxIssue, t: Translate): string {
   switch (issue.code) {
     case 'tooDeep':
@@ -148,8 +159,8 @@ function renderSyntaxIssue(issue: QuizFileSyntaxIssue, t: Translate): string {
     case 'jsonDuplicateKey':
       return t('quizFile.syntax.jsonDuplicateKey');
     case 'yamlSyntax':
-      // The yaml library's own (English) description; the position is reported separately.
-      return t('quizFile.syntax.yamlSyntax', { detail: issue.detail });
+      // The position is reported separately.
+      return t('quizFile.syntax.yamlSyntax', { detail: yamlProblem(issue.yamlCode, issue.detail, t) });
     case 'yaml':
       return t('quizFile.syntax.yaml', { reason: issue.reason });
   }

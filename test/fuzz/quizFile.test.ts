@@ -4,6 +4,7 @@ import { translatorFor } from '../../src/i18n/index.js';
 import { QUIZ_LIMITS } from '../../src/quiz/limits.js';
 import {
   importQuizFile,
+  isYamlErrorCode,
   type QuizFileError,
   type QuizFileFormat,
   serializeQuizFile,
@@ -58,6 +59,9 @@ function assertLocated(text: string, error: QuizFileError): void {
     case 'syntaxError':
       if (!inFile(error.line, error.column))
         throw new Error(`syntax error outside the file (${lines} lines): ${JSON.stringify(error)}`);
+      // German readers would get the library's English for a code the catalogue does not word.
+      if (error.issue.code === 'yamlSyntax' && !isYamlErrorCode(error.issue.yamlCode))
+        throw new Error(`yaml error code not in the catalogue: ${JSON.stringify(error)}`);
       return;
     case 'invalidQuiz':
       if (error.line !== null && !inFile(error.line, error.column))

@@ -3,6 +3,7 @@
  * and its values. `render/quizFileIssues.ts` words them in the reader's language (the catalogue's
  * `quizFile` area); the CLI prints them in en-US.
  */
+import type { ErrorCode as YamlErrorCode } from 'yaml';
 import type { z } from 'zod';
 import { QUIZ_LIMITS as L } from '../limits.js';
 
@@ -77,10 +78,48 @@ export type QuizFileSyntaxIssue =
   | { code: 'tooDeep'; max: number }
   | { code: 'json'; problem: JsonSyntaxProblem }
   | { code: 'jsonDuplicateKey' }
-  /** The yaml library's message (English, without its position) and its error code. */
+  /**
+   * The yaml library's error code (a string: a newer yaml may report one not in YAML_ERROR_CODES)
+   * and its message (English, without its position).
+   */
   | { code: 'yamlSyntax'; yamlCode: string; detail: string }
   /** yaml threw while building the data (alias bombs, unresolved merges): its message. */
   | { code: 'yaml'; reason: string };
+
+/**
+ * Every error code of the yaml library, each worded for quiz authors at `quizFile.yaml.<code>`.
+ * A Record, so a code added or removed by a yaml upgrade fails to compile until it is worded.
+ */
+const YAML_ERROR_CODES: Record<YamlErrorCode, true> = {
+  ALIAS_PROPS: true,
+  BAD_ALIAS: true,
+  BAD_COLLECTION_TYPE: true,
+  BAD_DIRECTIVE: true,
+  BAD_DQ_ESCAPE: true,
+  BAD_INDENT: true,
+  BAD_PROP_ORDER: true,
+  BAD_SCALAR_START: true,
+  BLOCK_AS_IMPLICIT_KEY: true,
+  BLOCK_IN_FLOW: true,
+  DUPLICATE_KEY: true,
+  IMPOSSIBLE: true,
+  KEY_OVER_1024_CHARS: true,
+  MISSING_CHAR: true,
+  MULTILINE_IMPLICIT_KEY: true,
+  MULTIPLE_ANCHORS: true,
+  MULTIPLE_DOCS: true,
+  MULTIPLE_TAGS: true,
+  NON_STRING_KEY: true,
+  RESOURCE_EXHAUSTION: true,
+  TAB_AS_INDENT: true,
+  TAG_RESOLVE_FAILED: true,
+  UNEXPECTED_TOKEN: true,
+};
+
+/** True for a yaml error code this Badgey words itself (false for a newer yaml's new code). */
+export function isYamlErrorCode(code: string): code is YamlErrorCode {
+  return Object.hasOwn(YAML_ERROR_CODES, code);
+}
 
 export function describeValue(value: unknown): ValueDescription {
   if (value === null) return { kind: 'null' };

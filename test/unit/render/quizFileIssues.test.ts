@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { translatorFor } from '../../../src/i18n/index.js';
 import { parseQuestionModal, parseQuizFile, validateQuizInput } from '../../../src/quiz/quizFile.js';
 import { renderAuthoringError } from '../../../src/render/quizAuthoringError.js';
-import { renderQuizFileIssue } from '../../../src/render/quizFileIssues.js';
+import { fileErrorLine, renderQuizFileIssue } from '../../../src/render/quizFileIssues.js';
 
 const en = translatorFor('en-US');
 const de = translatorFor('de');
@@ -75,6 +75,53 @@ describe('quiz-file diagnostics in German', () => {
     ).toContain(
       'Zeile 1, Spalte 15: JSON-Syntaxfehler: Eigenschaftsname in doppelten Anführungszeichen erwartet, gefunden: Dateiende',
     );
+  });
+
+  describe('YAML syntax errors: worded by the yaml error code', () => {
+    const lines = (text: string, t: typeof de) => {
+      const result = parseQuizFile(text, 'yaml');
+      return result.ok ? [] : result.error.map((error) => fileErrorLine(error, t));
+    };
+    const badIndent =
+      'version: 1\nname: x\nquestions:\n  - question: A?\n    options: [a, b]\n     answer: a\n';
+    const duplicateKey = 'version: 1\nname: a\nname: b\nquestions: []\n';
+    const tab = 'version: 1\nname: x\nquestions:\n\t- a\n';
+
+    it("in German, without the library's English", () => {
+      expect(lines(badIndent, de)).toEqual([
+        'Zeile 6, Spalte 1: YAML-Syntaxfehler: falsche Einrückung: Einträge derselben Ebene müssen in derselben Spalte beginnen (rücke mit Leerzeichen ein)',
+      ]);
+      expect(lines(duplicateKey, de)).toEqual([
+        'Zeile 3, Spalte 1: YAML-Syntaxfehler: dieser Schlüssel steht zweimal in derselben Zuordnung: lösch einen davon oder benenne ihn um',
+      ]);
+      expect(lines(tab, de)).toEqual([
+        'Zeile 4, Spalte 1: YAML-Syntaxfehler: Tabulatoren sind als Einrückung nicht erlaubt: rücke mit Leerzeichen ein',
+      ]);
+    });
+
+    it("in English, the library's own (more specific) words", () => {
+      expect(lines(badIndent, en)).toEqual([
+        'line 6, column 1: YAML syntax error: All mapping items must start at the same column',
+      ]);
+      expect(lines(duplicateKey, en)).toEqual([
+        'line 3, column 1: YAML syntax error: Map keys must be unique',
+      ]);
+    });
+
+    it("a code this Badgey does not know (a newer yaml) keeps the library's words", () => {
+      const error = {
+        kind: 'syntaxError' as const,
+        issue: {
+          code: 'yamlSyntax' as const,
+          yamlCode: 'SOME_FUTURE_CODE',
+          detail: 'Something new went wrong',
+        },
+        line: 2,
+        column: 5,
+      };
+      expect(fileErrorLine(error, de)).toBe('Zeile 2, Spalte 5: YAML-Syntaxfehler: Something new went wrong');
+      expect(fileErrorLine(error, en)).toBe('line 2, column 5: YAML syntax error: Something new went wrong');
+    });
   });
 
   it('a file over the limit, with sizes for the locale', () => {
