@@ -1,18 +1,12 @@
-import { rmSync } from 'node:fs';
-import { PermissionFlagsBits } from 'discord.js';
-import {
-  type APIApplicationCommandInteractionDataOption,
-  type APIEmbed,
-  ApplicationCommandOptionType as T,
-} from 'discord-api-types/v10';
+import type { APIEmbed } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BotProcess } from '../support/botProcess.js';
-import {
+import type {
   DiscordEmulator,
-  type EmulatedGuild,
-  type EmulatedMember,
-  type InteractionHandle,
+  EmulatedGuild,
+  EmulatedMember,
+  InteractionHandle,
 } from '../support/discord-emulator/index.js';
+import { type BotWorld, type OptionSpec, startBotWorld } from './botWorld.js';
 import {
   buttons,
   click,
@@ -20,7 +14,6 @@ import {
   EPHEMERAL,
   firstEmbed,
   quizInput,
-  seedDatabase,
   sessionMessageId,
   waitForTitle,
   waitUntil,
@@ -33,30 +26,19 @@ import {
 
 const QUESTION = { options: ['Mercury', 'Venus'], correctIndex: 0, points: 10, explanation: null };
 
+let world: BotWorld<'admin' | 'ada' | 'bea'>;
 let emu: DiscordEmulator;
-let bot: BotProcess;
 let guild: EmulatedGuild;
 let quizChannel: string;
-let admin: EmulatedMember;
 let ada: EmulatedMember;
 let bea: EmulatedMember;
 let oneQuestionQuiz: number;
 let twoQuestionQuiz: number;
-let dbDir: string;
 
 beforeAll(async () => {
-  emu = await DiscordEmulator.start({ heartbeatIntervalMs: 1000 });
-  guild = emu.addGuild({ name: 'Space Club', locale: 'en-US', channels: [{ name: 'quiz' }] });
-  quizChannel = guild.channels[0]?.id ?? '';
-  admin = emu.addMember(guild.id, {
-    user: { username: 'admin' },
-    permissions: PermissionFlagsBits.ManageGuild,
-  });
-  ada = emu.addMember(guild.id, { user: { username: 'ada' }, permissions: 0n });
-  bea = emu.addMember(guild.id, { user: { username: 'bea', locale: 'de' }, permissions: 0n });
-  const seeded = await seedDatabase({
-    guildId: guild.id,
-    creatorId: admin.user.id,
+  world = await startBotWorld({
+    guild: { name: 'Space Club', locale: 'en-US' },
+    members: { admin: { manager: true }, ada: {}, bea: { locale: 'de' } },
     quizzes: [
       { quiz: quizInput('Sun', 30), questions: [{ ...QUESTION, text: 'Closest planet to the Sun?' }] },
       {
@@ -69,17 +51,10 @@ beforeAll(async () => {
     ],
     settings: { retakePolicy: 'unlimited' },
   });
-  dbDir = seeded.dir;
-  [oneQuestionQuiz = 0, twoQuestionQuiz = 0] = seeded.quizIds;
-  bot = await BotProcess.start({
-    env: {
-      DISCORD_API_URL: emu.apiBase,
-      DISCORD_TOKEN: emu.token,
-      DISCORD_GUILD_IDS: guild.id,
-      DATABASE_URL: seeded.url,
-    },
-  });
-  await bot.waitUntilServing();
+  ({ emu, guild } = world);
+  ({ ada, bea } = world.members);
+  quizChannel = world.channel('quiz');
+  [oneQuestionQuiz = 0, twoQuestionQuiz = 0] = world.quizIds;
   await waitUntil(
     () => emu.registeredCommands({ guildId: guild.id }).length > 0 || undefined,
     'registration',
@@ -87,33 +62,12 @@ beforeAll(async () => {
 }, 40_000);
 
 afterAll(async () => {
-  await bot?.stop();
-  await emu?.close();
-  if (dbDir) rmSync(dbDir, { recursive: true, force: true });
+  await world?.close();
 });
 
-function command(
-  member: EmulatedMember,
-  locale: string,
-  name: string,
-  options: APIApplicationCommandInteractionDataOption[] = [],
-): InteractionHandle {
-  return emu.injectChatInput({
-    guildId: guild.id,
-    channelId: quizChannel,
-    userId: member.user.id,
-    locale,
-    name,
-    options,
-  });
-}
-
-function subcommand(name: string, options: APIApplicationCommandInteractionDataOption[] = []) {
-  return [{ type: T.Subcommand, name, options } as APIApplicationCommandInteractionDataOption];
-}
-
-function stringOption(name: string, value: string): APIApplicationCommandInteractionDataOption {
-  return { type: T.String, name, value } as APIApplicationCommandInteractionDataOption;
+/** `/line` as `member`, whose Discord speaks `locale`. */
+function command(member: EmulatedMember, locale: string, line: string, spec?: OptionSpec): InteractionHandle {
+  return world.command(member, line, spec, { locale });
 }
 
 /** The text of the first reply (content, else the embeds' titles, descriptions and fields). */
@@ -157,7 +111,7 @@ describe('Badgey in English and German', () => {
   });
 
   it("answers a refusal in the member's own language", async () => {
-    const nope = [stringOption('quiz', 'Nope')];
+    const nope = { quiz: 'Nope' };
     const english = await replyText(command(ada, 'en-US', 'leaderboard', nope));
     const german = await replyText(command(bea, 'de', 'leaderboard', nope));
     expect(english).toEqual({ text: 'I can\'t find a quiz called "Nope" in this server.', ephemeral: true });
@@ -191,7 +145,7 @@ describe('Badgey in English and German', () => {
 
   for (const flow of FLOWS) {
     it(`${flow.locale}: lists the quizzes with "1" and "2" questions in the right plural, and /help names the commands as the member sees them`, async () => {
-      const list = await replyText(command(flow.member(), flow.locale, 'quiz', subcommand('list')));
+      const list = await replyText(command(flow.member(), flow.locale, 'quiz list'));
       expect(list.ephemeral).toBe(true);
       for (const part of flow.listed) expect(list.text).toContain(part);
       const help = await replyText(command(flow.member(), flow.locale, 'help'));
@@ -199,12 +153,7 @@ describe('Badgey in English and German', () => {
     });
 
     it(`${flow.locale}: a quiz taken from the question to the summary`, async () => {
-      const take = command(
-        flow.member(),
-        flow.locale,
-        'quiz',
-        subcommand('take', [stringOption('quiz', String(oneQuestionQuiz))]),
-      );
+      const take = command(flow.member(), flow.locale, 'quiz take', { quiz: String(oneQuestionQuiz) });
       const messageId = await sessionMessageId(take);
       const question = await waitForTitle(emu, messageId, flow.questionTitle);
       const right = buttons(question)[0];
@@ -223,12 +172,7 @@ describe('Badgey in English and German', () => {
   it("posts results in the server's Discord language, whatever the member's", async () => {
     emu.updateGuild(guild.id, { locale: 'de' });
     const before = emu.messages(quizChannel).length;
-    const take = command(
-      ada,
-      'en-US',
-      'quiz',
-      subcommand('take', [stringOption('quiz', String(twoQuestionQuiz))]),
-    );
+    const take = command(ada, 'en-US', 'quiz take', { quiz: String(twoQuestionQuiz) });
     const messageId = await sessionMessageId(take);
     for (const number of [1, 2]) {
       const question = await waitForTitle(emu, messageId, new RegExp(`^Question ${number}/2$`));

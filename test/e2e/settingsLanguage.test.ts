@@ -1,18 +1,13 @@
-import {
-  type APIApplicationCommandInteractionDataOption,
-  type APIApplicationCommandOption,
-  type APIEmbed,
-  PermissionFlagsBits,
-  ApplicationCommandOptionType as T,
-} from 'discord-api-types/v10';
+import type { APIApplicationCommandOption, APIEmbed } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BotProcess } from '../support/botProcess.js';
-import {
+import type {
   DiscordEmulator,
-  type EmulatedGuild,
-  type EmulatedMember,
-  type InteractionResponse,
+  EmulatedGuild,
+  EmulatedMember,
+  InteractionHandle,
+  InteractionResponse,
 } from '../support/discord-emulator/index.js';
+import { finalAnswer as answer, type BotWorld, startBotWorld } from './botWorld.js';
 
 // `/settings language` end to end: the real bot process against the Discord emulator. A manager
 // picks the language of public posts (the public /leaderboard follows it), `default` returns to
@@ -21,10 +16,9 @@ import {
 
 const EPHEMERAL = 64;
 
+let world: BotWorld<'admin' | 'ada'>;
 let emu: DiscordEmulator;
-let bot: BotProcess;
 let guild: EmulatedGuild;
-let channel: string;
 let admin: EmulatedMember;
 let member: EmulatedMember;
 
@@ -32,23 +26,13 @@ let member: EmulatedMember;
 const handles: { errors: readonly unknown[] }[] = [];
 
 beforeAll(async () => {
-  emu = await DiscordEmulator.start({ heartbeatIntervalMs: 1000 });
-  guild = emu.addGuild({ name: 'Guild', channels: [{ name: 'quiz' }] });
-  channel = guild.channels[0]?.id ?? '';
-  admin = emu.addMember(guild.id, {
-    user: { username: 'admin' },
-    permissions: PermissionFlagsBits.ManageGuild,
-  });
-  member = emu.addMember(guild.id, { user: { username: 'ada' }, permissions: 0n });
-  bot = await BotProcess.start({
-    env: { DISCORD_API_URL: emu.apiBase, DISCORD_TOKEN: emu.token, DISCORD_GUILD_IDS: guild.id },
-  });
-  await bot.waitUntilServing();
+  world = await startBotWorld({ guild: { name: 'Guild' }, members: { admin: { manager: true }, ada: {} } });
+  ({ emu, guild } = world);
+  ({ admin, ada: member } = world.members);
 }, 40_000);
 
 afterAll(async () => {
-  await bot?.stop();
-  await emu?.close();
+  await world?.close();
 });
 
 function inject(
@@ -57,31 +41,15 @@ function inject(
   sub: string | null,
   options: Record<string, string> = {},
   locale?: string,
-) {
-  const values = Object.entries(options).map(
-    ([name, value]) => ({ type: T.String, name, value }) as APIApplicationCommandInteractionDataOption,
+): InteractionHandle {
+  const handle = world.command(
+    who,
+    sub === null ? command : `${command} ${sub}`,
+    options,
+    locale ? { locale } : {},
   );
-  const handle = emu.injectChatInput({
-    guildId: guild.id,
-    channelId: channel,
-    userId: who.user.id,
-    name: command,
-    options:
-      sub === null
-        ? values
-        : [{ type: T.Subcommand, name: sub, options: values } as APIApplicationCommandInteractionDataOption],
-    ...(locale ? { locale } : {}),
-  });
   handles.push(handle);
   return handle;
-}
-
-async function answer(handle: ReturnType<typeof inject>): Promise<InteractionResponse> {
-  const first = await handle.waitForResponse(8000);
-  if (first.type !== 5) return first;
-  const [, edit] = await handle.waitForResponses(2, 15_000);
-  if (!edit) throw new Error('no edit after the defer');
-  return { ...edit, data: { ...edit.data, flags: first.data.flags } };
 }
 
 const text = (response: InteractionResponse) => String(response.data.content ?? '');

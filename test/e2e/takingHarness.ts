@@ -18,7 +18,7 @@ import {
 import { pino } from 'pino';
 import type { GuildSettingsChanges } from '../../src/quiz/ports.js';
 import type { QuestionInput, QuizInput } from '../../src/quiz/types.js';
-import { openDatabase } from '../../src/store/openDatabase.js';
+import { type Database, openDatabase } from '../../src/store/openDatabase.js';
 import type { DiscordEmulator, InteractionHandle } from '../support/discord-emulator/index.js';
 
 export const EPHEMERAL = 64;
@@ -42,12 +42,13 @@ export async function waitUntil<T>(
   }
 }
 
-/** A temp dir with a migrated SQLite file holding the given quizzes and guild settings. */
+/** A temp dir with a migrated SQLite file holding the given quizzes and guild settings (then `extra`). */
 export async function seedDatabase(seed: {
   guildId: string;
   creatorId: string;
   quizzes: { quiz: QuizInput; questions: QuestionInput[] }[];
   settings?: GuildSettingsChanges;
+  extra?: (db: Database) => Promise<void>;
 }): Promise<{ dir: string; url: string; quizIds: number[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'badgey-taking-'));
   const url = `sqlite:${join(dir, 'badgey.sqlite')}`;
@@ -61,6 +62,7 @@ export async function seedDatabase(seed: {
       quizIds.push(created.id);
     }
     if (seed.settings) await db.guildSettings.update(seed.guildId, seed.settings);
+    await seed.extra?.(db);
     return { dir, url, quizIds };
   } finally {
     await db.close();

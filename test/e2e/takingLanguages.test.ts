@@ -1,21 +1,10 @@
-import { rmSync } from 'node:fs';
-import { PermissionFlagsBits } from 'discord.js';
-import {
-  type APIApplicationCommandInteractionDataOption,
-  ApplicationCommandOptionType as T,
-} from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BotProcess } from '../support/botProcess.js';
-import {
-  DiscordEmulator,
-  type EmulatedGuild,
-  type EmulatedMember,
-} from '../support/discord-emulator/index.js';
+import type { DiscordEmulator, EmulatedMember } from '../support/discord-emulator/index.js';
+import { type BotWorld, startBotWorld } from './botWorld.js';
 import {
   buttons,
   firstEmbed,
   quizInput,
-  seedDatabase,
   sessionMessageId,
   waitForTitle,
   waitUntil,
@@ -25,34 +14,17 @@ import {
 // `locale`); the public results post speaks the server's (`/settings language` over the server's
 // Discord locale). Here the server is English on Discord but chose German in Badgey.
 
+let world: BotWorld<'admin' | 'greta' | 'ed'>;
 let emu: DiscordEmulator;
-let bot: BotProcess;
-let guild: EmulatedGuild;
-let quizChannel: string;
 let resultsChannel: string;
 let greta: EmulatedMember;
 let ed: EmulatedMember;
 let quizId: number;
-let dbDir: string;
 
 beforeAll(async () => {
-  emu = await DiscordEmulator.start({ heartbeatIntervalMs: 1000 });
-  guild = emu.addGuild({
-    name: 'Weltraum',
-    locale: 'en-US',
-    channels: [{ name: 'quiz' }, { name: 'results' }],
-  });
-  quizChannel = guild.channels[0]?.id ?? '';
-  resultsChannel = guild.channels[1]?.id ?? '';
-  const admin = emu.addMember(guild.id, {
-    user: { username: 'admin' },
-    permissions: PermissionFlagsBits.ManageGuild,
-  });
-  greta = emu.addMember(guild.id, { user: { username: 'greta' }, permissions: 0n });
-  ed = emu.addMember(guild.id, { user: { username: 'ed' }, permissions: 0n });
-  const seeded = await seedDatabase({
-    guildId: guild.id,
-    creatorId: admin.user.id,
+  world = await startBotWorld({
+    guild: { name: 'Weltraum', locale: 'en-US', channels: ['quiz', 'results'] },
+    members: { admin: { manager: true }, greta: {}, ed: {} },
     quizzes: [
       {
         quiz: quizInput('Planeten', 30),
@@ -67,43 +39,25 @@ beforeAll(async () => {
         ],
       },
     ],
-    settings: { resultsChannelId: resultsChannel, retakePolicy: 'unlimited', language: 'de' },
+    settings: (channel) => ({
+      resultsChannelId: channel('results'),
+      retakePolicy: 'unlimited',
+      language: 'de',
+    }),
   });
-  dbDir = seeded.dir;
-  quizId = seeded.quizIds[0] ?? 0;
-  bot = await BotProcess.start({
-    env: {
-      DISCORD_API_URL: emu.apiBase,
-      DISCORD_TOKEN: emu.token,
-      DISCORD_GUILD_IDS: guild.id,
-      DATABASE_URL: seeded.url,
-    },
-  });
-  await bot.waitUntilServing();
+  ({ emu } = world);
+  ({ greta, ed } = world.members);
+  resultsChannel = world.channel('results');
+  quizId = world.quizIds[0] ?? 0;
 }, 40_000);
 
 afterAll(async () => {
-  await bot?.stop();
-  await emu?.close();
-  if (dbDir) rmSync(dbDir, { recursive: true, force: true });
+  await world?.close();
 });
 
 /** Takes the quiz, answers right and asks for the results, every interaction in `locale`. */
 async function play(member: EmulatedMember, locale: string, words: { question: RegExp; feedback: RegExp }) {
-  const take = emu.injectChatInput({
-    guildId: guild.id,
-    channelId: quizChannel,
-    userId: member.user.id,
-    locale,
-    name: 'quiz',
-    options: [
-      {
-        type: T.Subcommand,
-        name: 'take',
-        options: [{ type: T.String, name: 'quiz', value: String(quizId) }],
-      } as APIApplicationCommandInteractionDataOption,
-    ],
-  });
+  const take = world.command(member, 'quiz take', { quiz: String(quizId) }, { locale });
   const messageId = await sessionMessageId(take);
   // (Read what each screen shows before the next click: the stored message is edited in place.)
   const question = await waitForTitle(emu, messageId, words.question);
