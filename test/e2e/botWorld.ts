@@ -47,8 +47,8 @@ export interface WorldSpec<M extends string> {
   seed?: (db: Database, world: { guild: EmulatedGuild; members: Record<M, EmulatedMember> }) => Promise<void>;
   /** Runs before the bot starts (channel permissions, …). */
   prepare?: (world: { emu: DiscordEmulator; guild: EmulatedGuild; channel: ChannelLookup }) => void;
-  /** Extra bot environment (DISCORD_* and DATABASE_URL are set from the world). */
-  env?: Record<string, string>;
+  /** Extra bot environment (DISCORD_* and DATABASE_URL are set from the world); a function gets the members. */
+  env?: Record<string, string> | ((members: Record<M, EmulatedMember>) => Record<string, string>);
 }
 
 export interface BotWorld<M extends string> {
@@ -189,7 +189,7 @@ export async function startBotWorld<M extends string>(spec: WorldSpec<M>): Promi
         DISCORD_TOKEN: emu.token,
         DISCORD_GUILD_IDS: guild.id,
         ...(database ? { DATABASE_URL: database.url } : {}),
-        ...spec.env,
+        ...(typeof spec.env === 'function' ? spec.env(members) : spec.env),
       },
     });
     await bot.waitUntilServing();

@@ -1,16 +1,16 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PermissionFlagsBits } from 'discord.js';
 import { ApplicationCommandOptionType as T } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalyticsExportFile } from '../../src/analytics/index.js';
-import { BotProcess } from '../support/botProcess.js';
-import {
+import type { BotProcess } from '../support/botProcess.js';
+import type {
   DiscordEmulator,
-  type EmulatedGuild,
-  type EmulatedMember,
-  type InteractionHandle,
+  EmulatedGuild,
+  EmulatedMember,
+  InteractionHandle,
 } from '../support/discord-emulator/index.js';
+import { type BotWorld, startBotWorld } from './botWorld.js';
 import {
   buttons,
   click,
@@ -21,7 +21,6 @@ import {
   injectTake,
   politeReply,
   quizInput,
-  seedDatabase,
   sessionMessageId,
   waitForTitle,
   waitUntil,
@@ -76,6 +75,7 @@ function expectedPoints(points: number, elapsedMs: number): number {
   return Math.trunc((points * Math.max(0, timerMs - elapsedMs)) / timerMs);
 }
 
+let world: BotWorld<'admin' | 'ada' | 'bob'>;
 let emu: DiscordEmulator;
 let bot: BotProcess;
 let guild: EmulatedGuild;
@@ -85,7 +85,6 @@ let admin: EmulatedMember;
 let ada: EmulatedMember;
 let bob: EmulatedMember;
 let quizId: number;
-let dbDir: string;
 
 /** Button clicks injected (each is one `recordCommand` of the quiz-play handler). */
 let clicks = 0;
@@ -97,40 +96,22 @@ async function press(messageId: string, customId: string, userId: string, at?: n
 }
 
 beforeAll(async () => {
-  emu = await DiscordEmulator.start({ heartbeatIntervalMs: 1000 });
-  guild = emu.addGuild({ name: 'Space Club', channels: [{ name: 'quiz' }, { name: 'results' }] });
-  quizChannel = guild.channels[0]?.id ?? '';
-  resultsChannel = guild.channels[1]?.id ?? '';
-  admin = emu.addMember(guild.id, {
-    user: { username: 'admin' },
-    permissions: PermissionFlagsBits.ManageGuild,
-  });
-  ada = emu.addMember(guild.id, { user: { username: 'ada' }, permissions: 0n });
-  bob = emu.addMember(guild.id, { user: { username: 'bob' }, permissions: 0n });
-  const seeded = await seedDatabase({
-    guildId: guild.id,
-    creatorId: admin.user.id,
+  world = await startBotWorld({
+    guild: { name: 'Space Club', channels: ['quiz', 'results'] },
+    members: { admin: { manager: true }, ada: {}, bob: {} },
     quizzes: [{ quiz: quizInput('Planets', TIMER_S), questions: QUESTIONS }],
-    settings: { resultsChannelId: resultsChannel, retakePolicy: 'unlimited' },
+    settings: (channel) => ({ resultsChannelId: channel('results'), retakePolicy: 'unlimited' }),
+    env: ({ admin }) => ({ BOT_OWNER_IDS: admin.user.id }),
   });
-  dbDir = seeded.dir;
-  quizId = seeded.quizIds[0] ?? 0;
-  bot = await BotProcess.start({
-    env: {
-      DISCORD_API_URL: emu.apiBase,
-      DISCORD_TOKEN: emu.token,
-      DISCORD_GUILD_IDS: guild.id,
-      DATABASE_URL: seeded.url,
-      BOT_OWNER_IDS: admin.user.id,
-    },
-  });
-  await bot.waitUntilServing();
+  ({ emu, bot, guild } = world);
+  ({ admin, ada, bob } = world.members);
+  quizChannel = world.channel('quiz');
+  resultsChannel = world.channel('results');
+  quizId = world.quizIds[0] ?? 0;
 }, 40_000);
 
 afterAll(async () => {
-  await bot?.stop();
-  await emu?.close();
-  if (dbDir) rmSync(dbDir, { recursive: true, force: true });
+  await world?.close();
 });
 
 function where() {

@@ -1,15 +1,14 @@
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { PermissionFlagsBits } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BotProcess } from '../support/botProcess.js';
-import {
+import type { BotProcess } from '../support/botProcess.js';
+import type {
   DiscordEmulator,
-  type EmulatedGuild,
-  type EmulatedMember,
-  type InteractionHandle,
+  EmulatedGuild,
+  EmulatedMember,
+  InteractionHandle,
 } from '../support/discord-emulator/index.js';
+import { type BotWorld, startBotWorld } from './botWorld.js';
 import {
   buttons,
   click,
@@ -18,7 +17,6 @@ import {
   firstEmbed,
   injectTake,
   quizInput,
-  seedDatabase,
   sessionMessageId,
   waitForTitle,
   waitUntil,
@@ -39,57 +37,34 @@ function expectedPoints(points: number, elapsedMs: number): number {
   return Math.trunc((points * Math.max(0, timerMs - elapsedMs)) / timerMs);
 }
 
+let world: BotWorld<'admin' | 'ada' | 'bob' | 'carol' | 'dave'>;
 let emu: DiscordEmulator;
 let bot: BotProcess;
 let guild: EmulatedGuild;
 let quizChannel: string;
 let members: Record<'ada' | 'bob' | 'carol' | 'dave', EmulatedMember>;
 let quizId: number;
-let dbDir: string;
 let dbFile: string;
 const messages: Partial<Record<keyof typeof members, string>> = {};
 let bobElapsedMs = 0;
 
 beforeAll(async () => {
-  emu = await DiscordEmulator.start({ heartbeatIntervalMs: 1000 });
-  guild = emu.addGuild({ name: 'Busy Server', channels: [{ name: 'quiz' }] });
-  quizChannel = guild.channels[0]?.id ?? '';
-  // Badgey may answer interactions here but not post messages: the results post gets a 403 (50013).
-  emu.setChannelPermissions(quizChannel, { botCanSend: false });
-  const admin = emu.addMember(guild.id, {
-    user: { username: 'admin' },
-    permissions: PermissionFlagsBits.ManageGuild,
-  });
-  members = {
-    ada: emu.addMember(guild.id, { user: { username: 'ada' }, permissions: 0n }),
-    bob: emu.addMember(guild.id, { user: { username: 'bob' }, permissions: 0n }),
-    carol: emu.addMember(guild.id, { user: { username: 'carol' }, permissions: 0n }),
-    dave: emu.addMember(guild.id, { user: { username: 'dave' }, permissions: 0n }),
-  };
-  const seeded = await seedDatabase({
-    guildId: guild.id,
-    creatorId: admin.user.id,
+  world = await startBotWorld({
+    guild: { name: 'Busy Server' },
+    members: { admin: { manager: true }, ada: {}, bob: {}, carol: {}, dave: {} },
+    // Badgey may answer interactions here but not post messages: the results post gets a 403 (50013).
+    prepare: ({ emu, channel }) => emu.setChannelPermissions(channel('quiz'), { botCanSend: false }),
     quizzes: [{ quiz: quizInput('Sums', TIMER_S), questions: QUESTIONS }],
+    env: { QUIZ_MAX_SESSIONS: '1' },
   });
-  dbDir = seeded.dir;
-  dbFile = join(seeded.dir, 'badgey.sqlite');
-  quizId = seeded.quizIds[0] ?? 0;
-  bot = await BotProcess.start({
-    env: {
-      DISCORD_API_URL: emu.apiBase,
-      DISCORD_TOKEN: emu.token,
-      DISCORD_GUILD_IDS: guild.id,
-      DATABASE_URL: seeded.url,
-      QUIZ_MAX_SESSIONS: '1',
-    },
-  });
-  await bot.waitUntilServing();
+  ({ emu, bot, guild, members } = world);
+  quizChannel = world.channel('quiz');
+  dbFile = join(world.database?.dir ?? '', 'badgey.sqlite');
+  quizId = world.quizIds[0] ?? 0;
 }, 40_000);
 
 afterAll(async () => {
-  await bot?.stop();
-  await emu?.close();
-  if (dbDir) rmSync(dbDir, { recursive: true, force: true });
+  await world?.close();
 });
 
 function take(who: keyof typeof members): InteractionHandle {
