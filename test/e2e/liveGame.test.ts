@@ -1,16 +1,13 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { PermissionFlagsBits } from 'discord.js';
 import {
   type APIApplicationCommandInteractionDataOption,
   ApplicationCommandOptionType as T,
 } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BotProcess } from '../support/botProcess.js';
-import {
-  DiscordEmulator,
-  type EmulatedGuild,
-  type EmulatedMember,
-} from '../support/discord-emulator/index.js';
+import type { BotProcess } from '../support/botProcess.js';
+import type { DiscordEmulator, EmulatedGuild, EmulatedMember } from '../support/discord-emulator/index.js';
+import { type BotWorld, startBotWorld } from './botWorld.js';
 import {
   ack,
   answer,
@@ -23,7 +20,7 @@ import {
   waitForChannelTitle,
   waitForQuestion,
 } from './liveHarness.js';
-import { buttons, EPHEMERAL, quizInput, seedDatabase, waitUntil } from './takingHarness.js';
+import { buttons, EPHEMERAL, quizInput, waitUntil } from './takingHarness.js';
 
 // A live game end to end: the real bot (`node dist/main.js`) against the emulator, one bot for the
 // file. The whole channel plays on ordinary channel messages; clicks are stamped with chosen
@@ -55,6 +52,7 @@ const QUESTIONS = [
   },
 ];
 
+let world: BotWorld<'admin' | 'ada' | 'bob' | 'cy'>;
 let emu: DiscordEmulator;
 let bot: BotProcess;
 let guild: EmulatedGuild;
@@ -67,54 +65,29 @@ let bob: EmulatedMember;
 let cy: EmulatedMember;
 let quizId: number;
 let emptyQuizId: number;
-let dbDir: string;
 
 beforeAll(async () => {
-  emu = await DiscordEmulator.start({ heartbeatIntervalMs: 1000 });
-  guild = emu.addGuild({
-    name: 'Space Club',
-    channels: [{ name: 'quiz-night' }, { name: 'results' }, { name: 'announcements' }],
-  });
-  gameChannel = guild.channels[0]?.id ?? '';
-  resultsChannel = guild.channels[1]?.id ?? '';
-  otherChannel = guild.channels[2]?.id ?? '';
-  admin = emu.addMember(guild.id, {
-    user: { username: 'admin' },
-    permissions: PermissionFlagsBits.ManageGuild,
-  });
-  ada = emu.addMember(guild.id, { user: { username: 'ada' }, permissions: 0n });
-  bob = emu.addMember(guild.id, { user: { username: 'bob' }, permissions: 0n });
-  cy = emu.addMember(guild.id, { user: { username: 'cy' }, permissions: 0n });
-  const seeded = await seedDatabase({
-    guildId: guild.id,
-    creatorId: admin.user.id,
+  world = await startBotWorld({
+    guild: { name: 'Space Club', channels: ['quiz-night', 'results', 'announcements'] },
+    members: { admin: { manager: true }, ada: {}, bob: {}, cy: {} },
     quizzes: [
       { quiz: quizInput('Planets', TIMER_S), questions: QUESTIONS },
       { quiz: quizInput('Empty', TIMER_S), questions: [] },
     ],
-    settings: { resultsChannelId: resultsChannel },
+    settings: (channel) => ({ resultsChannelId: channel('results') }),
+    env: { LIVE_GAME_INTERLUDE_SECONDS: '1', LIVE_GAME_LEASE_SECONDS: '3' },
   });
-  dbDir = seeded.dir;
-  quizId = seeded.quizIds[0] ?? 0;
-  emptyQuizId = seeded.quizIds[1] ?? 0;
-  bot = await BotProcess.start({
-    env: {
-      DISCORD_API_URL: emu.apiBase,
-      DISCORD_TOKEN: emu.token,
-      DISCORD_GUILD_IDS: guild.id,
-      DATABASE_URL: seeded.url,
-      LIVE_GAME_INTERLUDE_SECONDS: '1',
-      LIVE_GAME_LEASE_SECONDS: '3',
-    },
-  });
-  await bot.waitUntilServing();
+  ({ emu, bot, guild } = world);
+  ({ admin, ada, bob, cy } = world.members);
+  gameChannel = world.channel('quiz-night');
+  resultsChannel = world.channel('results');
+  otherChannel = world.channel('announcements');
+  [quizId = 0, emptyQuizId = 0] = world.quizIds;
 }, 40_000);
 
 afterAll(async () => {
-  if (process.env.LIVE_E2E_DUMP) writeFileSync(process.env.LIVE_E2E_DUMP, bot.dump());
-  await bot?.stop();
-  await emu?.close();
-  if (dbDir) rmSync(dbDir, { recursive: true, force: true });
+  if (process.env.LIVE_E2E_DUMP && bot) writeFileSync(process.env.LIVE_E2E_DUMP, bot.dump());
+  await world?.close();
 });
 
 const where = (channelId = gameChannel) => ({ guildId: guild.id, channelId });

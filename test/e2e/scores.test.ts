@@ -1,24 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import {
-  type APIApplicationCommandInteractionDataOption,
-  PermissionFlagsBits,
-  ApplicationCommandOptionType as T,
-} from 'discord-api-types/v10';
-import pino from 'pino';
+import { ApplicationCommandOptionType as T } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/store/openDatabase.js';
-import { BotProcess } from '../support/botProcess.js';
-import {
+import type { BotProcess } from '../support/botProcess.js';
+import type {
   DiscordEmulator,
-  type EmulatedGuild,
-  type EmulatedMember,
-  type InteractionHandle,
-  type InteractionResponse,
+  EmulatedGuild,
+  EmulatedMember,
+  InteractionHandle,
+  InteractionResponse,
 } from '../support/discord-emulator/index.js';
 import { columnsHolding } from '../support/memberIdScan.js';
+import {
+  finalAnswer as answer,
+  type BotWorld,
+  type CommandExtra,
+  type OptionSpec,
+  startBotWorld,
+} from './botWorld.js';
 import { quizInput } from './takingHarness.js';
 
 // /scores and /mydata end to end: the real bot (`node dist/main.js`) against the emulator, ONE
@@ -30,136 +28,95 @@ const EPHEMERAL = 64;
 const DAY = 24 * 3_600_000;
 const TITLES = ['Capitals, rivers & "mountains"', 'Line one\nline two', '漢字クイズ：第１回 — Викторина'];
 
+let world: BotWorld<'admin' | 'ada' | 'bob'>;
 let emu: DiscordEmulator;
 let bot: BotProcess;
 let guild: EmulatedGuild;
-let channelId: string;
 let admin: EmulatedMember;
 let ada: EmulatedMember;
 let bob: EmulatedMember;
-let dir: string;
 let url: string;
 const quizIds: number[] = [];
 
 beforeAll(async () => {
-  emu = await DiscordEmulator.start({ heartbeatIntervalMs: 1000 });
-  guild = emu.addGuild({ name: 'Guild', channels: [{ name: 'quiz' }] });
-  channelId = guild.channels[0]?.id ?? '';
-  admin = emu.addMember(guild.id, {
-    user: { username: 'admin' },
-    permissions: PermissionFlagsBits.ManageGuild,
-  });
-  ada = emu.addMember(guild.id, {
-    user: { username: 'ada', globalName: 'Ada' },
-    nick: 'Ada "the quick", Lovelace',
-    permissions: 0n,
-  });
-  bob = emu.addMember(guild.id, { user: { username: 'bob', globalName: 'Борис' }, permissions: 0n });
-
-  dir = mkdtempSync(join(tmpdir(), 'badgey-scores-e2e-'));
-  url = `sqlite:${join(dir, 'badgey.sqlite')}`;
-  const db = await openDatabase({ url, logger: pino({ level: 'silent' }) });
-  try {
-    await db.migrate();
-    const now = Date.now();
-    for (const [i, name] of TITLES.entries()) {
-      const quiz = await db.quizzes.create(
-        guild.id,
-        i === 0 ? ada.user.id : admin.user.id,
-        quizInput(name, 30),
-      );
-      quizIds.push(quiz.id);
-    }
-    // Per quiz: ada twice (once 40 days ago), bob once; quiz 3 also an abandoned attempt of ada.
-    for (const [i, quizId] of quizIds.entries()) {
-      for (const [who, startedAt, score] of [
-        [ada, now - 40 * DAY + i, 10],
-        [ada, now - DAY + i, 20 + i],
-        [bob, now - 2 * DAY + i, 5],
-      ] as const) {
-        const a = await db.attempts.start({
-          guildId: guild.id,
-          userId: who.user.id,
-          quizId,
-          maxScore: 30,
-          questionCount: 3,
-          startedAt,
-        });
-        await db.attempts.complete(a.id, {
-          score,
-          correctCount: 1,
-          completedAt: startedAt + 90_000,
-          durationSeconds: 90,
-        });
+  world = await startBotWorld({
+    guild: { name: 'Guild' },
+    members: {
+      admin: { manager: true },
+      ada: { globalName: 'Ada', nick: 'Ada "the quick", Lovelace' },
+      bob: { globalName: 'Борис' },
+    },
+    seed: async (db, { guild, members: { admin, ada, bob } }) => {
+      const now = Date.now();
+      for (const [i, name] of TITLES.entries()) {
+        const quiz = await db.quizzes.create(
+          guild.id,
+          i === 0 ? ada.user.id : admin.user.id,
+          quizInput(name, 30),
+        );
+        quizIds.push(quiz.id);
       }
-    }
-    const abandoned = await db.attempts.start({
-      guildId: guild.id,
-      userId: ada.user.id,
-      quizId: quizIds[2] ?? 0,
-      maxScore: 30,
-      questionCount: 3,
-      startedAt: now - 3 * DAY,
-    });
-    // Paused by inactivity (resumable) — abandoned, like the ended-early attempts of issue 11.
-    await db.attempts.suspend(abandoned.id, {
-      score: 0,
-      correctCount: 0,
-      completedAt: now - 3 * DAY + 1000,
-      durationSeconds: 1,
-      status: 'abandoned',
-      state: '{}',
-    });
-  } finally {
-    await db.close();
-  }
-  bot = await BotProcess.start({
-    env: {
-      DISCORD_API_URL: emu.apiBase,
-      DISCORD_TOKEN: emu.token,
-      DISCORD_GUILD_IDS: guild.id,
-      DATABASE_URL: url,
+      // Per quiz: ada twice (once 40 days ago), bob once; quiz 3 also an abandoned attempt of ada.
+      for (const [i, quizId] of quizIds.entries()) {
+        for (const [who, startedAt, score] of [
+          [ada, now - 40 * DAY + i, 10],
+          [ada, now - DAY + i, 20 + i],
+          [bob, now - 2 * DAY + i, 5],
+        ] as const) {
+          const a = await db.attempts.start({
+            guildId: guild.id,
+            userId: who.user.id,
+            quizId,
+            maxScore: 30,
+            questionCount: 3,
+            startedAt,
+          });
+          await db.attempts.complete(a.id, {
+            score,
+            correctCount: 1,
+            completedAt: startedAt + 90_000,
+            durationSeconds: 90,
+          });
+        }
+      }
+      const abandoned = await db.attempts.start({
+        guildId: guild.id,
+        userId: ada.user.id,
+        quizId: quizIds[2] ?? 0,
+        maxScore: 30,
+        questionCount: 3,
+        startedAt: now - 3 * DAY,
+      });
+      // Paused by inactivity (resumable) — abandoned, like the ended-early attempts of issue 11.
+      await db.attempts.suspend(abandoned.id, {
+        score: 0,
+        correctCount: 0,
+        completedAt: now - 3 * DAY + 1000,
+        durationSeconds: 1,
+        status: 'abandoned',
+        state: '{}',
+      });
     },
   });
-  await bot.waitUntilServing();
+  ({ emu, bot, guild } = world);
+  ({ admin, ada, bob } = world.members);
+  url = world.database?.url ?? '';
 }, 40_000);
 
 afterAll(async () => {
-  await bot?.stop();
-  await emu?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await world?.close();
 });
 
 // ── helpers ──────────────────────────────────────────────────────────────────────────────────
-
-type Spec = Record<string, string | { type: T; value: string }>;
 
 function command(
   who: EmulatedMember,
   name: string,
   path: string[],
-  spec: Spec = {},
-  extra: { attachmentSizeLimit?: number } = {},
+  spec: OptionSpec = {},
+  extra: CommandExtra = {},
 ): InteractionHandle {
-  let options = Object.entries(spec).map(([key, value]) =>
-    typeof value === 'string'
-      ? { name: key, type: T.String, value }
-      : { name: key, type: value.type, value: value.value },
-  ) as APIApplicationCommandInteractionDataOption[];
-  for (const part of [...path].reverse()) {
-    const type = part === path[path.length - 1] ? T.Subcommand : T.SubcommandGroup;
-    options = [{ type, name: part, options } as APIApplicationCommandInteractionDataOption];
-  }
-  return emu.injectChatInput({ guildId: guild.id, channelId, userId: who.user.id, name, options, ...extra });
-}
-
-/** The final answer: the reply, or the deferred reply's edit (with the defer's flags). */
-async function answer(handle: InteractionHandle): Promise<InteractionResponse> {
-  const first = await handle.waitForResponse(8000);
-  if (first.type !== 5) return first;
-  const [, edit] = await handle.waitForResponses(2, 15_000);
-  if (!edit) throw new Error('no edit after the defer');
-  return { ...edit, data: { ...edit.data, flags: first.data.flags } };
+  return world.command(who, [name, ...path].join(' '), spec, extra);
 }
 
 function text(response: InteractionResponse): string {
