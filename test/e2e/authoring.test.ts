@@ -14,6 +14,7 @@ import {
   type EmulatedRole,
   type InteractionResponse,
 } from '../support/discord-emulator/index.js';
+import { finalAnswer as answer, injectCommand, type OptionSpec } from './botWorld.js';
 import {
   buttons,
   currentMessage,
@@ -85,54 +86,15 @@ afterAll(async () => {
 
 // ── helpers ──────────────────────────────────────────────────────────────────────────────────
 
-type Value = string | number | boolean;
-type OptionSpec = Record<string, Value | { type: T; value: Value }>;
-
-function optionsOf(spec: OptionSpec): APIApplicationCommandInteractionDataOption[] {
-  return Object.entries(spec).map(([name, value]) => {
-    if (typeof value === 'object')
-      return { name, type: value.type, value: value.value } as APIApplicationCommandInteractionDataOption;
-    const type = typeof value === 'boolean' ? T.Boolean : typeof value === 'number' ? T.Integer : T.String;
-    return { name, type, value } as APIApplicationCommandInteractionDataOption;
-  });
-}
-
 interface Who {
   user: { id: string };
 }
 
 function inject(who: Who, command: string, path: string[], spec: OptionSpec = {}, guild = guildA) {
-  let options = optionsOf(spec);
-  const [first, second] = path;
-  if (second !== undefined && first !== undefined) {
-    options = [
-      {
-        type: T.SubcommandGroup,
-        name: first,
-        options: [{ type: T.Subcommand, name: second, options }],
-      } as APIApplicationCommandInteractionDataOption,
-    ];
-  } else if (first !== undefined) {
-    options = [{ type: T.Subcommand, name: first, options } as APIApplicationCommandInteractionDataOption];
-  }
-  const handle = emu.injectChatInput({
-    guildId: guild.id,
-    channelId: guild === guildA ? channelA : channelB,
-    userId: who.user.id,
-    name: command,
-    options,
-  });
+  const where = { guildId: guild.id, channelId: guild === guildA ? channelA : channelB };
+  const handle = injectCommand(emu, where, who, [command, ...path].join(' '), spec);
   handles.push(handle);
   return handle;
-}
-
-/** The final answer to a command: the reply, or the deferred reply's edit. */
-async function answer(handle: ReturnType<typeof inject>): Promise<InteractionResponse> {
-  const first = await handle.waitForResponse(8000);
-  if (first.type !== 5) return first;
-  const [, edit] = await handle.waitForResponses(2, 15_000);
-  if (!edit) throw new Error('no edit after the defer');
-  return { ...edit, data: { ...edit.data, flags: first.data.flags } };
 }
 
 async function quiz(who: Who, sub: string, spec: OptionSpec = {}, guild = guildA) {
