@@ -88,9 +88,14 @@ async function main(): Promise<void> {
     user: { username: 'Admiral', globalName: 'Admiral' },
     permissions: MANAGE_GUILD,
   });
+  // Greta's Discord client is German: every interaction of hers carries locale "de".
+  const greta = emu.addMember(guild.id, {
+    user: { username: 'Greta', globalName: 'Greta', locale: 'de' },
+    permissions: 0n,
+  });
   console.log(
     dim(
-      `Discord emulator on ${emu.apiBase}: "${guild.name}", #quiz, members Ada, Bob, Cy and Admiral (Manage Server)`,
+      `Discord emulator on ${emu.apiBase}: "${guild.name}", #quiz, members Ada, Bob, Cy, Greta (German client) and Admiral (Manage Server)`,
     ),
   );
 
@@ -146,6 +151,9 @@ async function main(): Promise<void> {
     await conversation({ emu, guildId: guild.id, channelId, ada, admin, use });
     await quizNight({ emu, guildId: guild.id, channelId, ada, bob, cy, admin, use });
     await soloTake({ emu, guildId: guild.id, channelId, ada, use });
+    console.log(bold('── Greta, whose Discord is German: replies only she sees are in German ──\n'));
+    await use(greta, 'quiz', [subcommand('list')]);
+    await use(greta, 'quiz', [subcommand('take', [text('quiz', 'Saturn')])]);
   } catch (err) {
     exitCode = 1;
     console.error(`demo failed: ${err instanceof Error ? err.message : String(err)}`);
