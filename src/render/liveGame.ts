@@ -21,7 +21,7 @@ import type { LiveEndReason, LiveGameState, RankedPlayer } from '../quiz/live/Li
 import type { HostError, LiveAnswerResult } from '../quiz/live/LiveGameService.js';
 import type { LivePodiumView, LiveQuestionView, LiveRevealView } from '../quiz/live/ports.js';
 import { MAX_START_AHEAD_DAYS, type StartTimeError } from '../quiz/live/startTime.js';
-import { discordTime, escapeMarkdown, truncate } from './quizText.js';
+import { discordTime, escapeMarkdown, quoted, truncate } from './quizText.js';
 
 export interface LiveMessage {
   content: string;
@@ -45,10 +45,6 @@ function letter(index: number): string {
 }
 
 /** A quiz name inside quotes the catalogue writes: trimmed, shortened, Markdown escaped. */
-function quizName(name: string): string {
-  return escapeMarkdown(truncate(name.trim(), 100));
-}
-
 function message(embeds: APIEmbed[], components: LiveMessage['components'] = []): LiveMessage {
   return { content: '', embeds, components, allowed_mentions: { parse: [] } };
 }
@@ -259,7 +255,12 @@ export function renderGamesList(games: LiveGameState[], now: number, t: Translat
         : g.status === 'scheduled' && g.startsAt !== null
           ? t('live.games.startsAt', { relative: discordTime(g.startsAt, 'R') })
           : t('live.games.waiting');
-    return t('live.games.line', { id: g.id, quiz: quizName(g.quizName), channel: `<#${g.channelId}>`, when });
+    return t('live.games.line', {
+      id: g.id,
+      quiz: quoted(g.quizName, t),
+      channel: `<#${g.channelId}>`,
+      when,
+    });
   });
   const buttons = games.slice(0, 5).map(
     (g, i): APIButtonComponent => ({
@@ -277,7 +278,7 @@ export function renderGamesList(games: LiveGameState[], now: number, t: Translat
 }
 
 export function renderHosted(game: LiveGameState, t: Translate): string {
-  const values = { quiz: quizName(game.quizName), channel: `<#${game.channelId}>` };
+  const values = { quiz: quoted(game.quizName, t), channel: `<#${game.channelId}>` };
   return game.status === 'scheduled' && game.startsAt !== null
     ? t('live.host.scheduled', {
         ...values,
@@ -298,7 +299,7 @@ function permissionNames(permissions: readonly LivePermission[], t: Translate, b
 export function renderHostError(error: HostError, t: Translate): string {
   switch (error.kind) {
     case 'noQuestions':
-      return t('live.hostError.noQuestions', { quiz: quizName(error.quizName) });
+      return t('live.hostError.noQuestions', { quiz: quoted(error.quizName, t) });
     case 'channelBusy':
       return t('live.hostError.channelBusy');
     case 'guildCap':
