@@ -310,9 +310,9 @@ async function main(): Promise<void> {
       service: new LeaderboardService({
         quizzes: database.quizzes,
         leaderboard: database.leaderboard,
+        guildSettings: database.guildSettings,
         clock: systemClock,
       }),
-      guildSettings: database.guildSettings,
     },
     stats: {
       service: new StatsService({

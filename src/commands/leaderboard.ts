@@ -1,6 +1,5 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import type { LeaderboardService } from '../quiz/LeaderboardService.js';
-import { DatabaseUnavailableError, type GuildSettingsRepository } from '../quiz/ports.js';
 import {
   ATTEMPT_MODES,
   type AttemptMode,
@@ -16,8 +15,6 @@ import { deferIfSlow, replyError, respond } from './replies.js';
 
 export interface LeaderboardCommandDeps {
   service: LeaderboardService;
-  /** The server's `/settings language`: the board is posted publicly, in the server's language. */
-  guildSettings: Pick<GuildSettingsRepository, 'get'>;
 }
 
 export const LEADERBOARD_DEFAULT_ROWS = 10;
@@ -33,16 +30,6 @@ function isMode(value: string | null): value is AttemptMode {
 
 /** `/leaderboard [quiz] [period] [rows] [mode]`: this server's scores by member (public, nobody pinged). */
 export function createLeaderboardCommand(deps: LeaderboardCommandDeps): Command {
-  /** The server's chosen language; null (its Discord language) when the database cannot say. */
-  async function chosenLanguage(guildId: string): Promise<string | null> {
-    try {
-      return (await deps.guildSettings.get(guildId)).language;
-    } catch (error) {
-      if (error instanceof DatabaseUnavailableError) return null;
-      throw error;
-    }
-  }
-
   return {
     definition: new SlashCommandBuilder()
       .setName('leaderboard')
@@ -79,11 +66,8 @@ export function createLeaderboardCommand(deps: LeaderboardCommandDeps): Command 
         LEADERBOARD_MAX_ROWS,
         Math.max(1, interaction.options.getInteger('rows') ?? LEADERBOARD_DEFAULT_ROWS),
       );
-      const work = Promise.all([
-        deps.service.board({ guildId, userId, quizRef, period, rows, ...(mode ? { mode } : {}) }),
-        chosenLanguage(guildId),
-      ]);
-      const [result, language] = await deferIfSlow(interaction, work, { ephemeral: false });
+      const work = deps.service.board({ guildId, userId, quizRef, period, rows, ...(mode ? { mode } : {}) });
+      const result = await deferIfSlow(interaction, work, { ephemeral: false });
       if (!result.ok) {
         if (result.error.kind === 'databaseUnavailable')
           ctx.logger.warn({ guildId }, 'leaderboard: database unavailable');
@@ -101,7 +85,7 @@ export function createLeaderboardCommand(deps: LeaderboardCommandDeps): Command 
               participants: board.participants,
               ...(mode ? { mode } : {}),
             },
-            serverTranslator(language, interaction.guildLocale),
+            serverTranslator(board.language, interaction.guildLocale),
           ),
         ],
       });

@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import { findQuizByRef } from './findQuizByRef.js';
 import {
   DatabaseUnavailableError,
+  type GuildSettingsRepository,
   type LeaderboardRepository,
   type QuizChoice,
   type QuizRepository,
@@ -12,6 +13,8 @@ import type { AttemptMode, LeaderboardPeriod, LeaderboardRow, Quiz } from './typ
 export interface LeaderboardServiceDeps {
   quizzes: Pick<QuizRepository, 'getById' | 'findByName' | 'search'>;
   leaderboard: LeaderboardRepository;
+  /** The server's `/settings language`: the board is posted publicly, in the server's language. */
+  guildSettings: Pick<GuildSettingsRepository, 'get'>;
   clock: Clock;
 }
 
@@ -34,6 +37,8 @@ export interface Board {
   /** The viewer's own row (also when outside the top). */
   own: LeaderboardRow | null;
   participants: number;
+  /** The server's chosen language (`GuildSettings.language`); null: its Discord language. */
+  language: string | null;
 }
 
 export type BoardError = { kind: 'quizNotFound'; ref: string } | { kind: 'databaseUnavailable' };
@@ -57,12 +62,13 @@ export class LeaderboardService {
         ...(quiz ? { quizId: quiz.id } : {}),
         ...(query.mode ? { mode: query.mode } : {}),
       };
-      const [top, own, participants] = await Promise.all([
+      const [top, own, participants, settings] = await Promise.all([
         this.#deps.leaderboard.top(guildId, { ...filter, limit: query.rows }),
         this.#deps.leaderboard.rankOf(guildId, query.userId, filter),
         this.#deps.leaderboard.participants(guildId, filter),
+        this.#deps.guildSettings.get(guildId),
       ]);
-      return ok({ quiz, top, own, participants });
+      return ok({ quiz, top, own, participants, language: settings.language });
     } catch (error) {
       if (error instanceof DatabaseUnavailableError) return err({ kind: 'databaseUnavailable' });
       throw error;
