@@ -1,20 +1,20 @@
 import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10';
 import type { AnalyticsStatistics } from '../analytics/index.js';
-import type { Translate } from '../i18n/index.js';
+import { formatDecimal, type Translate } from '../i18n/index.js';
 import type { BotStats, GuildStats, ScoreDistribution } from '../quiz/ports.js';
 import { escapeMarkdown, truncate } from './quizText.js';
-import { fixed, scoreRange, uptimeText, weekdayNames } from './statsFormat.js';
+import { scoreRange, uptimeText, weekdayNames } from './statsFormat.js';
 
 const BLUE = 0x5865f2;
 const PURPLE = 0x9b59b6;
 
 function percent(ratio: number, t: Translate): string {
-  return t('stats.percent', { value: fixed(Math.round(ratio * 1000) / 10, 1, t) });
+  return t('stats.percent', { value: formatDecimal(Math.round(ratio * 1000) / 10, 1, t.locale) });
 }
 
 function number(value: number | null, t: Translate, digits = 1): string {
   if (value === null) return t('stats.notAvailable');
-  return fixed(value, Number.isInteger(value) ? 0 : digits, t);
+  return formatDecimal(value, Number.isInteger(value) ? 0 : digits, t.locale);
 }
 
 function hour(h: number): string {
@@ -125,7 +125,9 @@ export function renderBotStats(stats: BotStats, process: AnalyticsStatistics, t:
     Object.entries(process.command_performance)
       .sort((a, b) => b[1].count - a[1].count)
       .slice(0, 8)
-      .map(([name, c]) => t('stats.bot.command', { name, times: c.count, p50: fixed(c.p50 * 1000, 0, t) }))
+      .map(([name, c]) =>
+        t('stats.bot.command', { name, times: c.count, p50: formatDecimal(c.p50 * 1000, 0, t.locale) }),
+      )
       .join('\n') || t('stats.noneYet');
   const errors =
     Object.entries(process.error_counts)

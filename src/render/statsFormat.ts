@@ -1,15 +1,9 @@
 /**
- * Numbers, durations, weekdays and score ranges of `/stats` and `/status` in the reader's locale:
- * the decimal separator follows the locale (`12.5` / `12,5`), and there is no digit grouping, so
- * the English output is exactly what `toFixed` and `String` gave before localisation.
+ * Durations, weekdays and score ranges of `/stats` and `/status` in the reader's locale (numbers:
+ * `formatDecimal` of i18n/).
  */
 import { uptimeParts } from '../analytics/formatUptime.js';
-import { formatDecimal, type Translate } from '../i18n/index.js';
-
-/** `value` with exactly `digits` decimals, in the locale of `t`. */
-export function fixed(value: number, digits: number, t: Pick<Translate, 'locale'>): string {
-  return formatDecimal(value, digits, t.locale);
-}
+import type { Translate } from '../i18n/index.js';
 
 /** An uptime as days, hours, minutes and seconds (`1d 2h 3m 4s` in English). */
 export function uptimeText(totalSeconds: number, t: Translate): string {

@@ -1,6 +1,6 @@
 import type { APIEmbed } from 'discord-api-types/v10';
-import type { Translate } from '../i18n/index.js';
-import { fixed, uptimeText } from './statsFormat.js';
+import { formatDecimal, type Translate } from '../i18n/index.js';
+import { uptimeText } from './statsFormat.js';
 
 /** Everything `/status` shows: the seed's health data plus the gateway. */
 export interface StatusView {
@@ -37,7 +37,11 @@ export function renderStatusEmbed(view: StatusView, t: Translate): APIEmbed {
   const shardLines = view.shards.map((s) =>
     s.pingMs === undefined
       ? t('status.shard', { id: s.id, state: shardState(s.state, t) })
-      : t('status.shardWithPing', { id: s.id, state: shardState(s.state, t), ping: fixed(s.pingMs, 0, t) }),
+      : t('status.shardWithPing', {
+          id: s.id,
+          state: shardState(s.state, t),
+          ping: formatDecimal(s.pingMs, 0, t.locale),
+        }),
   );
   const notAvailable = t('status.notAvailable');
   return {
@@ -56,13 +60,13 @@ export function renderStatusEmbed(view: StatusView, t: Translate): APIEmbed {
         value:
           view.gatewayLatencyMs === undefined
             ? notAvailable
-            : t('status.milliseconds', { value: fixed(view.gatewayLatencyMs, 0, t) }),
+            : t('status.milliseconds', { value: formatDecimal(view.gatewayLatencyMs, 0, t.locale) }),
         inline: true,
       },
       { name: t('status.fields.shards'), value: shardLines.join('\n') || t('status.none'), inline: false },
       {
         name: t('status.fields.memory'),
-        value: t('status.megabytes', { value: fixed(view.memoryUsageMb, 1, t) }),
+        value: t('status.megabytes', { value: formatDecimal(view.memoryUsageMb, 1, t.locale) }),
         inline: true,
       },
       {
@@ -70,7 +74,7 @@ export function renderStatusEmbed(view: StatusView, t: Translate): APIEmbed {
         value:
           view.cpuPercent === undefined
             ? notAvailable
-            : t('status.percent', { value: fixed(view.cpuPercent, 1, t) }),
+            : t('status.percent', { value: formatDecimal(view.cpuPercent, 1, t.locale) }),
         inline: true,
       },
       {
