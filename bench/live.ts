@@ -22,13 +22,7 @@ import { systemClock, systemScheduler } from '../src/clock.js';
 import { LiveGameService } from '../src/quiz/live/LiveGameService.js';
 import type { LiveGameChannel } from '../src/quiz/live/ports.js';
 import { openDatabase } from '../src/store/openDatabase.js';
-import {
-  answer,
-  finalReply,
-  injectHost,
-  waitForChannelTitle,
-  waitForQuestion,
-} from '../test/e2e/liveHarness.js';
+import { answer, hostAndStart, waitForQuestion } from '../test/e2e/liveHarness.js';
 import {
   buttons,
   injectTake,
@@ -237,15 +231,10 @@ export async function benchLive(): Promise<BenchRow[]> {
 
     // The live game: host, start, and 1,000 members answer question 1 within 2 s.
     const where = { guildId: guild.id, channelId: liveChannel };
-    await finalReply(injectHost(emu, where, admin.user.id, quizId), 20_000);
-    const lobby = await waitForChannelTitle(emu, liveChannel, /^Live quiz: Crowd$/);
-    await emu
-      .injectComponent({
-        messageId: lobby.id,
-        customId: buttons(lobby)[0]?.custom_id ?? '',
-        userId: admin.user.id,
-      })
-      .waitForResponse(8000);
+    await hostAndStart(emu, where, admin.user.id, quizId, {
+      lobbyTitle: /^Live quiz: Crowd$/,
+      timeoutMs: 20_000,
+    });
     const q1 = await waitForQuestion(emu, liveChannel, 1, 20_000);
     const callsBefore = emu.restCalls.length;
     const live = await ackTimes(spread(LIVE_MEMBERS, (i) => answer(emu, q1, crowd[i]?.user.id ?? '', i % 4)));

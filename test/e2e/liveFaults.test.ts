@@ -12,9 +12,8 @@ import {
   answer,
   channelMessages,
   expectedPoints,
-  finalReply,
+  hostAndStart,
   injectGames,
-  injectHost,
   titleOf,
   waitForChannelTitle,
   waitForQuestion,
@@ -86,17 +85,8 @@ afterAll(async () => {
   if (dbDir) rmSync(dbDir, { recursive: true, force: true });
 });
 
-async function hostAndStart(channelId: string, quiz = quizId): Promise<void> {
-  const where = { guildId: guild.id, channelId };
-  await finalReply(injectHost(emu, where, admin.user.id, quiz));
-  const lobby = await waitForChannelTitle(emu, channelId, /^Live quiz: /);
-  await emu
-    .injectComponent({
-      messageId: lobby.id,
-      customId: buttons(lobby)[0]?.custom_id ?? '',
-      userId: admin.user.id,
-    })
-    .waitForResponse(8000);
+async function hostAndStartHere(channelId: string, quiz = quizId): Promise<void> {
+  await hostAndStart(emu, { guildId: guild.id, channelId }, admin.user.id, quiz);
 }
 
 async function metric(name: string): Promise<number> {
@@ -118,7 +108,7 @@ describe('rate-limit storms', () => {
       retryAfterSeconds: 1,
     });
     const before = emu.restCalls.length;
-    await hostAndStart(channelId);
+    await hostAndStartHere(channelId);
     const expected = new Map<string, number>();
     for (let q = 1; q <= 3; q++) {
       const question = await waitForQuestion(emu, channelId, q, 30_000);
@@ -170,7 +160,7 @@ describe('rate-limit storms', () => {
 describe('a deleted channel mid-game', () => {
   it('ends the game cleanly with the results so far: posted in the results channel and stored', async () => {
     const channelId = emu.addChannel(guild.id, { name: 'doomed' }).id;
-    await hostAndStart(channelId);
+    await hostAndStartHere(channelId);
     const fan = crowd[0];
     if (!fan) throw new Error('no crowd');
     const q1 = await waitForQuestion(emu, channelId, 1, 30_000);
@@ -207,7 +197,7 @@ describe('a deleted channel mid-game', () => {
 describe('a quiz deleted mid-game', () => {
   it('ends the game at once with the results so far, shown in the channel and not stored', async () => {
     const channelId = emu.addChannel(guild.id, { name: 'quiz-gone' }).id;
-    await hostAndStart(channelId, doomedQuizId);
+    await hostAndStartHere(channelId, doomedQuizId);
     const fan = crowd[1];
     if (!fan) throw new Error('no crowd');
     const q1 = await waitForQuestion(emu, channelId, 1, 30_000);

@@ -50,6 +50,25 @@ export function injectGames(emu: DiscordEmulator, where: Where, userId: string):
   });
 }
 
+/**
+ * Hosts a game as `hostId`, waits for its lobby (titled `lobbyTitle`) and presses **Start now**.
+ * Returns the lobby message.
+ */
+export async function hostAndStart(
+  emu: DiscordEmulator,
+  where: Where,
+  hostId: string,
+  quizId: number,
+  options: { lobbyTitle?: RegExp; timeoutMs?: number } = {},
+): Promise<APIMessage> {
+  await finalReply(injectHost(emu, where, hostId, quizId), options.timeoutMs);
+  const lobby = await waitForChannelTitle(emu, where.channelId, options.lobbyTitle ?? /^Live quiz: /);
+  await emu
+    .injectComponent({ messageId: lobby.id, customId: buttons(lobby)[0]?.custom_id ?? '', userId: hostId })
+    .waitForResponse(8000);
+  return lobby;
+}
+
 /** The final text of a deferred ephemeral command reply. */
 export async function finalReply(handle: InteractionHandle, timeoutMs = 10_000): Promise<string> {
   return waitUntil(

@@ -13,6 +13,7 @@ import {
   channelMessages,
   expectedPoints,
   finalReply,
+  hostAndStart,
   injectHost,
   titleOf,
   waitForChannelTitle,
@@ -107,15 +108,7 @@ async function playThroughRestart(interrupt: (bot: BotProcess) => Promise<void>)
   const channelId = newChannel();
   const where = { guildId: guild.id, channelId };
   const first = await startBot();
-  await finalReply(injectHost(emu, where, admin.user.id, quizId));
-  const lobby = await waitForChannelTitle(emu, channelId, /^Live quiz: Restarts$/);
-  await emu
-    .injectComponent({
-      messageId: lobby.id,
-      customId: buttons(lobby)[0]?.custom_id ?? '',
-      userId: admin.user.id,
-    })
-    .waitForResponse(8000);
+  await hostAndStart(emu, where, admin.user.id, quizId, { lobbyTitle: /^Live quiz: Restarts$/ });
 
   const q1 = await waitForQuestion(emu, channelId, 1);
   await ack(await answer(emu, q1, ada.user.id, 0, 510));
